@@ -1,0 +1,211 @@
+"""`ApiClient`: one `httpx.AsyncClient` per signed-in session, typed methods, typed errors.
+
+Calls that create something take an idempotency key. The caller may pass one (an outbox
+keeps its own); otherwise one is made before the first attempt and reused for every
+retry, so a request that timed out after the server committed is not done twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel, TypeAdapter
+
+from xapp.api.errors import ApiError, ServerUnavailable, from_response
+from xapp.api.models import (
+    Account,
+    Conversation,
+    Me,
+    Message,
+    Money,
+    Page,
+    Post,
+    SessionCreated,
+    Transfer,
+    Wallet,
+)
+
+M = TypeVar("M", bound=BaseModel)
+
+RETRIES = 3
+"""Attempts for a request whose connection failed; each uses the same idempotency key."""
+
+USER_AGENT = "xapp/0.1"
+
+
+def new_key() -> str:
+    return str(uuid.uuid4())
+
+
+class ApiClient:
+    def __init__(self, base_url: str, token: str | None = None, timeout: float = 15.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url, timeout=timeout, headers={"User-Agent": USER_AGENT}
+        )
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> ApiClient:
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.aclose()
+
+    # --- plumbing -------------------------------------------------------------------
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: dict[str, Any] | None = None,
+        key: str | None = None,
+    ) -> httpx.Response:
+        headers: dict[str, str] = {}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        if key is not None:
+            headers["Idempotency-Key"] = key
+        params = {k: v for k, v in (params or {}).items() if v is not None}
+        # Only requests that are safe to repeat are retried: reads, and writes with a key.
+        attempts = RETRIES if method == "GET" or key is not None else 1
+        for attempt in range(attempts):
+            try:
+                response = await self._http.request(
+                    method, path, json=json, params=params, headers=headers
+                )
+            except (httpx.ConnectError, httpx.ReadError, httpx.RemoteProtocolError,
+                    httpx.TimeoutException) as exc:
+                if attempt + 1 == attempts:
+                    raise ServerUnavailable(
+                        f"Can't reach the server at {self.base_url}: {_reason(exc)}"
+                    ) from exc
+                await asyncio.sleep(0.2 * 2**attempt)
+                continue
+            if response.status_code >= 500 and attempt + 1 < attempts:
+                await asyncio.sleep(0.2 * 2**attempt)
+                continue
+            if response.is_error:
+                raise _error(response)
+            return response
+        raise AssertionError("unreachable")
+
+    async def _get(self, model: type[M], path: str, **params: Any) -> M:
+        return model.model_validate_json((await self._request("GET", path, params=params)).content)
+
+    async def _send(
+        self, model: type[M], method: str, path: str, body: Any, key: str | None = None
+    ) -> M:
+        response = await self._request(method, path, json=body, key=key)
+        return model.model_validate_json(response.content)
+
+    # --- accounts and sessions ------------------------------------------------------
+
+    async def register(self, handle: str, display_name: str, password: str) -> Account:
+        body = {"handle": handle, "display_name": display_name, "password": password}
+        return await self._send(Account, "POST", "/v1/accounts", body)
+
+    async def login(self, handle: str, password: str) -> SessionCreated:
+        created = await self._send(
+            SessionCreated, "POST", "/v1/sessions", {"handle": handle, "password": password}
+        )
+        self.token = created.token
+        return created
+
+    async def logout(self) -> None:
+        await self._request("DELETE", "/v1/sessions/current")
+        self.token = None
+
+    async def me(self) -> Me:
+        return await self._get(Me, "/v1/me")
+
+    async def account(self, handle: str) -> Account:
+        return await self._get(Account, f"/v1/accounts/{_handle(handle)}")
+
+    async def follow(self, handle: str) -> None:
+        await self._request("POST", f"/v1/accounts/{_handle(handle)}/follow")
+
+    async def unfollow(self, handle: str) -> None:
+        await self._request("DELETE", f"/v1/accounts/{_handle(handle)}/follow")
+
+    # --- posts ----------------------------------------------------------------------
+
+    async def create_post(self, text: str, key: str | None = None) -> Post:
+        return await self._send(Post, "POST", "/v1/posts", {"text": text}, key or new_key())
+
+    async def home_timeline(self, before: str | None = None, limit: int = 50) -> Page[Post]:
+        return await self._get(Page[Post], "/v1/timelines/home", before=before, limit=limit)
+
+    async def global_timeline(self, before: str | None = None, limit: int = 50) -> Page[Post]:
+        return await self._get(Page[Post], "/v1/timelines/global", before=before, limit=limit)
+
+    # --- conversations --------------------------------------------------------------
+
+    async def conversations(
+        self, before: str | None = None, limit: int = 50
+    ) -> Page[Conversation]:
+        return await self._get(Page[Conversation], "/v1/conversations", before=before, limit=limit)
+
+    async def open_conversation(self, handle: str) -> Conversation:
+        body = {"handles": [_handle(handle)]}
+        return await self._send(Conversation, "POST", "/v1/conversations", body)
+
+    async def send_message(self, conversation_id: str, text: str, key: str | None = None) -> Message:
+        path = f"/v1/conversations/{conversation_id}/messages"
+        return await self._send(Message, "POST", path, {"text": text}, key or new_key())
+
+    async def messages(
+        self, conversation_id: str, before: str | None = None, limit: int = 50
+    ) -> Page[Message]:
+        path = f"/v1/conversations/{conversation_id}/messages"
+        return await self._get(Page[Message], path, before=before, limit=limit)
+
+    # --- wallet ---------------------------------------------------------------------
+
+    async def wallet(self) -> Wallet:
+        return await self._get(Wallet, "/v1/wallet")
+
+    async def deposit(self, amount: Money, key: str | None = None) -> Transfer:
+        body = {"amount": amount.model_dump()}
+        return await self._send(Transfer, "POST", "/v1/deposits", body, key or new_key())
+
+    async def transfer(
+        self, to: str, amount: Money, note: str = "", key: str | None = None
+    ) -> Transfer:
+        body = {"to": _handle(to), "amount": amount.model_dump(), "note": note}
+        return await self._send(Transfer, "POST", "/v1/transfers", body, key or new_key())
+
+    async def transfers(self, before: str | None = None, limit: int = 50) -> Page[Transfer]:
+        return await self._get(Page[Transfer], "/v1/transfers", before=before, limit=limit)
+
+
+def _handle(handle: str) -> str:
+    return handle.strip().removeprefix("@")
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, httpx.TimeoutException):
+        return "it did not answer in time"
+    if isinstance(exc, httpx.ConnectError):
+        return "the connection was refused"
+    return "the connection broke"
+
+
+_ERROR_BODY = TypeAdapter(dict[str, dict[str, str]])
+
+
+def _error(response: httpx.Response) -> ApiError:
+    try:
+        detail = _ERROR_BODY.validate_json(response.content)["error"]
+        return from_response(response.status_code, detail["code"], detail["message"])
+    except (ValueError, KeyError):
+        return from_response(
+            response.status_code, "http_error", f"The server answered {response.status_code}"
+        )

@@ -1,0 +1,128 @@
+"""`Feed`: the account's live events as an async iterator that survives the network.
+
+It resumes from the last seq it handed out, so a reconnect replays exactly what was
+missed, in order, and never repeats an event. Between attempts it waits with
+exponential backoff and full jitter (a random wait up to the doubling cap), so many
+clients that lost one server do not all come back in the same instant.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+from collections.abc import AsyncIterator, Callable
+from enum import StrEnum
+
+import websockets
+from pydantic import TypeAdapter, ValidationError
+from websockets.exceptions import ConnectionClosed, InvalidHandshake
+
+from xapp.api.errors import Unauthorized
+from xapp.api.models import FeedEvent
+
+CLOSE_UNAUTHORIZED = 4401
+
+_EVENT = TypeAdapter(FeedEvent)
+
+
+class FeedState(StrEnum):
+    CONNECTING = "connecting"
+    ONLINE = "online"
+    RECONNECTING = "reconnecting"
+    CLOSED = "closed"
+
+
+def feed_url(base_url: str, since: int) -> str:
+    base = base_url.rstrip("/")
+    if base.startswith("https://"):
+        base = "wss://" + base.removeprefix("https://")
+    elif base.startswith("http://"):
+        base = "ws://" + base.removeprefix("http://")
+    return f"{base}/v1/feed?since={since}"
+
+
+class Feed:
+    """Iterate with `async for event in feed`; `close()` ends the iteration."""
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        since: int = 0,
+        on_state: Callable[[FeedState], None] | None = None,
+        base_delay: float = 0.5,
+        max_delay: float = 30.0,
+    ) -> None:
+        self.base_url = base_url
+        self.token = token
+        self.last_seq = since
+        self.state = FeedState.CLOSED
+        self._on_state = on_state
+        self._base_delay = base_delay
+        self._max_delay = max_delay
+        self._closed = False
+        self._ws: websockets.ClientConnection | None = None
+
+    def _set_state(self, state: FeedState) -> None:
+        if state != self.state:
+            self.state = state
+            if self._on_state is not None:
+                self._on_state(state)
+
+    def backoff(self, attempt: int) -> float:
+        """Full jitter: uniform in [0, min(cap, base * 2**attempt)]."""
+        return random.uniform(0, min(self._max_delay, self._base_delay * 2**attempt))
+
+    async def close(self) -> None:
+        self._closed = True
+        if self._ws is not None:
+            await self._ws.close()
+
+    async def __aiter__(self) -> AsyncIterator[FeedEvent]:
+        attempt = 0
+        self._set_state(FeedState.CONNECTING)
+        while not self._closed:
+            try:
+                async with websockets.connect(
+                    feed_url(self.base_url, self.last_seq),
+                    additional_headers={"Authorization": f"Bearer {self.token}"},
+                    open_timeout=10,
+                    ping_interval=15,
+                    ping_timeout=15,
+                ) as ws:
+                    self._ws = ws
+                    self._set_state(FeedState.ONLINE)
+                    attempt = 0
+                    async for raw in ws:
+                        event = self._accept(raw)
+                        if event is not None:
+                            yield event
+                    if ws.close_code == CLOSE_UNAUTHORIZED:
+                        raise Unauthorized(401, "unauthorized", "Your session has ended")
+            except ConnectionClosed as exc:
+                if exc.rcvd is not None and exc.rcvd.code == CLOSE_UNAUTHORIZED:
+                    self._set_state(FeedState.CLOSED)
+                    raise Unauthorized(401, "unauthorized", "Your session has ended") from exc
+            except (OSError, InvalidHandshake, TimeoutError):
+                pass
+            finally:
+                self._ws = None
+            if self._closed:
+                break
+            self._set_state(FeedState.RECONNECTING)
+            await asyncio.sleep(self.backoff(attempt))
+            attempt += 1
+        self._set_state(FeedState.CLOSED)
+
+    def _accept(self, raw: str | bytes) -> FeedEvent | None:
+        """Parse a frame; drop repeats, and skip (but count) types this client doesn't know."""
+        frame = json.loads(raw)
+        seq = int(frame["seq"])
+        if seq <= self.last_seq:
+            return None
+        self.last_seq = seq
+        try:
+            return _EVENT.validate_python(frame)
+        except ValidationError:
+            return None

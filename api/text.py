@@ -1,0 +1,61 @@
+"""Cleaning of untrusted text, done once at the boundary (DESIGN.md principle 2).
+
+Every piece of user text that reaches the server passes through `clean_text`, so what
+is stored can be drawn on a terminal without moving the cursor, changing the title,
+ringing the bell or reversing what the reader sees. Textual's own `Content` only drops
+a handful of C0 codes, which is why the cleaning cannot be left to the renderer.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# C0 controls except TAB and LF, DEL, and C1 controls.
+_CONTROLS = {c: None for c in [*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F, *range(0x80, 0xA0)]}
+# Bidi embeddings, overrides, isolates and marks: they make text read differently from
+# how it is stored (Trojan Source).
+_BIDI = {c: None for c in [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
+# Invisible characters that only hide things inside words. ZWJ and ZWNJ stay: emoji
+# sequences and several scripts need them.
+_INVISIBLE = {c: None for c in [0x200B, 0x2060, 0xFEFF, 0x180E, 0x00AD]}
+_TABLE = _CONTROLS | _BIDI | _INVISIBLE
+
+MAX_COMBINING_RUN = 4
+"""Combining marks kept after one base character; more is a 'zalgo' flood."""
+
+MAX_BLANK_LINES = 2
+"""Consecutive blank lines kept; more is only there to push other content off screen."""
+
+_BLANK_RUN = re.compile(r"\n(?:[ \t]*\n){%d,}" % (MAX_BLANK_LINES + 1))
+
+
+def _cap_combining(text: str) -> str:
+    out: list[str] = []
+    run = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            run += 1
+            if run > MAX_COMBINING_RUN:
+                continue
+        else:
+            run = 0
+        out.append(ch)
+    return "".join(out)
+
+
+def clean_text(text: str, *, multiline: bool = True) -> str:
+    """Return `text` safe to store and to draw on a terminal.
+
+    CR LF and lone CR become LF first, so a carriage return cannot overwrite what a
+    line showed. Single-line fields turn line breaks and tabs into spaces.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", text)
+    text = text.translate(_TABLE)
+    text = _cap_combining(text)
+    if multiline:
+        text = _BLANK_RUN.sub("\n" * (MAX_BLANK_LINES + 1), text)
+    else:
+        text = " ".join(text.replace("\t", " ").split())
+    return text.strip()

@@ -1,0 +1,111 @@
+"""Accounts and follows: the people side of the domain."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import Row, delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from xapp.api.models import Account
+from xapp.server import ledger
+from xapp.server.db import Tx
+from xapp.server.errors import AppError, not_found
+from xapp.server.schema import accounts, follows, new_id, now_us, to_datetime
+
+ACCOUNT_COLUMNS = (accounts.c.id, accounts.c.handle, accounts.c.display_name, accounts.c.created_at)
+
+
+def to_account(row: Row) -> Account:
+    return Account(
+        id=row.id,
+        handle=row.handle,
+        display_name=row.display_name,
+        created_at=to_datetime(row.created_at),
+    )
+
+
+async def create(tx: Tx, handle: str, display_name: str, password_hash: str) -> Account:
+    """Create an account and its wallet; a taken handle is a 409 that says so."""
+    taken = await tx.conn.scalar(select(accounts.c.id).where(accounts.c.handle == handle))
+    if taken:
+        raise AppError(409, "handle_taken", f"The handle @{handle} is taken")
+    account_id = new_id()
+    created = now_us()
+    try:
+        await tx.conn.execute(
+            accounts.insert().values(
+                id=account_id,
+                handle=handle,
+                display_name=display_name,
+                password_hash=password_hash,
+                created_at=created,
+            )
+        )
+    except IntegrityError:
+        raise AppError(409, "handle_taken", f"The handle @{handle} is taken") from None
+    await ledger.open_user_account(tx, account_id, ledger.DEFAULT_CURRENCY)
+    return Account(
+        id=account_id, handle=handle, display_name=display_name, created_at=to_datetime(created)
+    )
+
+
+async def password_hash_for(conn: AsyncConnection, handle: str) -> Row | None:
+    return (
+        await conn.execute(
+            select(*ACCOUNT_COLUMNS, accounts.c.password_hash).where(accounts.c.handle == handle)
+        )
+    ).first()
+
+
+async def by_handle(conn: AsyncConnection, handle: str) -> Account:
+    row = (await conn.execute(select(*ACCOUNT_COLUMNS).where(accounts.c.handle == handle))).first()
+    if row is None:
+        raise not_found(f"@{handle}")
+    return to_account(row)
+
+
+async def by_ids(conn: AsyncConnection, ids: Iterable[str]) -> dict[str, Account]:
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    rows = await conn.execute(select(*ACCOUNT_COLUMNS).where(accounts.c.id.in_(wanted)))
+    return {row.id: to_account(row) for row in rows}
+
+
+async def event_seq(conn: AsyncConnection, account_id: str) -> int:
+    return (
+        await conn.scalar(select(accounts.c.event_seq).where(accounts.c.id == account_id))
+    ) or 0
+
+
+async def follow(tx: Tx, follower: Account, handle: str) -> None:
+    followee = await by_handle(tx.conn, handle)
+    if followee.id == follower.id:
+        raise AppError(422, "cannot_follow_self", "You can't follow yourself")
+    exists = await tx.conn.scalar(
+        select(follows.c.created_at).where(
+            follows.c.follower_id == follower.id, follows.c.followee_id == followee.id
+        )
+    )
+    if exists is None:
+        await tx.conn.execute(
+            follows.insert().values(
+                follower_id=follower.id, followee_id=followee.id, created_at=now_us()
+            )
+        )
+
+
+async def unfollow(tx: Tx, follower: Account, handle: str) -> None:
+    followee = await by_handle(tx.conn, handle)
+    await tx.conn.execute(
+        delete(follows).where(
+            follows.c.follower_id == follower.id, follows.c.followee_id == followee.id
+        )
+    )
+
+
+async def follower_ids(conn: AsyncConnection, account_id: str) -> list[str]:
+    rows = await conn.execute(select(follows.c.follower_id).where(follows.c.followee_id == account_id))
+    return [r[0] for r in rows]

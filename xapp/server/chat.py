@@ -1,0 +1,167 @@
+"""Conversations and messages. A conversation is visible only to its members: to anyone
+else it does not exist (404, never 403, so ids cannot be probed)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import Row, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from xapp.api.models import Account, Conversation, Message, Page
+from xapp.server import accounts, events
+from xapp.server.db import Tx
+from xapp.server.errors import AppError, not_found
+from xapp.server.pages import Cursor
+from xapp.server.schema import (
+    conversation_members,
+    conversations,
+    messages,
+    new_id,
+    now_us,
+    to_datetime,
+)
+
+
+async def _member_ids(conn: AsyncConnection, conversation_id: str) -> list[str]:
+    rows = await conn.execute(
+        select(conversation_members.c.account_id).where(
+            conversation_members.c.conversation_id == conversation_id
+        )
+    )
+    return [r[0] for r in rows]
+
+
+async def _require_member(conn: AsyncConnection, me: Account, conversation_id: str) -> list[str]:
+    members = await _member_ids(conn, conversation_id)
+    if me.id not in members:
+        raise not_found("That conversation")
+    return members
+
+
+async def open_pair(tx: Tx, me: Account, handle: str) -> tuple[Conversation, bool]:
+    """The conversation between `me` and `handle`, created if new; True when created."""
+    other = await accounts.by_handle(tx.conn, handle)
+    if other.id == me.id:
+        raise AppError(422, "cannot_message_self", "You can't start a conversation with yourself")
+    pair_key = ":".join(sorted([me.id, other.id]))
+    existing = await tx.conn.scalar(
+        select(conversations.c.id).where(conversations.c.pair_key == pair_key)
+    )
+    if existing:
+        return await get(tx.conn, me, existing), False
+    conversation_id = new_id()
+    created = now_us()
+    pk = await tx.conn.scalar(
+        conversations.insert()
+        .values(id=conversation_id, pair_key=pair_key, activity=0, created_at=created,
+                updated_at=created)
+        .returning(conversations.c.pk)
+    )
+    # Until it has a message, a conversation sorts by its own (negated) position.
+    await tx.conn.execute(
+        update(conversations).where(conversations.c.pk == pk).values(activity=-pk)
+    )
+    await tx.conn.execute(
+        conversation_members.insert(),
+        [
+            {"conversation_id": conversation_id, "account_id": a.id, "joined_at": created}
+            for a in (me, other)
+        ],
+    )
+    return await get(tx.conn, me, conversation_id), True
+
+
+async def get(conn: AsyncConnection, me: Account, conversation_id: str) -> Conversation:
+    await _require_member(conn, me, conversation_id)
+    row = (
+        await conn.execute(select(conversations).where(conversations.c.id == conversation_id))
+    ).one()
+    return (await _conversations(conn, [row]))[0]
+
+
+async def _conversations(conn: AsyncConnection, rows: list[Row]) -> list[Conversation]:
+    ids = [r.id for r in rows]
+    member_rows = (
+        await conn.execute(
+            select(conversation_members).where(conversation_members.c.conversation_id.in_(ids))
+        )
+    ).all()
+    last_rows = (
+        await conn.execute(
+            select(messages).where(messages.c.pk.in_([r.activity for r in rows if r.activity > 0]))
+        )
+    ).all()
+    people = await accounts.by_ids(
+        conn, {m.account_id for m in member_rows} | {m.sender_id for m in last_rows}
+    )
+    members: dict[str, list[Account]] = defaultdict(list)
+    for m in member_rows:
+        members[m.conversation_id].append(people[m.account_id])
+    last = {m.conversation_id: _to_message(m, people) for m in last_rows}
+    return [
+        Conversation(
+            id=r.id,
+            members=sorted(members[r.id], key=lambda a: a.handle),
+            last_message=last.get(r.id),
+            updated_at=to_datetime(r.updated_at),
+        )
+        for r in rows
+    ]
+
+
+async def list_for(conn: AsyncConnection, me: Account, cursor: Cursor) -> Page[Conversation]:
+    mine = select(conversation_members.c.conversation_id).where(
+        conversation_members.c.account_id == me.id
+    )
+    rows, next_cursor = await cursor.fetch(
+        conn, select(conversations).where(conversations.c.id.in_(mine)), conversations.c.activity
+    )
+    return Page[Conversation](items=await _conversations(conn, rows), next=next_cursor)
+
+
+def _to_message(row: Row, people: dict[str, Account]) -> Message:
+    return Message(
+        id=row.id,
+        conversation_id=row.conversation_id,
+        sender=people[row.sender_id],
+        text=row.text,
+        created_at=to_datetime(row.created_at),
+    )
+
+
+async def send(tx: Tx, me: Account, conversation_id: str, text: str) -> Message:
+    members = await _require_member(tx.conn, me, conversation_id)
+    created = now_us()
+    message = Message(
+        id=new_id(),
+        conversation_id=conversation_id,
+        sender=me,
+        text=text,
+        created_at=to_datetime(created),
+    )
+    pk = await tx.conn.scalar(
+        messages.insert()
+        .values(id=message.id, conversation_id=conversation_id, sender_id=me.id, text=text,
+                created_at=created)
+        .returning(messages.c.pk)
+    )
+    await tx.conn.execute(
+        update(conversations)
+        .where(conversations.c.id == conversation_id)
+        .values(activity=pk, updated_at=created)
+    )
+    for member in members:
+        await events.append(tx, member, "message.created", message)
+    return message
+
+
+async def history(
+    conn: AsyncConnection, me: Account, conversation_id: str, cursor: Cursor
+) -> Page[Message]:
+    await _require_member(conn, me, conversation_id)
+    rows, next_cursor = await cursor.fetch(
+        conn, select(messages).where(messages.c.conversation_id == conversation_id), messages.c.pk
+    )
+    people = await accounts.by_ids(conn, {r.sender_id for r in rows})
+    return Page[Message](items=[_to_message(r, people) for r in rows], next=next_cursor)

@@ -1,0 +1,136 @@
+"""The demo world behind `xapp` with no server named: a handful of people with posts,
+follows, money and conversations, kept alive by a little scripted activity.
+
+Everything goes through the same domain functions as the HTTP routes, so the demo's
+posts, messages and payments reach the feed exactly as real ones do.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import secrets
+
+from xapp.api.models import Account, Money
+from xapp.server import accounts, chat, ledger, posts
+from xapp.server.auth import Passwords, issue_token
+from xapp.server.db import Database, Tx
+
+log = logging.getLogger("xapp.server.demo")
+
+DEMO_HANDLE = "you"
+
+PEOPLE = [
+    ("ada", "Ada Lovelace"),
+    ("grace", "Grace Hopper"),
+    ("alan", "Alan Turing"),
+    ("margaret", "Margaret Hamilton"),
+    ("dennis", "Dennis Ritchie"),
+    ("radia", "Radia Perlman"),
+]
+
+POSTS = [
+    "The engine might compose elaborate pieces of music. Tested it on a TUI today.",
+    "It's easier to ask forgiveness than it is to get permission.",
+    "We can only see a short distance ahead, but we can see plenty there that needs to be done.",
+    "Software engineering: the discipline of writing code that works when nobody is watching.",
+    "UNIX is simple. It just takes a genius to understand its simplicity.",
+    "A network should route around damage. So should a chat app.",
+    "Coffee, then code review, then more coffee.",
+    "Paid the bakery from my terminal. The future is keyboard shaped.",
+    "Reminder: money is integers. Never floats. Never.",
+    "Who else is still using tmux in 2026? Everyone? Good.",
+    "Shipping is a feature.",
+    "Just split a bill with a three-line command. This is the way.",
+    "Hot take: every list that can grow should render lines, not widgets.",
+    "Reading about double-entry bookkeeping. Luca Pacioli was a genius.",
+]
+
+MESSAGES = [
+    "hey! did you see the new timeline?",
+    "lunch tomorrow?",
+    "sending you the money for the tickets now",
+    "ha, that post was great",
+    "can you review my patch when you get a minute?",
+    "thanks for yesterday 🙏",
+    "are we still on for the hackathon?",
+    "just landed, talk soon",
+]
+
+NOTES = ["coffee ☕", "pizza 🍕", "tickets", "lunch", "thanks!", "books", "taxi", "rent share"]
+
+
+def _money(dollars: int) -> Money:
+    return Money(amount=dollars * 100, currency=ledger.DEFAULT_CURRENCY)
+
+
+async def seed(db: Database, passwords: Passwords) -> None:
+    """Create the demo world once; a database that already has it is left alone."""
+    async with db.read() as conn:
+        if await accounts.password_hash_for(conn, DEMO_HANDLE) is not None:
+            return
+    hashes = [await passwords.hash(secrets.token_urlsafe(24)) for _ in range(len(PEOPLE) + 1)]
+    rng = random.Random(7)
+    async with db.write() as tx:
+        me = await accounts.create(tx, DEMO_HANDLE, "You (demo)", hashes[0])
+        people = [
+            await accounts.create(tx, handle, name, h)
+            for (handle, name), h in zip(PEOPLE, hashes[1:], strict=True)
+        ]
+        everyone = [me, *people]
+        for follower in everyone:
+            for followee in everyone:
+                if follower.id != followee.id:
+                    await accounts.follow(tx, follower, followee.handle)
+        for person in people:
+            await ledger.deposit(tx, person, _money(500))
+        await ledger.deposit(tx, me, _money(250))
+        for text in rng.sample(POSTS, 8):
+            await posts.create(tx, rng.choice(people), text)
+        await posts.create(tx, me, "Hello from xapp! Press n to post, m to message, p to pay.")
+        for friend, lines in ((people[0], MESSAGES[:3]), (people[1], MESSAGES[3:5])):
+            conversation, _ = await chat.open_pair(tx, me, friend.handle)
+            for i, text in enumerate(lines):
+                await chat.send(tx, friend if i % 2 == 0 else me, conversation.id, text)
+        await ledger.transfer(tx, people[0], me, _money(12), "tickets 🎟")
+    log.info("seeded the demo world")
+
+
+async def demo_token(db: Database) -> str:
+    """A fresh session for the demo account; the embedded client signs in with it."""
+    async with db.write() as tx:
+        me = await accounts.by_handle(tx.conn, DEMO_HANDLE)
+        return await issue_token(tx, me.id)
+
+
+async def _act(tx: Tx, rng: random.Random, me: Account, people: list[Account]) -> None:
+    person = rng.choice(people)
+    roll = rng.random()
+    if roll < 0.5:
+        await posts.create(tx, person, rng.choice(POSTS))
+    elif roll < 0.9:
+        conversation, _ = await chat.open_pair(tx, person, me.handle)
+        await chat.send(tx, person, conversation.id, rng.choice(MESSAGES))
+    else:
+        balances = await ledger.balances(tx.conn, person.id)
+        if balances and balances[0].amount < 5000:
+            await ledger.deposit(tx, person, _money(500))
+        amount = Money(amount=rng.randrange(100, 2000, 25), currency=ledger.DEFAULT_CURRENCY)
+        await ledger.transfer(tx, person, me, amount, rng.choice(NOTES))
+
+
+async def keep_alive(db: Database, interval: float) -> None:
+    """Scripted activity until cancelled: a post or a message every few seconds and now
+    and then a payment to the demo account."""
+    rng = random.Random()
+    async with db.read() as conn:
+        me = await accounts.by_handle(conn, DEMO_HANDLE)
+        people = [await accounts.by_handle(conn, handle) for handle, _ in PEOPLE]
+    while True:
+        await asyncio.sleep(rng.uniform(0.5, 1.5) * interval)
+        try:
+            async with db.write() as tx:
+                await _act(tx, rng, me, people)
+        except Exception:  # the demo must never take the server down
+            log.exception("demo activity failed")

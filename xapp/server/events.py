@@ -1,0 +1,83 @@
+"""The durable per-account event log and the in-process wake-up hub (DESIGN.md principle 6).
+
+`append` writes an event in the caller's transaction, numbered with the account's next
+`seq`, so an event exists exactly when the change it describes does. The hub only says
+"look again": a feed connection that is woken reads the log, so a lost wake-up costs
+latency, never an event.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel
+from sqlalchemy import select, update
+
+from xapp.server.schema import accounts, events, now_us
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncConnection
+
+    from xapp.server.db import Tx
+
+
+class EventHub:
+    """Wakes the feed connections of accounts whose log grew."""
+
+    def __init__(self) -> None:
+        self._waiters: dict[str, set[asyncio.Event]] = defaultdict(set)
+
+    def subscribe(self, account_id: str) -> asyncio.Event:
+        waiter = asyncio.Event()
+        self._waiters[account_id].add(waiter)
+        return waiter
+
+    def unsubscribe(self, account_id: str, waiter: asyncio.Event) -> None:
+        waiters = self._waiters.get(account_id)
+        if waiters is not None:
+            waiters.discard(waiter)
+            if not waiters:
+                del self._waiters[account_id]
+
+    def notify(self, account_ids: set[str]) -> None:
+        for account_id in account_ids:
+            for waiter in self._waiters.get(account_id, ()):
+                waiter.set()
+
+
+async def append(tx: Tx, account_id: str, type_: str, data: BaseModel) -> int:
+    """Log one event for `account_id` in this transaction and return its seq."""
+    seq = (
+        await tx.conn.execute(
+            update(accounts)
+            .where(accounts.c.id == account_id)
+            .values(event_seq=accounts.c.event_seq + 1)
+            .returning(accounts.c.event_seq)
+        )
+    ).scalar_one()
+    await tx.conn.execute(
+        events.insert().values(
+            account_id=account_id,
+            seq=seq,
+            type=type_,
+            data=data.model_dump_json(),
+            created_at=now_us(),
+        )
+    )
+    tx.touched.add(account_id)
+    return seq
+
+
+async def after(
+    conn: AsyncConnection, account_id: str, seq: int, limit: int
+) -> list[tuple[int, str]]:
+    """The account's events after `seq`, oldest first, each with its ready-to-send frame."""
+    rows = await conn.execute(
+        select(events.c.seq, events.c.type, events.c.data)
+        .where(events.c.account_id == account_id, events.c.seq > seq)
+        .order_by(events.c.seq)
+        .limit(limit)
+    )
+    return [(s, f'{{"seq":{s},"type":"{t}","data":{d}}}') for s, t, d in rows]

@@ -1,0 +1,89 @@
+"""Exactly-once creation (DESIGN.md principle 5).
+
+The key is looked up, the action run and its response stored in one write transaction,
+so concurrent retries queue behind the first and then replay its response. A failed
+action stores nothing (its transaction rolled back), so a retry runs it afresh. Keys are
+scoped per account: another account's key is simply a different key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends, Header, Request, Response
+from pydantic import BaseModel
+from sqlalchemy import select
+
+from xapp.api.models import Account
+from xapp.server.db import Database, Tx
+from xapp.server.errors import AppError
+from xapp.server.schema import idempotency_keys, now_us
+
+
+def idempotency_key(
+    key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+) -> str:
+    if key is None:
+        raise AppError(
+            400,
+            "idempotency_key_required",
+            "This request needs an Idempotency-Key header so a retry cannot repeat it",
+        )
+    if not 1 <= len(key) <= 255 or not key.isascii() or not key.isprintable():
+        raise AppError(
+            422, "invalid_idempotency_key", "An Idempotency-Key is 1-255 printable ASCII characters"
+        )
+    return key
+
+
+IdempotencyKey = Annotated[str, Depends(idempotency_key)]
+
+
+def fingerprint(request: Request, body: BaseModel) -> str:
+    text = f"{request.method} {request.url.path}\n{body.model_dump_json()}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+async def once(
+    db: Database,
+    account: Account,
+    key: str,
+    request_fingerprint: str,
+    action: Callable[[Tx], Awaitable[BaseModel]],
+    status_code: int = 201,
+) -> Response:
+    """Run `action` once per (account, key); a retry gets the first response, byte for byte."""
+    async with db.write() as tx:
+        row = (
+            await tx.conn.execute(
+                select(idempotency_keys).where(
+                    idempotency_keys.c.account_id == account.id, idempotency_keys.c.key == key
+                )
+            )
+        ).first()
+        if row is not None:
+            if row.fingerprint != request_fingerprint:
+                raise AppError(
+                    422,
+                    "idempotency_key_reused",
+                    "This Idempotency-Key was already used for a different request",
+                )
+            return _json(row.body, row.status_code)
+        body = (await action(tx)).model_dump_json()
+        await tx.conn.execute(
+            idempotency_keys.insert().values(
+                account_id=account.id,
+                key=key,
+                fingerprint=request_fingerprint,
+                status_code=status_code,
+                body=body,
+                created_at=now_us(),
+            )
+        )
+    return _json(body, status_code)
+
+
+def _json(body: str, status_code: int) -> Response:
+    return Response(body, status_code=status_code, media_type="application/json")

@@ -1,0 +1,1 @@
+"""Alembic migrations; `xapp.server.db.migrate` runs them to head on every start."""

@@ -1,0 +1,82 @@
+"""Accounts, sessions and follows."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+from xapp.api.models import Account, CreateAccount, CreateSession, Handle, Me, SessionCreated
+from xapp.server import accounts
+from xapp.server.auth import (
+    CurrentAccount,
+    Db,
+    Passwords,
+    LoginLimiter,
+    bearer_token,
+    issue_token,
+    revoke_token,
+)
+from xapp.server.errors import AppError
+
+router = APIRouter(prefix="/v1", tags=["accounts"])
+
+
+def _passwords(request: Request) -> Passwords:
+    return request.app.state.passwords
+
+
+@router.post("/accounts", status_code=201, response_model=Account)
+async def register(body: CreateAccount, request: Request, db: Db) -> Account:
+    password_hash = await _passwords(request).hash(body.password)
+    async with db.write() as tx:
+        return await accounts.create(tx, body.handle, body.display_name, password_hash)
+
+
+@router.get("/accounts/{handle}", response_model=Account)
+async def get_account(handle: Handle, db: Db, _me: CurrentAccount) -> Account:
+    async with db.read() as conn:
+        return await accounts.by_handle(conn, handle)
+
+
+@router.post("/sessions", status_code=201, response_model=SessionCreated)
+async def sign_in(body: CreateSession, request: Request, db: Db) -> SessionCreated:
+    limiter: LoginLimiter = request.app.state.login_limiter
+    keys = (f"handle:{body.handle}", f"addr:{request.client.host if request.client else '-'}")
+    limiter.check(*keys)
+    async with db.read() as conn:
+        row = await accounts.password_hash_for(conn, body.handle)
+    if not await _passwords(request).verify(row.password_hash if row else None, body.password):
+        limiter.failed(*keys)
+        raise AppError(401, "wrong_credentials", "That handle and password don't match")
+    assert row is not None
+    async with db.write() as tx:
+        token = await issue_token(tx, row.id)
+    return SessionCreated(token=token, account=accounts.to_account(row))
+
+
+@router.delete("/sessions/current", status_code=204)
+async def sign_out(request: Request, db: Db, _me: CurrentAccount) -> Response:
+    token = bearer_token(request.headers.get("authorization"))
+    async with db.write() as tx:
+        await revoke_token(tx, token or "")
+    return Response(status_code=204)
+
+
+@router.get("/me", response_model=Me)
+async def me(db: Db, account: CurrentAccount) -> Me:
+    async with db.read() as conn:
+        seq = await accounts.event_seq(conn, account.id)
+    return Me(**account.model_dump(), event_seq=seq)
+
+
+@router.post("/accounts/{handle}/follow", status_code=204)
+async def follow(handle: Handle, db: Db, account: CurrentAccount) -> Response:
+    async with db.write() as tx:
+        await accounts.follow(tx, account, handle)
+    return Response(status_code=204)
+
+
+@router.delete("/accounts/{handle}/follow", status_code=204)
+async def unfollow(handle: Handle, db: Db, account: CurrentAccount) -> Response:
+    async with db.write() as tx:
+        await accounts.unfollow(tx, account, handle)
+    return Response(status_code=204)

@@ -1,0 +1,58 @@
+"""The live feed: a websocket that replays the account's event log after `since`, then
+streams new events as they are committed (DESIGN.md principle 6)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import APIRouter, Query, WebSocket
+from starlette.websockets import WebSocketDisconnect
+
+from xapp.server import events
+from xapp.server.auth import account_for_token, bearer_token
+from xapp.server.db import Database
+
+router = APIRouter(tags=["feed"])
+
+BATCH = 500
+CLOSE_UNAUTHORIZED = 4401
+"""Close code for a missing or revoked token: the client must sign in, not retry."""
+
+
+@router.websocket("/v1/feed")
+async def feed(websocket: WebSocket, since: int = Query(0, ge=0)) -> None:
+    db: Database = websocket.app.state.db
+    token = bearer_token(websocket.headers.get("authorization"))
+    async with db.read() as conn:
+        account = await account_for_token(conn, token) if token else None
+    await websocket.accept()
+    if account is None:
+        await websocket.close(CLOSE_UNAUTHORIZED, "unauthorized")
+        return
+    waiter = db.hub.subscribe(account.id)
+    receiver = asyncio.create_task(websocket.receive())
+    try:
+        last = since
+        while True:
+            # Clear before reading: a commit after the read sets it again, so no wake-up
+            # between the read and the wait is lost.
+            waiter.clear()
+            async with db.read() as conn:
+                batch = await events.after(conn, account.id, last, BATCH)
+            for seq, frame in batch:
+                await websocket.send_text(frame)
+                last = seq
+            if len(batch) == BATCH:
+                continue
+            woken = asyncio.create_task(waiter.wait())
+            done, _ = await asyncio.wait({receiver, woken}, return_when=asyncio.FIRST_COMPLETED)
+            woken.cancel()
+            if receiver in done:
+                if receiver.result()["type"] == "websocket.disconnect":
+                    return
+                receiver = asyncio.create_task(websocket.receive())  # clients may say nothing
+    except WebSocketDisconnect:
+        return
+    finally:
+        receiver.cancel()
+        db.hub.unsubscribe(account.id, waiter)

@@ -1,0 +1,195 @@
+"""Tables, as SQLAlchemy Core metadata. Migrations in `migrations/` create them; this
+module is what queries are written against.
+
+Every table with a list behind it has an integer `pk` that orders it (cursors are built
+on it) beside a random public `id`: ids never reveal how many of anything exist, and a
+cursor never skips or repeats a row that was inserted while a reader paged.
+
+Times are integer microseconds since the epoch (UTC): portable across SQLite and
+PostgreSQL and exact to compare.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+# SQLite only autoincrements an INTEGER PRIMARY KEY; PostgreSQL wants a BIGINT identity.
+PK = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def pk_column() -> Column:
+    return Column("pk", PK, primary_key=True, autoincrement=True)
+
+
+def now_us() -> int:
+    return time.time_ns() // 1000
+
+
+def to_datetime(us: int) -> datetime:
+    return datetime.fromtimestamp(us / 1_000_000, tz=UTC)
+
+
+def new_id() -> str:
+    """A UUIDv7 string: time-ordered for index locality, 74 random bits, never sequential."""
+    ms = time.time_ns() // 1_000_000
+    rand_a = int.from_bytes(os.urandom(2), "big") & 0xFFF
+    rand_b = int.from_bytes(os.urandom(8), "big") & (2**62 - 1)
+    value = ms << 80 | 0x7 << 76 | rand_a << 64 | 0b10 << 62 | rand_b
+    return str(uuid.UUID(int=value))
+
+
+accounts = Table(
+    "accounts",
+    metadata,
+    pk_column(),
+    Column("id", String(36), nullable=False, unique=True),
+    Column("handle", String(15), nullable=False, unique=True),
+    Column("display_name", String(200), nullable=False),
+    Column("password_hash", String(200), nullable=False),
+    Column("event_seq", BigInteger, nullable=False, server_default="0"),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+tokens = Table(
+    "tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("account_id", String(36), ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+follows = Table(
+    "follows",
+    metadata,
+    Column("follower_id", String(36), ForeignKey("accounts.id"), primary_key=True),
+    Column("followee_id", String(36), ForeignKey("accounts.id"), primary_key=True),
+    Column("created_at", BigInteger, nullable=False),
+    Index("ix_follows_followee", "followee_id"),
+)
+
+posts = Table(
+    "posts",
+    metadata,
+    pk_column(),
+    Column("id", String(36), nullable=False, unique=True),
+    Column("author_id", String(36), ForeignKey("accounts.id"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Index("ix_posts_author_pk", "author_id", "pk"),
+)
+
+conversations = Table(
+    "conversations",
+    metadata,
+    pk_column(),
+    Column("id", String(36), nullable=False, unique=True),
+    Column("pair_key", String(80), unique=True),
+    Column("activity", BigInteger, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+)
+
+conversation_members = Table(
+    "conversation_members",
+    metadata,
+    Column("conversation_id", String(36), ForeignKey("conversations.id"), primary_key=True),
+    Column("account_id", String(36), ForeignKey("accounts.id"), primary_key=True),
+    Column("joined_at", BigInteger, nullable=False),
+    Index("ix_members_account", "account_id"),
+)
+
+messages = Table(
+    "messages",
+    metadata,
+    pk_column(),
+    Column("id", String(36), nullable=False, unique=True),
+    Column("conversation_id", String(36), ForeignKey("conversations.id"), nullable=False),
+    Column("sender_id", String(36), ForeignKey("accounts.id"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Index("ix_messages_conversation_pk", "conversation_id", "pk"),
+)
+
+ledger_accounts = Table(
+    "ledger_accounts",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("key", String(120), nullable=False, unique=True),
+    Column("owner_id", String(36), ForeignKey("accounts.id")),
+    Column("currency", String(3), nullable=False),
+    Column("balance", BigInteger, nullable=False, server_default="0"),
+    Column("allow_negative", Boolean, nullable=False),
+    CheckConstraint("allow_negative OR balance >= 0", name="no_overdraft"),
+)
+
+transfers = Table(
+    "transfers",
+    metadata,
+    pk_column(),
+    Column("id", String(36), nullable=False, unique=True),
+    Column("kind", String(20), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("debit_account_id", String(36), ForeignKey("ledger_accounts.id"), nullable=False),
+    Column("credit_account_id", String(36), ForeignKey("ledger_accounts.id"), nullable=False),
+    Column("sender_id", String(36), ForeignKey("accounts.id")),
+    Column("recipient_id", String(36), ForeignKey("accounts.id"), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    CheckConstraint("amount > 0", name="positive_amount"),
+    Index("ix_transfers_sender_pk", "sender_id", "pk"),
+    Index("ix_transfers_recipient_pk", "recipient_id", "pk"),
+)
+
+postings = Table(
+    "postings",
+    metadata,
+    pk_column(),
+    Column("transfer_id", String(36), ForeignKey("transfers.id"), nullable=False, index=True),
+    Column("ledger_account_id", String(36), ForeignKey("ledger_accounts.id"), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Index("ix_postings_account", "ledger_account_id"),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("account_id", String(36), ForeignKey("accounts.id"), primary_key=True),
+    Column("key", String(255), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("status_code", Integer, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("account_id", String(36), ForeignKey("accounts.id"), primary_key=True),
+    Column("seq", BigInteger, primary_key=True),
+    Column("type", String(40), nullable=False),
+    Column("data", Text, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+)

@@ -1,0 +1,45 @@
+"""Server settings, from arguments or `XAPP_SERVER_*` environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def database_url(path_or_url: str | Path) -> str:
+    """Turn what a person passes to `--db` into an SQLAlchemy async URL."""
+    text = str(path_or_url)
+    if "://" in text:
+        if text.startswith("sqlite://"):
+            return text.replace("sqlite://", "sqlite+aiosqlite://", 1)
+        return text
+    return f"sqlite+aiosqlite:///{Path(text).expanduser().resolve()}"
+
+
+class ServerSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="XAPP_SERVER_")
+
+    db: str = "xapp.db"
+    """A SQLite file path or a database URL."""
+
+    demo: bool = False
+    """Seed the demo world on first start."""
+
+    demo_activity: bool = False
+    """Keep the demo world alive with scripted posts, messages and payments."""
+
+    demo_activity_interval: float = 3.0
+    """Mean seconds between two scripted actions."""
+
+    login_attempts: int = 10
+    """Failed sign-ins allowed per handle and address within `login_window` seconds."""
+
+    login_window: float = 300.0
+
+    argon2_memory_kib: int = 19 * 1024
+    argon2_time_cost: int = 2
+
+    @property
+    def database_url(self) -> str:
+        return database_url(self.db)
