@@ -81,8 +81,12 @@ class ApiClient:
                 response = await self._http.request(
                     method, path, json=json, params=params, headers=headers
                 )
-            except (httpx.ConnectError, httpx.ReadError, httpx.RemoteProtocolError,
-                    httpx.TimeoutException) as exc:
+            except (
+                httpx.ConnectError,
+                httpx.ReadError,
+                httpx.RemoteProtocolError,
+                httpx.TimeoutException,
+            ) as exc:
                 if attempt + 1 == attempts:
                     raise ServerUnavailable(
                         f"Can't reach the server at {self.base_url}: {_reason(exc)}"
@@ -148,16 +152,16 @@ class ApiClient:
 
     # --- conversations --------------------------------------------------------------
 
-    async def conversations(
-        self, before: str | None = None, limit: int = 50
-    ) -> Page[Conversation]:
+    async def conversations(self, before: str | None = None, limit: int = 50) -> Page[Conversation]:
         return await self._get(Page[Conversation], "/v1/conversations", before=before, limit=limit)
 
     async def open_conversation(self, handle: str) -> Conversation:
         body = {"handles": [_handle(handle)]}
         return await self._send(Conversation, "POST", "/v1/conversations", body)
 
-    async def send_message(self, conversation_id: str, text: str, key: str | None = None) -> Message:
+    async def send_message(
+        self, conversation_id: str, text: str, key: str | None = None
+    ) -> Message:
         path = f"/v1/conversations/{conversation_id}/messages"
         return await self._send(Message, "POST", path, {"text": text}, key or new_key())
 

@@ -27,7 +27,7 @@ MAX_COMBINING_RUN = 4
 MAX_BLANK_LINES = 2
 """Consecutive blank lines kept; more is only there to push other content off screen."""
 
-_BLANK_RUN = re.compile(r"\n(?:[ \t]*\n){%d,}" % (MAX_BLANK_LINES + 1))
+_BLANK_RUN = re.compile(r"\n(?:[ \t]*\n){" + str(MAX_BLANK_LINES + 1) + ",}")
 
 
 def _cap_combining(text: str) -> str:

@@ -12,12 +12,14 @@ import socket
 import threading
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TypeVar
 
 import uvicorn
 from fastapi import FastAPI
 
 from xapp.server import ServerSettings, create_app
+from xapp.server.demo import demo_token
 
 T = TypeVar("T")
 
@@ -32,7 +34,9 @@ class ServerThread:
         self.host, self.port = self._sock.getsockname()[:2]
         self.url = f"http://{self.host}:{self.port}"
         self._server = uvicorn.Server(
-            uvicorn.Config(self.app, log_level="warning", lifespan="on", ws_ping_interval=15)
+            # Logging is the caller's to configure: stderr for `xapp serve`, a file under
+            # the TUI (anything written to the terminal would tear the screen).
+            uvicorn.Config(self.app, log_config=None, lifespan="on", ws_ping_interval=15)
         )
         self._loop: asyncio.AbstractEventLoop | None = None
         self._error: BaseException | None = None
@@ -74,3 +78,27 @@ class ServerThread:
 
     def __exit__(self, *_exc: object) -> None:
         self.stop()
+
+
+class EmbeddedWorld:
+    """The embedded default: the real server on a loopback port, with the demo world seeded
+    in `data_dir` and kept alive, signed in as the demo account."""
+
+    def __init__(self, data_dir: Path, activity_interval: float = 3.0) -> None:
+        self.settings = ServerSettings(
+            db=str(data_dir / "xapp.db"),
+            demo=True,
+            demo_activity=activity_interval > 0,
+            demo_activity_interval=activity_interval or 3.0,
+        )
+        self.server: ServerThread | None = None
+
+    def start(self) -> tuple[str, str]:
+        """Start the server (blocking: call it off the UI loop); returns (url, token)."""
+        server = self.server = ServerThread(self.settings).start()
+        token = server.call(lambda: demo_token(server.app.state.db))
+        return server.url, token
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.stop()

@@ -75,9 +75,7 @@ async def by_ids(conn: AsyncConnection, ids: Iterable[str]) -> dict[str, Account
 
 
 async def event_seq(conn: AsyncConnection, account_id: str) -> int:
-    return (
-        await conn.scalar(select(accounts.c.event_seq).where(accounts.c.id == account_id))
-    ) or 0
+    return (await conn.scalar(select(accounts.c.event_seq).where(accounts.c.id == account_id))) or 0
 
 
 async def follow(tx: Tx, follower: Account, handle: str) -> None:
@@ -107,5 +105,7 @@ async def unfollow(tx: Tx, follower: Account, handle: str) -> None:
 
 
 async def follower_ids(conn: AsyncConnection, account_id: str) -> list[str]:
-    rows = await conn.execute(select(follows.c.follower_id).where(follows.c.followee_id == account_id))
+    rows = await conn.execute(
+        select(follows.c.follower_id).where(follows.c.followee_id == account_id)
+    )
     return [r[0] for r in rows]

@@ -54,8 +54,13 @@ async def open_pair(tx: Tx, me: Account, handle: str) -> tuple[Conversation, boo
     created = now_us()
     pk = await tx.conn.scalar(
         conversations.insert()
-        .values(id=conversation_id, pair_key=pair_key, activity=0, created_at=created,
-                updated_at=created)
+        .values(
+            id=conversation_id,
+            pair_key=pair_key,
+            activity=0,
+            created_at=created,
+            updated_at=created,
+        )
         .returning(conversations.c.pk)
     )
     # Until it has a message, a conversation sorts by its own (negated) position.
@@ -142,8 +147,13 @@ async def send(tx: Tx, me: Account, conversation_id: str, text: str) -> Message:
     )
     pk = await tx.conn.scalar(
         messages.insert()
-        .values(id=message.id, conversation_id=conversation_id, sender_id=me.id, text=text,
-                created_at=created)
+        .values(
+            id=message.id,
+            conversation_id=conversation_id,
+            sender_id=me.id,
+            text=text,
+            created_at=created,
+        )
         .returning(messages.c.pk)
     )
     await tx.conn.execute(

@@ -12,10 +12,13 @@ import logging
 import random
 import secrets
 
+from sqlalchemy import delete
+
 from xapp.api.models import Account, Money
 from xapp.server import accounts, chat, ledger, posts
 from xapp.server.auth import Passwords, issue_token
 from xapp.server.db import Database, Tx
+from xapp.server.schema import tokens
 
 log = logging.getLogger("xapp.server.demo")
 
@@ -98,9 +101,11 @@ async def seed(db: Database, passwords: Passwords) -> None:
 
 
 async def demo_token(db: Database) -> str:
-    """A fresh session for the demo account; the embedded client signs in with it."""
+    """A fresh session for the demo account; the embedded client signs in with it, and
+    the sessions of earlier runs end (only this process holds the embedded world)."""
     async with db.write() as tx:
         me = await accounts.by_handle(tx.conn, DEMO_HANDLE)
+        await tx.conn.execute(delete(tokens).where(tokens.c.account_id == me.id))
         return await issue_token(tx, me.id)
 
 

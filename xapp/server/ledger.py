@@ -145,8 +145,12 @@ async def _move(
     await tx.conn.execute(
         postings.insert(),
         [
-            {"transfer_id": transfer_id, "ledger_account_id": ledger_id, "amount": delta,
-             "currency": amount.currency}
+            {
+                "transfer_id": transfer_id,
+                "ledger_account_id": ledger_id,
+                "amount": delta,
+                "currency": amount.currency,
+            }
             for ledger_id, delta in ((debit_id, -amount.amount), (credit_id, amount.amount))
         ],
     )
@@ -183,7 +187,9 @@ async def deposit(tx: Tx, account: Account, amount: Money) -> Transfer:
     )
 
 
-async def transfer(tx: Tx, sender: Account, recipient: Account, amount: Money, note: str) -> Transfer:
+async def transfer(
+    tx: Tx, sender: Account, recipient: Account, amount: Money, note: str
+) -> Transfer:
     if sender.id == recipient.id:
         raise AppError(422, "cannot_pay_self", "You can't send money to yourself")
     return await _move(

@@ -29,7 +29,10 @@ async def _page(conn: AsyncConnection, rows: list[Row], next_cursor: str | None)
     return Page[Post](
         items=[
             Post(
-                id=r.id, author=authors[r.author_id], text=r.text, created_at=to_datetime(r.created_at)
+                id=r.id,
+                author=authors[r.author_id],
+                text=r.text,
+                created_at=to_datetime(r.created_at),
             )
             for r in rows
         ],
@@ -39,7 +42,9 @@ async def _page(conn: AsyncConnection, rows: list[Row], next_cursor: str | None)
 
 async def home(conn: AsyncConnection, viewer_id: str, cursor: Cursor) -> Page[Post]:
     followed = select(follows.c.followee_id).where(follows.c.follower_id == viewer_id)
-    query = select(posts).where(or_(posts.c.author_id == viewer_id, posts.c.author_id.in_(followed)))
+    query = select(posts).where(
+        or_(posts.c.author_id == viewer_id, posts.c.author_id.in_(followed))
+    )
     return await _page(conn, *await cursor.fetch(conn, query, posts.c.pk))
 
 

@@ -9,8 +9,8 @@ from xapp.server import accounts
 from xapp.server.auth import (
     CurrentAccount,
     Db,
-    Passwords,
     LoginLimiter,
+    Passwords,
     bearer_token,
     issue_token,
     revoke_token,

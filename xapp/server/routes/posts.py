@@ -36,4 +36,3 @@ async def home(db: Db, account: CurrentAccount, cursor: PageParams) -> Page[Post
 async def everyone(db: Db, _account: CurrentAccount, cursor: PageParams) -> Page[Post]:
     async with db.read() as conn:
         return await posts.everyone(conn, cursor)
-

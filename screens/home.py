@@ -1,0 +1,292 @@
+"""The home screen: timeline, conversations with the open chat, and the wallet, side by side.
+
+At 120 columns and wider all three panes show; narrower, one pane at a time (1/2/3).
+Loading runs in workers; live changes arrive from the App's feed through `apply`.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Label, OptionList, Static
+
+from xapp.api.client import new_key
+from xapp.api.errors import ApiError
+from xapp.api.models import (
+    Conversation,
+    FeedEvent,
+    Message,
+    MessageCreated,
+    Money,
+    Post,
+    PostCreated,
+    Transfer,
+    TransferCompleted,
+)
+from xapp.api.money import format_amount
+from xapp.screens.compose import ComposeScreen
+from xapp.screens.conversation import NewConversationScreen
+from xapp.screens.pay import PayScreen
+from xapp.session import Session
+from xapp.widgets.conversation_list import ConversationList
+from xapp.widgets.lines import ItemLines
+from xapp.widgets.message_log import MessageLog
+from xapp.widgets.timeline import Timeline
+from xapp.widgets.transfer_list import TransferList
+
+WIDE = 120
+PANES = ("timeline-pane", "chat-pane", "wallet-pane")
+
+
+class HomeScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "compose", "Post"),
+        Binding("m", "new_conversation", "Message"),
+        Binding("p", "pay", "Pay"),
+        Binding("1", "pane(0)", "Timeline", key_display="1"),
+        Binding("2", "pane(1)", "Chat", key_display="2"),
+        Binding("3", "pane(2)", "Wallet", key_display="3"),
+        Binding("escape", "leave_input", "Back", show=False),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.pane = 0
+        self.open_id: str | None = None
+        self.timeline_next: str | None = None
+        self.timeline_loading = False
+        self._draft_key: tuple[str, str, str] | None = None  # (conversation, text, key)
+
+    def compose(self) -> ComposeResult:
+        me = self.session.me.id
+        yield Header()
+        with Vertical(id="timeline-pane", classes="pane"):
+            yield Label("Timeline", classes="pane-title")
+            yield Timeline(id="timeline", empty="No posts yet. Press n to write one.")
+        with Vertical(id="chat-pane", classes="pane"):
+            yield Label("Messages", classes="pane-title")
+            yield ConversationList(me, id="conversations")
+            yield Label("", id="chat-title")
+            yield MessageLog(id="messages", empty="Pick a conversation, or press m.")
+            yield Input(placeholder="Write a message… (enter sends)", id="chat-input")
+        with Vertical(id="wallet-pane", classes="pane"):
+            yield Label("Wallet", classes="pane-title")
+            yield Static("…", id="balance")
+            yield Label("Recent activity", classes="section")
+            yield TransferList(me, id="transfers", empty="No payments yet. Press p to pay.")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._layout_for(self.app.size.width)
+        self.query_one(Timeline).focus()
+        self.load_timeline()
+        self.load_conversations()
+        self.load_wallet()
+        self.set_interval(60, self._tick)
+
+    def on_resize(self) -> None:
+        self._layout_for(self.size.width)
+
+    def _layout_for(self, width: int) -> None:
+        self.set_class(width < WIDE, "narrow")
+        for index, pane_id in enumerate(PANES):
+            self.query_one(f"#{pane_id}").set_class(index == self.pane, "active")
+
+    def _tick(self) -> None:
+        for lines in self.query(ItemLines):
+            lines.refresh_items()
+
+    # --- loading --------------------------------------------------------------------
+
+    @work(exclusive=True, group="timeline", exit_on_error=False)
+    async def load_timeline(self, before: str | None = None) -> None:
+        self.timeline_loading = True
+        try:
+            page = await self.session.client.home_timeline(before=before)
+        except ApiError as exc:
+            self.notify(exc.message, title="Timeline", severity="error")
+            return
+        finally:
+            self.timeline_loading = False
+        self.timeline_next = page.next
+        self.query_one(Timeline).add_bottom(page.items)
+
+    @on(ItemLines.NearEnd, "#timeline")
+    def _older_posts(self) -> None:
+        if self.timeline_next and not self.timeline_loading:
+            self.load_timeline(self.timeline_next)
+
+    @work(exclusive=True, group="conversations", exit_on_error=False)
+    async def load_conversations(self) -> None:
+        try:
+            page = await self.session.client.conversations()
+        except ApiError as exc:
+            self.notify(exc.message, title="Messages", severity="error")
+            return
+        listing = self.query_one(ConversationList)
+        listing.show(page.items)
+        if self.open_id is None and page.items:
+            self.open_conversation(page.items[0])
+
+    @work(exclusive=True, group="wallet", exit_on_error=False)
+    async def load_wallet(self) -> None:
+        try:
+            wallet = await self.session.client.wallet()
+            history = await self.session.client.transfers()
+        except ApiError as exc:
+            self.notify(exc.message, title="Wallet", severity="error")
+            return
+        for money in wallet.balances:
+            self._show_balance(money)
+        self.query_one(TransferList).add_bottom(history.items)
+
+    def _show_balance(self, money: Money) -> None:
+        self.query_one("#balance", Static).update(
+            Content.from_markup(
+                "[bold]$amount[/bold]\n[dim]$currency balance[/dim]",
+                amount=format_amount(money.amount, money.currency),
+                currency=money.currency,
+            )
+        )
+
+    # --- conversations --------------------------------------------------------------
+
+    def open_conversation(self, conversation: Conversation) -> None:
+        self.open_id = conversation.id
+        title = self.query_one(ConversationList).title(conversation)
+        self.query_one("#chat-title", Label).update(Content(f"Chat with {title}"))
+        log = self.query_one(MessageLog)
+        log.set_items([])
+        self.load_messages(conversation.id)
+
+    @work(exclusive=True, group="messages", exit_on_error=False)
+    async def load_messages(self, conversation_id: str) -> None:
+        try:
+            page = await self.session.client.messages(conversation_id)
+        except ApiError as exc:
+            self.notify(exc.message, title="Messages", severity="error")
+            return
+        if conversation_id != self.open_id:
+            return
+        log = self.query_one(MessageLog)
+        log.set_items(reversed(page.items))
+        log.show_latest()
+
+    @on(OptionList.OptionSelected, "#conversations")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        conversation = self.query_one(ConversationList).get(event.option.id or "")
+        if conversation is not None:
+            self.open_conversation(conversation)
+            self.query_one("#chat-input", Input).focus()
+
+    @on(Input.Submitted, "#chat-input")
+    def _send(self, event: Input.Submitted) -> None:
+        text = event.value
+        if not text.strip():
+            return
+        if self.open_id is None:
+            self.notify("Open a conversation first (m starts one).", severity="warning")
+            return
+        if self._draft_key is None or self._draft_key[:2] != (self.open_id, text):
+            self._draft_key = (self.open_id, text, new_key())
+        self.send_message(self.open_id, text, self._draft_key[2])
+
+    @work(group="send", exit_on_error=False)
+    async def send_message(self, conversation_id: str, text: str, key: str) -> None:
+        chat_input = self.query_one("#chat-input", Input)
+        try:
+            message = await self.session.client.send_message(conversation_id, text, key=key)
+        except ApiError as exc:
+            # The text stays in the input: enter again retries with the same key.
+            self.notify(exc.message, title="Not sent", severity="error")
+            return
+        if chat_input.value == text:
+            chat_input.value = ""
+        self._draft_key = None
+        self._message_arrived(message)
+
+    # --- live events ----------------------------------------------------------------
+
+    def apply(self, event: FeedEvent) -> None:
+        """Show one event from the feed (the App calls this for every event)."""
+        if isinstance(event, PostCreated):
+            self._post_arrived(event.data)
+        elif isinstance(event, MessageCreated):
+            self._message_arrived(event.data)
+        elif isinstance(event, TransferCompleted):
+            self._transfer_arrived(event.data.transfer, event.data.balance)
+
+    def _post_arrived(self, post: Post) -> None:
+        self.query_one(Timeline).add_top([post])
+
+    def _message_arrived(self, message: Message) -> None:
+        listing = self.query_one(ConversationList)
+        known = listing.get(message.conversation_id)
+        if known is None:
+            self.load_conversations()
+        else:
+            listing.touch(known.model_copy(update={"last_message": message}))
+        if message.conversation_id == self.open_id:
+            self.query_one(MessageLog).append(message)
+        elif message.sender.id != self.session.me.id:
+            self.notify(
+                f"{message.sender.display_name}: {message.text[:80]}",
+                title="New message",
+                markup=False,
+            )
+
+    def _transfer_arrived(self, transfer: Transfer, balance: Money) -> None:
+        self._show_balance(balance)
+        self.query_one(TransferList).add_top([transfer])
+        if transfer.sender is not None and transfer.recipient.id == self.session.me.id:
+            amount = format_amount(transfer.amount.amount, transfer.amount.currency)
+            self.notify(
+                f"@{transfer.sender.handle} paid you {amount} · {transfer.note}",
+                title="Money in",
+                markup=False,
+            )
+
+    # --- actions --------------------------------------------------------------------
+
+    def action_pane(self, index: int) -> None:
+        self.pane = index
+        self._layout_for(self.size.width)
+        target = {0: Timeline, 1: ConversationList, 2: TransferList}[index]
+        self.query_one(target).focus()
+
+    def action_leave_input(self) -> None:
+        self.query_one(Timeline).focus()
+
+    def action_compose(self) -> None:
+        def done(post: Post | None) -> None:
+            if post is not None:
+                self._post_arrived(post)
+                self.notify("Posted.")
+
+        self.app.push_screen(ComposeScreen(self.session), done)
+
+    def action_new_conversation(self) -> None:
+        def done(conversation: Conversation | None) -> None:
+            if conversation is not None:
+                self.query_one(ConversationList).touch(conversation)
+                self.open_conversation(conversation)
+                self.action_pane(1)
+                self.query_one("#chat-input", Input).focus()
+
+        self.app.push_screen(NewConversationScreen(self.session), done)
+
+    def action_pay(self) -> None:
+        def done(transfer: Transfer | None) -> None:
+            if transfer is not None:
+                amount = format_amount(transfer.amount.amount, transfer.amount.currency)
+                self.notify(f"Sent {amount} to @{transfer.recipient.handle}.", markup=False)
+                self.load_wallet()
+
+        self.app.push_screen(PayScreen(self.session), done)

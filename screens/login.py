@@ -1,0 +1,97 @@
+"""Sign in to a server, or create an account on it."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Center, Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label
+
+from xapp.api.client import ApiClient
+from xapp.api.errors import ApiError
+from xapp.api.models import normalize_handle
+from xapp.session import Session, open_session
+
+
+class LoginScreen(Screen[None]):
+    DEFAULT_CSS = """
+    LoginScreen #form { width: 60; height: auto; border: round $accent; padding: 1 2; }
+    LoginScreen #error { color: $error; height: auto; }
+    LoginScreen .buttons { height: auto; margin-top: 1; }
+    LoginScreen .buttons Button { margin-right: 1; }
+    LoginScreen .hint { color: $text-muted; }
+    """
+
+    class SignedIn(Message):
+        def __init__(self, session: Session) -> None:
+            super().__init__()
+            self.session = session
+
+    def __init__(self, server: str, handle: str = "", notice: str = "") -> None:
+        super().__init__()
+        self.server = server
+        self.handle = handle
+        self.notice = notice
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Center(), Vertical(id="form"):
+            yield Label(f"Sign in to {self.server}", classes="title")
+            yield Input(value=self.handle, placeholder="handle", id="handle")
+            yield Input(placeholder="password", password=True, id="password")
+            yield Input(placeholder="display name (new accounts only)", id="display_name")
+            yield Label(self.notice, id="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Sign in", variant="primary", id="sign-in")
+                yield Button("Create account", id="register")
+            yield Label("New here? Fill in all three fields and create an account.", classes="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#password" if self.handle else "#handle", Input).focus()
+
+    def _value(self, field: str) -> str:
+        return self.query_one(f"#{field}", Input).value
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#sign-in")
+    def _sign_in(self) -> None:
+        self._go(register=False)
+
+    @on(Button.Pressed, "#register")
+    def _register(self) -> None:
+        self._go(register=True)
+
+    def _go(self, register: bool) -> None:
+        error = self.query_one("#error", Label)
+        try:
+            handle = normalize_handle(self._value("handle"))
+        except ValueError as exc:
+            error.update(f"Handle: {exc}")
+            return
+        if not self._value("password"):
+            error.update("Enter your password")
+            return
+        if register and not self._value("display_name").strip():
+            error.update("A new account needs a display name")
+            return
+        error.update("Signing in…")
+        self._authenticate(handle, self._value("password"), self._value("display_name"), register)
+
+    @work(exclusive=True, exit_on_error=False)
+    async def _authenticate(
+        self, handle: str, password: str, display_name: str, register: bool
+    ) -> None:
+        error = self.query_one("#error", Label)
+        try:
+            async with ApiClient(self.server) as anonymous:
+                if register:
+                    await anonymous.register(handle, display_name, password)
+                created = await anonymous.login(handle, password)
+            session = await open_session(self.server, created.token)
+        except ApiError as exc:
+            error.update(exc.message)
+            return
+        self.post_message(self.SignedIn(session))

@@ -1,0 +1,36 @@
+"""Shown while the app finds its server: starting the embedded one or checking a token."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Center, Middle
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label, LoadingIndicator
+
+
+class StartScreen(Screen[None]):
+    DEFAULT_CSS = """
+    StartScreen Label { width: auto; margin: 1 0; }
+    StartScreen #problem { color: $error; }
+    StartScreen LoadingIndicator { height: 3; }
+    """
+
+    def __init__(self, status: str) -> None:
+        super().__init__()
+        self.status = status
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Middle(), Center():
+            yield Label(self.status, id="status")
+            yield LoadingIndicator()
+            yield Label("", id="problem")
+        yield Footer()
+
+    def say(self, status: str) -> None:
+        self.query_one("#status", Label).update(status)
+
+    def fail(self, problem: str) -> None:
+        """Show what went wrong, for a person; ctrl+q still quits."""
+        self.query_one(LoadingIndicator).display = False
+        self.query_one("#problem", Label).update(problem)

@@ -1,0 +1,202 @@
+"""`ItemLines`: a list of items drawn with Textual's Line API (DESIGN.md principle 8).
+
+Each item is wrapped once into strips and cached; the widget only draws the lines that
+are on screen, so thousands of posts cost memory for their text, not a widget each.
+Items are kept in display order; ids make adding an item twice (REST page and feed
+event racing) a no-op.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import ClassVar, Generic, TypeVar
+
+from rich.style import Style
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+T = TypeVar("T")
+
+
+class ItemLines(ScrollView, Generic[T], can_focus=True):
+    """Subclasses say how an item is identified and drawn; this class does the rest."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"item-lines--cursor"}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("home", "cursor_to(0)", "First", show=False),
+        Binding("end", "cursor_to(-1)", "Last", show=False),
+    ]
+    DEFAULT_CSS = """
+    ItemLines { background: $surface; }
+    ItemLines > .item-lines--cursor { background: $boost; }
+    ItemLines:focus > .item-lines--cursor { background: $accent 30%; }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+
+    class NearEnd(Message):
+        """The reader is close to the last item: time to load an older page."""
+
+        def __init__(self, lines: ItemLines) -> None:
+            super().__init__()
+            self.lines = lines
+
+        @property
+        def control(self) -> ItemLines:
+            return self.lines
+
+    def __init__(self, empty: str = "", **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.empty = empty
+        self._items: list[T] = []
+        self._ids: set[str] = set()
+        self._rendered: list[list[Strip]] = []
+        self._width = 0
+        self._lines: list[Strip] = []
+        self._owner: list[int] = []
+        self._starts: list[int] = []
+
+    # --- what subclasses provide ---------------------------------------------------
+
+    def item_id(self, item: T) -> str:
+        raise NotImplementedError
+
+    def render_item(self, item: T, width: int) -> list[Content]:
+        raise NotImplementedError
+
+    # --- the data -------------------------------------------------------------------
+
+    @property
+    def items(self) -> Sequence[T]:
+        return self._items
+
+    @property
+    def selected(self) -> T | None:
+        return self._items[self.cursor] if 0 <= self.cursor < len(self._items) else None
+
+    def set_items(self, items: Iterable[T]) -> None:
+        self._items, self._ids, self._rendered = [], set(), []
+        self.add_bottom(items)
+
+    def add_top(self, items: Iterable[T]) -> int:
+        """Insert items above the first; returns how many were new. The view keeps its
+        place unless it was at the very top, so reading is never interrupted."""
+        new = self._fresh(items)
+        if not new:
+            return 0
+        rendered = [self._render(item) for item in new]
+        added_lines = sum(len(r) for r in rendered)
+        self._items[:0] = new
+        self._rendered[:0] = rendered
+        at_top = self.scroll_y == 0
+        if self._items[len(new) :]:
+            # Keep the same item selected without the watcher scrolling to it.
+            self.set_reactive(ItemLines.cursor, self.cursor + len(new))
+        self._relayout()
+        if not at_top:
+            self.scroll_to(y=self.scroll_y + added_lines, animate=False, immediate=True)
+        return len(new)
+
+    def add_bottom(self, items: Iterable[T]) -> int:
+        new = self._fresh(items)
+        if new:
+            self._items.extend(new)
+            self._rendered.extend(self._render(item) for item in new)
+        self._relayout()
+        return len(new)
+
+    def _fresh(self, items: Iterable[T]) -> list[T]:
+        new: list[T] = []
+        for item in items:
+            key = self.item_id(item)
+            if key not in self._ids:
+                self._ids.add(key)
+                new.append(item)
+        return new
+
+    # --- drawing --------------------------------------------------------------------
+
+    def _render(self, item: T) -> list[Strip]:
+        width = max(self._width, 10)
+        strips = []
+        for line in self.render_item(item, width):
+            segments = line.render_segments()
+            strips.append(Strip(segments, line.cell_length))
+        return strips
+
+    def _relayout(self) -> None:
+        lines: list[Strip] = []
+        owner: list[int] = []
+        starts: list[int] = []
+        for index, strips in enumerate(self._rendered):
+            starts.append(len(lines))
+            lines.extend(strips)
+            owner.extend([index] * len(strips))
+        self._lines, self._owner, self._starts = lines, owner, starts
+        self.virtual_size = Size(self._width, len(lines))
+        self.refresh()
+
+    def on_resize(self) -> None:
+        width = self.scrollable_content_region.width
+        if width != self._width:
+            self._width = width
+            self._rendered = [self._render(item) for item in self._items]
+            self._relayout()
+
+    def refresh_items(self) -> None:
+        """Draw every item again (their relative times have moved on)."""
+        self._rendered = [self._render(item) for item in self._items]
+        self._relayout()
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.scrollable_content_region.width
+        line_no = scroll_y + y
+        base = self.rich_style
+        if not self._lines:
+            if y == 0 and self.empty:
+                return Strip([*Content(self.empty).render_segments()]).crop_extend(0, width, base)
+            return Strip.blank(width, base)
+        if line_no >= len(self._lines):
+            return Strip.blank(width, base)
+        style: Style = base
+        if self._owner[line_no] == self.cursor:
+            style = base + self.get_component_rich_style("item-lines--cursor")
+        return self._lines[line_no].crop_extend(scroll_x, scroll_x + width, None).apply_style(style)
+
+    # --- the cursor -----------------------------------------------------------------
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self._items) - 1)) if self._items else 0
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        if not self._starts:
+            return
+        top = self._starts[new]
+        bottom = self._starts[new + 1] if new + 1 < len(self._starts) else len(self._lines)
+        height = self.scrollable_content_region.height
+        if top < self.scroll_y:
+            self.scroll_to(y=top, animate=False)
+        elif bottom > self.scroll_y + height:
+            self.scroll_to(y=max(top, bottom - height), animate=False)
+        if new >= len(self._items) - 5:
+            self.post_message(self.NearEnd(self))
+        self.refresh()
+
+    def action_cursor(self, delta: int) -> None:
+        self.cursor += delta
+
+    def action_cursor_to(self, index: int) -> None:
+        self.cursor = index if index >= 0 else len(self._items) - 1
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        if self._lines and new + self.scrollable_content_region.height >= len(self._lines) - 2:
+            self.post_message(self.NearEnd(self))

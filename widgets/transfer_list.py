@@ -1,0 +1,43 @@
+"""Recent money movements in the wallet pane, newest first."""
+
+from __future__ import annotations
+
+from textual.content import Content
+
+from xapp.api.models import Transfer
+from xapp.api.money import format_amount
+from xapp.widgets.clock import ago
+from xapp.widgets.lines import ItemLines
+
+
+class TransferList(ItemLines[Transfer]):
+    def __init__(self, me_id: str, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.me_id = me_id
+
+    def item_id(self, item: Transfer) -> str:
+        return item.id
+
+    def render_item(self, item: Transfer, width: int) -> list[Content]:
+        amount = format_amount(item.amount.amount, item.amount.currency)
+        incoming = item.recipient.id == self.me_id
+        if item.sender is None:
+            head = Content.from_markup("[green]+$amount[/green] from your bank", amount=amount)
+        elif incoming:
+            head = Content.from_markup(
+                "[green]+$amount[/green] from [bold]$name[/bold] [dim]@$handle[/dim]",
+                amount=amount,
+                name=item.sender.display_name,
+                handle=item.sender.handle,
+            )
+        else:
+            head = Content.from_markup(
+                "-$amount to [bold]$name[/bold] [dim]@$handle[/dim]",
+                amount=amount,
+                name=item.recipient.display_name,
+                handle=item.recipient.handle,
+            )
+        note = Content.from_markup(
+            "[dim]$note · $when[/dim]", note=item.note or "no note", when=ago(item.created_at)
+        )
+        return [*head.wrap(width), *note.wrap(width)]

@@ -1,0 +1,136 @@
+"""The Textual App: finds a server (embedded or named), signs in, shows the home screen
+and owns the one long-lived feed worker that every screen's live updates come from."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from xapp.api.errors import ApiError, Unauthorized
+from xapp.api.feed import Feed, FeedState
+from xapp.credentials import Credentials, VaultName
+from xapp.embedded import EmbeddedWorld
+from xapp.screens.home import HomeScreen
+from xapp.screens.keyring_choice import KeyringChoiceScreen
+from xapp.screens.login import LoginScreen
+from xapp.screens.start import StartScreen
+from xapp.session import Session, open_session
+
+FEED_LABELS = {
+    FeedState.ONLINE: "● online",
+    FeedState.CONNECTING: "◌ connecting…",
+    FeedState.RECONNECTING: "◌ reconnecting…",
+    FeedState.CLOSED: "○ offline",
+}
+
+
+class XApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "xapp"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="quit"),
+    ]
+
+    def __init__(
+        self,
+        *,
+        server: str | None = None,
+        credentials: Credentials | None = None,
+        embedded: EmbeddedWorld | None = None,
+    ) -> None:
+        super().__init__()
+        if (server is None) == (embedded is None):
+            raise ValueError("give either a server URL or an embedded world")
+        self.server = server
+        self.credentials = credentials
+        self.embedded = embedded
+        self.session: Session | None = None
+        self.feed: Feed | None = None
+        self.home: HomeScreen | None = None
+
+    def on_mount(self) -> None:
+        status = "Starting the local server…" if self.embedded else f"Connecting to {self.server}…"
+        self.push_screen(StartScreen(status))
+        self.connect()
+
+    @work(exclusive=True, group="connect", exit_on_error=False)
+    async def connect(self) -> None:
+        start = self.screen if isinstance(self.screen, StartScreen) else None
+        try:
+            if self.embedded is not None:
+                url, token = await asyncio.to_thread(self.embedded.start)
+                await self.begin(await open_session(url, token))
+                return
+            assert self.server is not None and self.credentials is not None
+            saved = await asyncio.to_thread(self.credentials.load, self.server)
+            if saved is None:
+                await self.switch_screen(LoginScreen(self.server))
+                return
+            handle, token = saved
+            try:
+                session = await open_session(self.server, token)
+            except Unauthorized:
+                await asyncio.to_thread(self.credentials.forget, self.server)
+                notice = "Your session has ended. Please sign in again."
+                await self.switch_screen(LoginScreen(self.server, handle, notice))
+                return
+            await self.begin(session)
+        except (ApiError, RuntimeError, OSError) as exc:
+            if start is not None:
+                message = exc.message if isinstance(exc, ApiError) else str(exc)
+                start.fail(f"{message}\n\nPress ctrl+q to quit.")
+
+    @on(LoginScreen.SignedIn)
+    def _signed_in(self, event: LoginScreen.SignedIn) -> None:
+        assert self.credentials is not None
+        session = event.session
+        if self.credentials.has_keyring:
+            self.remember(session, "keyring")
+        else:
+            self.push_screen(
+                KeyringChoiceScreen(self.credentials.token_file),
+                lambda where: self.remember(session, where or "memory"),
+            )
+
+    @work(group="remember", exit_on_error=False)
+    async def remember(self, session: Session, where: VaultName) -> None:
+        assert self.credentials is not None
+        try:
+            await asyncio.to_thread(
+                self.credentials.save, session.server, session.me.handle, session.token, where
+            )
+        except Exception as exc:  # a keyring that fails must not lose the session
+            self.notify(f"Could not save your session: {exc}", severity="warning", markup=False)
+        await self.begin(session)
+
+    async def begin(self, session: Session) -> None:
+        self.session = session
+        self.home = HomeScreen(session)
+        await self.switch_screen(self.home)
+        self._show_feed_state(FeedState.CONNECTING)
+        self.run_feed(session, session.me.event_seq)
+
+    @work(exclusive=True, group="feed", exit_on_error=False)
+    async def run_feed(self, session: Session, since: int) -> None:
+        self.feed = Feed(session.server, session.token, since, on_state=self._show_feed_state)
+        try:
+            async for event in self.feed:
+                if self.home is not None:
+                    self.home.apply(event)
+        except Unauthorized:
+            self._show_feed_state(FeedState.CLOSED)
+            self.notify("Your session has ended; restart xapp to sign in.", severity="error")
+
+    def _show_feed_state(self, state: FeedState) -> None:
+        if self.session is not None:
+            self.sub_title = f"@{self.session.me.handle} · {FEED_LABELS[state]}"
+
+    async def on_unmount(self) -> None:
+        if self.feed is not None:
+            await self.feed.close()
+        if self.session is not None:
+            await self.session.client.aclose()

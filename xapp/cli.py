@@ -1,0 +1,105 @@
+"""The `xapp` command: the TUI (embedded default or `--server URL`), `serve` and `audit`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from xapp import __version__
+from xapp.config import ClientSettings
+
+
+def _tui(args: argparse.Namespace) -> int:
+    from xapp.app import XApp
+    from xapp.credentials import Credentials, system_keyring
+    from xapp.embedded import EmbeddedWorld
+
+    settings = ClientSettings()
+    data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir
+    data_dir.mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(
+        filename=data_dir / "xapp.log",
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    server = args.server or settings.server
+    if server:
+        app = XApp(server=server, credentials=Credentials(data_dir, system_keyring()))
+        app.run()
+        return 0
+    world = EmbeddedWorld(data_dir)
+    try:
+        XApp(embedded=world).run()
+    finally:
+        world.stop()
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from xapp.embedded import ServerThread
+    from xapp.server import ServerSettings
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    settings = ServerSettings(db=args.db, demo=args.demo, demo_activity=args.demo)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    try:
+        server = ServerThread(settings, host=args.host, port=args.port).start()
+    except (OSError, RuntimeError) as exc:
+        print(f"xapp serve: could not start: {exc}", file=sys.stderr)
+        return 1
+    print(f"xapp server ready on {server.url} (database: {settings.db})", flush=True)
+    stop.wait()
+    server.stop()
+    return 0
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from xapp.server.audit import audit
+    from xapp.server.db import Database
+    from xapp.server.settings import database_url
+
+    if "://" not in args.db and not Path(args.db).exists():
+        print(f"xapp audit: no database at {args.db}", file=sys.stderr)
+        return 2
+
+    async def run() -> bool:
+        db = Database(database_url(args.db))
+        try:
+            report = await audit(db)
+        finally:
+            await db.close()
+        print(report)
+        return report.ok
+
+    return 0 if asyncio.run(run()) else 1
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="xapp", description="Post, chat and pay from your terminal.")
+    p.add_argument("--version", action="version", version=f"xapp {__version__}")
+    p.add_argument("--server", help="a server URL; without it xapp runs a local demo server")
+    p.add_argument("--data-dir", help="folder for the local server's data and xapp's state")
+    sub = p.add_subparsers(dest="command")
+    serve = sub.add_parser("serve", help="run the xapp server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8700)
+    serve.add_argument("--db", default="xapp.db", help="SQLite file path or database URL")
+    serve.add_argument("--demo", action="store_true", help="seed and animate the demo world")
+    audit = sub.add_parser("audit", help="check the ledger's invariants")
+    audit.add_argument("--db", required=True, help="SQLite file path or database URL")
+    return p
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    command = {"serve": _serve, "audit": _audit}.get(args.command, _tui)
+    sys.exit(command(args))

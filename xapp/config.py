@@ -1,0 +1,27 @@
+"""Client settings: `XAPP_*` environment variables, then command-line flags."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("xapp", appauthor=False))
+
+
+class ClientSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="XAPP_")
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    """Where the embedded server's database and the client's state live."""
+
+    server: str | None = None
+    """A server URL; none means the embedded default."""
+
+    @property
+    def embedded_db(self) -> Path:
+        return self.data_dir / "xapp.db"
