@@ -1,0 +1,80 @@
+"""Shared test parts: a real server on loopback over a real SQLite file, real clients.
+
+Nothing here is mocked: `ServerThread` is the same class the embedded default runs.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from xapp.api.client import ApiClient
+from xapp.api.models import Money
+from xapp.embedded import ServerThread
+from xapp.server import ServerSettings
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "xapp.db"
+
+
+@pytest.fixture
+def server(db_path: Path) -> Iterator[ServerThread]:
+    with ServerThread(ServerSettings(db=str(db_path))) as running:
+        yield running
+
+
+class People:
+    """Registers accounts on the server and hands out signed-in clients."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.clients: list[ApiClient] = []
+
+    async def client(self, token: str | None = None) -> ApiClient:
+        client = ApiClient(self.url, token)
+        self.clients.append(client)
+        return client
+
+    async def signed_in(self, handle: str, display_name: str | None = None) -> ApiClient:
+        client = await self.client()
+        await client.register(handle, display_name or handle.title(), PASSWORD)
+        await client.login(handle, PASSWORD)
+        return client
+
+    async def close(self) -> None:
+        for client in self.clients:
+            await client.aclose()
+
+
+@pytest.fixture
+async def people(server: ServerThread) -> AsyncIterator[People]:
+    registry = People(server.url)
+    yield registry
+    await registry.close()
+
+
+def usd(cents: int) -> Money:
+    return Money(amount=cents, currency="USD")
+
+
+def key() -> str:
+    return str(uuid.uuid4())
+
+
+def query(db_path: Path, sql: str, *params: object) -> list[tuple]:
+    """Read what the database really holds (a separate connection, like an auditor)."""
+    with sqlite3.connect(db_path) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def xapp_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "xapp", *args]

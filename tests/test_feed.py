@@ -1,0 +1,123 @@
+"""The live feed: live delivery, exact replay after a disconnect, auth, reconnection."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+import websockets
+
+from tests.conftest import People, usd
+from xapp.api.errors import Unauthorized
+from xapp.api.feed import Feed, FeedState, feed_url
+from xapp.api.models import MessageCreated, PostCreated, TransferCompleted
+from xapp.embedded import ServerThread
+from xapp.server import ServerSettings
+
+
+async def take(feed: Feed, n: int, timeout: float = 10.0) -> list:
+    events = []
+
+    async def collect() -> None:
+        async for event in feed:
+            events.append(event)
+            if len(events) == n:
+                return
+
+    await asyncio.wait_for(collect(), timeout)
+    return events
+
+
+async def test_feed_delivers_posts_messages_and_payments_live(people: People) -> None:
+    alice = await people.signed_in("alice")
+    bob = await people.signed_in("bob")
+    await bob.follow("alice")
+    since = (await bob.me()).event_seq
+    feed = Feed(people.url, bob.token or "", since)
+    collecting = asyncio.create_task(take(feed, 3))
+    await asyncio.sleep(0.3)
+    post = await alice.create_post("live!")
+    conversation = await alice.open_conversation("bob")
+    message = await alice.send_message(conversation.id, "psst")
+    await alice.deposit(usd(1_000))
+    transfer = await alice.transfer("bob", usd(250), "coffee")
+    events = await collecting
+    await feed.close()
+    assert [type(e) for e in events] == [PostCreated, MessageCreated, TransferCompleted]
+    assert events[0].data.id == post.id
+    assert events[1].data.id == message.id
+    assert events[2].data.transfer.id == transfer.id
+    assert events[2].data.balance == usd(250)
+    assert [e.seq for e in events] == [since + 1, since + 2, since + 3]
+
+
+async def test_reconnect_replays_exactly_the_missed_events_in_order(people: People) -> None:
+    alice = await people.signed_in("alice")
+    bob = await people.signed_in("bob")
+    await bob.follow("alice")
+    feed = Feed(people.url, bob.token or "", 0)
+    first = asyncio.create_task(take(feed, 2))
+    await asyncio.sleep(0.3)
+    for i in range(2):
+        await alice.create_post(f"seen {i}")
+    seen = await first
+    await feed.close()
+    last = feed.last_seq
+
+    missed = [await alice.create_post(f"missed {i}") for i in range(5)]
+    resumed = Feed(people.url, bob.token or "", last)
+    replayed = await take(resumed, 5)
+    await resumed.close()
+    assert [e.data.text for e in seen] == ["seen 0", "seen 1"]
+    assert [e.data.id for e in replayed] == [p.id for p in missed]
+    assert [e.seq for e in replayed] == list(range(last + 1, last + 6))
+
+
+async def test_feed_survives_a_server_restart_without_loss(db_path, tmp_path) -> None:
+    settings = ServerSettings(db=str(db_path))
+    first = ServerThread(settings).start()
+    port = first.port
+    people = People(first.url)
+    try:
+        alice = await people.signed_in("alice")
+        states: list[FeedState] = []
+        feed = Feed(first.url, alice.token or "", 0, on_state=states.append, base_delay=0.05)
+        got = asyncio.create_task(take(feed, 2, timeout=30))
+        await asyncio.sleep(0.3)
+        await alice.create_post("before the restart")
+        await asyncio.sleep(0.3)
+        first.stop()
+        second = ServerThread(settings, port=port).start()
+        try:
+            await asyncio.sleep(0.2)
+            await alice.create_post("after the restart")
+            events = await got
+            await feed.close()
+        finally:
+            second.stop()
+    finally:
+        await people.close()
+    assert [e.data.text for e in events] == ["before the restart", "after the restart"]
+    assert FeedState.RECONNECTING in states
+    assert states.count(FeedState.ONLINE) >= 2
+
+
+async def test_feed_refuses_a_bad_token(people: People) -> None:
+    feed = Feed(people.url, "xat_not-a-real-token", 0)
+    with pytest.raises(Unauthorized):
+        await take(feed, 1)
+    async with websockets.connect(feed_url(people.url, 0)) as ws:
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            await ws.recv()
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
+
+
+async def test_frames_are_seq_type_data_json(people: People) -> None:
+    alice = await people.signed_in("alice")
+    await alice.create_post("raw")
+    headers = {"Authorization": f"Bearer {alice.token}"}
+    async with websockets.connect(feed_url(people.url, 0), additional_headers=headers) as ws:
+        frame = json.loads(await asyncio.wait_for(ws.recv(), 5))
+    assert set(frame) == {"seq", "type", "data"}
+    assert (frame["seq"], frame["type"], frame["data"]["text"]) == (1, "post.created", "raw")

@@ -1,0 +1,139 @@
+"""Money: deposits, transfers, insufficient funds, exactly-once, and the ledger audit."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import sqlite3
+import subprocess
+
+import httpx
+import pytest
+
+from tests.conftest import People, key, query, usd, xapp_command
+from xapp.api.errors import InsufficientFunds, InvalidRequest, NotFound
+
+
+def balance_of(db_path, handle: str) -> int:
+    [(balance,)] = query(
+        db_path,
+        "SELECT l.balance FROM ledger_accounts l JOIN accounts a ON a.id = l.owner_id "
+        "WHERE a.handle = ?",
+        handle,
+    )
+    return balance
+
+
+async def test_transfer_moves_the_right_amounts(people: People, db_path) -> None:
+    alice = await people.signed_in("alice", "Alice Liddell")
+    bob = await people.signed_in("bob")
+    deposit = await alice.deposit(usd(10_000))
+    assert deposit.kind == "deposit" and deposit.sender is None
+    transfer = await alice.transfer("@bob", usd(1_250), "pizza 🍕")
+    assert (transfer.sender.handle, transfer.recipient.handle) == ("alice", "bob")
+    assert transfer.amount == usd(1_250) and transfer.note == "pizza 🍕"
+    assert (await alice.wallet()).balances == [usd(8_750)]
+    assert (await bob.wallet()).balances == [usd(1_250)]
+    assert balance_of(db_path, "alice") == 8_750
+    assert [t.id for t in (await bob.transfers()).items] == [transfer.id]
+    assert [t.kind for t in (await alice.transfers()).items] == ["transfer", "deposit"]
+
+
+async def test_insufficient_funds_is_clear_and_changes_nothing(people: People, db_path) -> None:
+    alice = await people.signed_in("alice")
+    await people.signed_in("bob")
+    await alice.deposit(usd(500))
+    with pytest.raises(InsufficientFunds) as caught:
+        await alice.transfer("bob", usd(501), "too much")
+    assert caught.value.status == 422
+    assert caught.value.message == (
+        "Insufficient funds: your balance is $5.00, this payment is $5.01"
+    )
+    assert balance_of(db_path, "alice") == 500
+    assert balance_of(db_path, "bob") == 0
+    assert query(db_path, "SELECT count(*) FROM transfers WHERE kind='transfer'") == [(0,)]
+
+
+async def test_idempotent_retry_returns_the_same_transfer(people: People, db_path) -> None:
+    alice = await people.signed_in("alice")
+    bob = await people.signed_in("bob")
+    await alice.deposit(usd(5_000))
+    same = key()
+    results = await asyncio.gather(
+        *(alice.transfer("bob", usd(1_000), "rent", key=same) for _ in range(20))
+    )
+    assert len({r.model_dump_json() for r in results}) == 1
+    assert balance_of(db_path, "alice") == 4_000
+    with pytest.raises(InvalidRequest, match="different request"):
+        await alice.transfer("bob", usd(999), "rent", key=same)
+    # Keys are per user: bob's use of the same key is his own request.
+    await bob.deposit(usd(100), key=same)
+    assert balance_of(db_path, "bob") == 1_100
+
+
+async def test_money_input_is_validated(people: People, server) -> None:
+    alice = await people.signed_in("alice")
+    await alice.deposit(usd(100))
+    with pytest.raises(NotFound, match="@ghost"):
+        await alice.transfer("ghost", usd(1))
+    with pytest.raises(InvalidRequest, match="yourself"):
+        await alice.transfer("alice", usd(1))
+    with pytest.raises(InvalidRequest, match="more than zero"):
+        await alice.transfer("alice", usd(0))
+    async with httpx.AsyncClient(base_url=server.url) as http:
+        headers = {"Authorization": f"Bearer {alice.token}", "Idempotency-Key": key()}
+        for amount in ({"amount": 1.5, "currency": "USD"}, {"amount": 100, "currency": "XXX"}):
+            response = await http.post(
+                "/v1/deposits", json={"amount": amount}, headers=headers
+            )
+            assert response.status_code == 422, amount
+        response = await http.post(
+            "/v1/deposits",
+            json={"amount": {"amount": 100, "currency": "USD"}},
+            headers={"Authorization": f"Bearer {alice.token}"},
+        )
+        assert response.status_code == 400
+        assert response.json()["error"]["code"] == "idempotency_key_required"
+
+
+async def test_audit_passes_after_a_burst_of_concurrent_transfers(people: People, db_path) -> None:
+    handles = ["ann", "ben", "cat", "dan", "eva"]
+    clients = [await people.signed_in(h) for h in handles]
+    for client in clients:
+        await client.deposit(usd(2_000))
+    rng = random.Random(42)
+
+    async def pay(client) -> str:
+        try:
+            await client.transfer(rng.choice(handles), usd(rng.randint(1, 900)))
+            return "ok"
+        except InsufficientFunds:
+            return "short"
+        except InvalidRequest:
+            return "self"
+
+    outcomes = await asyncio.gather(*(pay(rng.choice(clients)) for _ in range(150)))
+    assert outcomes.count("ok") > 50
+    total = sum(balance_of(db_path, h) for h in handles)
+    assert total == 5 * 2_000
+    assert all(balance_of(db_path, h) >= 0 for h in handles)
+
+    result = subprocess.run(
+        xapp_command("audit", "--db", str(db_path)), capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "ledger OK" in result.stdout
+
+
+async def test_audit_fails_loudly_when_a_balance_is_tampered_with(people: People, db_path) -> None:
+    alice = await people.signed_in("alice")
+    await alice.deposit(usd(700))
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE ledger_accounts SET balance = balance + 1 WHERE owner_id IS NOT NULL")
+    result = subprocess.run(
+        xapp_command("audit", "--db", str(db_path)), capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 1
+    assert "LEDGER BROKEN" in result.stdout
+    assert "balance 701 != postings total 700" in result.stdout
+    assert "USD accounts sum to 1, not 0" in result.stdout
