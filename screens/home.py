@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, OptionList, Static
+from textual.widgets import Footer, Input, Label, OptionList, Static
 
 from xapp.api.client import new_key
 from xapp.api.errors import ApiError
@@ -38,6 +38,7 @@ from xapp.widgets.conversation_list import ConversationList
 from xapp.widgets.lines import ItemLines
 from xapp.widgets.message_log import MessageLog
 from xapp.widgets.timeline import Timeline
+from xapp.widgets.status_bar import StatusBar
 from xapp.widgets.transfer_list import TransferList
 
 WIDE = 120
@@ -66,7 +67,7 @@ class HomeScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         me = self.session.me.id
-        yield Header()
+        yield StatusBar(id="status")
         with Vertical(id="timeline-pane", classes="pane"):
             yield Label("Timeline", classes="pane-title")
             yield Timeline(id="timeline", empty="No posts yet. Press n to write one.")

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Center, Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label
+from textual.widgets import Button, Footer, Input, Label
 
 from xapp.api.client import ApiClient
 from xapp.api.errors import ApiError
@@ -36,7 +36,6 @@ class LoginScreen(Screen[None]):
         self.notice = notice
 
     def compose(self) -> ComposeResult:
-        yield Header()
         with Center(), Vertical(id="form"):
             yield Label(f"Sign in to {self.server}", classes="title")
             yield Input(value=self.handle, placeholder="handle", id="handle")

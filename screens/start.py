@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Center, Middle
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, LoadingIndicator
+from textual.widgets import Footer, Label, LoadingIndicator
 
 
 class StartScreen(Screen[None]):
@@ -20,7 +20,6 @@ class StartScreen(Screen[None]):
         self.status = status
 
     def compose(self) -> ComposeResult:
-        yield Header()
         with Middle(), Center():
             yield Label(self.status, id="status")
             yield LoadingIndicator()

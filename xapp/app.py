@@ -19,6 +19,7 @@ from xapp.screens.keyring_choice import KeyringChoiceScreen
 from xapp.screens.login import LoginScreen
 from xapp.screens.start import StartScreen
 from xapp.session import Session, open_session
+from xapp.widgets.status_bar import StatusBar
 
 FEED_LABELS = {
     FeedState.ONLINE: "● online",
@@ -126,8 +127,8 @@ class XApp(App[None]):
             self.notify("Your session has ended; restart xapp to sign in.", severity="error")
 
     def _show_feed_state(self, state: FeedState) -> None:
-        if self.session is not None:
-            self.sub_title = f"@{self.session.me.handle} · {FEED_LABELS[state]}"
+        if self.home is not None and self.session is not None:
+            self.home.query_one(StatusBar).show(self.session.me.handle, FEED_LABELS[state])
 
     async def on_unmount(self) -> None:
         if self.feed is not None:

@@ -1,0 +1,183 @@
+"""The home screen driven as a person would: post, message, pay, and see live changes.
+
+The App runs under `run_test()` against a real server on loopback; assertions read what
+the widgets draw."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from textual.widgets import Input, Static
+
+from tests.conftest import People, usd
+from xapp.app import XApp
+from xapp.credentials import Credentials
+from xapp.screens.compose import ComposeScreen
+from xapp.screens.home import HomeScreen
+from xapp.screens.pay import ConfirmPayScreen, PayScreen
+from xapp.widgets.lines import ItemLines
+from xapp.widgets.message_log import MessageLog
+from xapp.widgets.timeline import Timeline
+from xapp.widgets.transfer_list import TransferList
+
+
+def drawn(widget: ItemLines) -> str:
+    """Every line the widget would draw, scrolled or not."""
+    return "\n".join(strip.text.rstrip() for strip in widget._lines)
+
+
+def shown(widget: Static) -> str:
+    return str(widget.render())
+
+
+async def wait_for(pilot, condition, timeout: float = 10.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("the screen never showed what was expected")
+        await pilot.pause(0.05)
+
+
+def signed_in_app(url: str, handle: str, token: str, data_dir: Path) -> XApp:
+    credentials = Credentials(data_dir, keyring_vault=None)
+    credentials.save(url, handle, token, "file")
+    return XApp(server=url, credentials=credentials)
+
+
+async def home_of(pilot) -> HomeScreen:
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, HomeScreen))
+    return pilot.app.screen
+
+
+async def test_write_a_post_and_see_it_on_top(people: People, tmp_path) -> None:
+    alice = await people.signed_in("alice", "Alice Liddell")
+    await alice.create_post("an older post")
+    app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        home = await home_of(pilot)
+        timeline = home.query_one(Timeline)
+        await wait_for(pilot, lambda: "an older post" in drawn(timeline))
+        await pilot.press("n")
+        assert isinstance(app.screen, ComposeScreen)
+        await pilot.press(*"hello from the terminal")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is home)
+        first_lines = drawn(timeline).splitlines()[:2]
+        assert first_lines == ["Alice Liddell @alice · now", "hello from the terminal"]
+    assert [p.text for p in (await alice.home_timeline()).items][0] == "hello from the terminal"
+
+
+async def test_send_a_dm_to_a_handle(people: People, tmp_path) -> None:
+    alice = await people.signed_in("alice")
+    bob = await people.signed_in("bob", "Bob Builder")
+    app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        home = await home_of(pilot)
+        await pilot.press("m")
+        await pilot.press(*"@bob", "enter")
+        await wait_for(pilot, lambda: app.screen is home)
+        assert "Bob Builder @bob" in shown(home.query_one("#chat-title"))
+        assert app.focused is home.query_one("#chat-input", Input)
+        await pilot.press(*"can we talk?", "enter")
+        log = home.query_one(MessageLog)
+        await wait_for(pilot, lambda: "can we talk?" in drawn(log))
+        assert home.query_one("#chat-input", Input).value == ""
+        # The reply arrives through the feed, with no refresh key.
+        conversation = (await bob.conversations()).items[0]
+        await bob.send_message(conversation.id, "sure, call me")
+        await wait_for(pilot, lambda: "sure, call me" in drawn(log))
+        assert drawn(log).index("can we talk?") < drawn(log).index("sure, call me")
+
+
+async def test_pay_through_a_confirmation_that_names_the_recipient(
+    people: People, tmp_path
+) -> None:
+    alice = await people.signed_in("alice")
+    bob = await people.signed_in("bob", "Bob Builder")
+    await alice.deposit(usd(5_000))
+    app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        home = await home_of(pilot)
+        await wait_for(pilot, lambda: "$50.00" in shown(home.query_one("#balance")))
+        await pilot.press("p")
+        assert isinstance(app.screen, PayScreen)
+        await pilot.press(*"@bob", "tab", *"12.50", "tab", *"pizza", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmPayScreen))
+        confirm = app.screen
+        assert shown(confirm.query_one("#amount")) == "$12.50"
+        assert shown(confirm.query_one("#recipient")) == "to Bob Builder @bob"
+        assert shown(confirm.query_one("#note")) == "note: pizza"
+        await pilot.press("y")
+        await wait_for(pilot, lambda: app.screen is home)
+        await wait_for(pilot, lambda: "$37.50" in shown(home.query_one("#balance")))
+        assert "-$12.50 to Bob Builder @bob" in drawn(home.query_one(TransferList))
+    assert (await bob.wallet()).balances == [usd(1_250)]
+
+
+async def test_a_failed_payment_keeps_what_was_typed(people: People, tmp_path) -> None:
+    alice = await people.signed_in("alice")
+    await people.signed_in("bob")
+    await alice.deposit(usd(500))
+    app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await home_of(pilot)
+        await pilot.press("p", *"bob", "tab", *"99", "tab", *"too much", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmPayScreen))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: isinstance(app.screen, PayScreen))
+        pay = app.screen
+        await wait_for(pilot, lambda: "Insufficient funds" in shown(pay.query_one("#error")))
+        assert shown(pay.query_one("#error")) == (
+            "Insufficient funds: your balance is $5.00, this payment is $99.00"
+        )
+        assert [pay.query_one(f"#{f}", Input).value for f in ("to", "amount", "note")] == [
+            "bob",
+            "99",
+            "too much",
+        ]
+        await pilot.press("escape")
+        await pilot.press("p", *"bob", "tab", *"1.234", "enter")
+        await wait_for(pilot, lambda: "at most 2 decimal places" in shown(app.screen.query_one("#error")))
+
+
+async def test_incoming_posts_and_payments_appear_live(people: People, tmp_path) -> None:
+    alice = await people.signed_in("alice")
+    bob = await people.signed_in("bob", "Bob Builder")
+    await alice.follow("bob")
+    app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        home = await home_of(pilot)
+        status = home.query_one("#status", Static)
+        await wait_for(pilot, lambda: "online" in shown(status))
+        assert shown(status) == "xapp  @alice · ● online"
+        await bob.create_post("fresh from bob")
+        await bob.deposit(usd(2_000))
+        await bob.transfer("alice", usd(700), "thanks")
+        await wait_for(pilot, lambda: "fresh from bob" in drawn(home.query_one(Timeline)))
+        await wait_for(pilot, lambda: "$7.00" in shown(home.query_one("#balance")))
+        assert "+$7.00 from Bob Builder @bob" in drawn(home.query_one(TransferList))
+
+
+async def test_narrow_terminals_show_one_pane_switched_with_1_2_3(
+    people: People, tmp_path
+) -> None:
+    alice = await people.signed_in("alice")
+    app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        home = await home_of(pilot)
+        panes = [home.query_one(f"#{p}") for p in ("timeline-pane", "chat-pane", "wallet-pane")]
+        await pilot.pause()
+        assert [p.display for p in panes] == [True, False, False]
+        await pilot.press("3")
+        await pilot.pause()
+        assert [p.display for p in panes] == [False, False, True]
+        await pilot.press("2")
+        await pilot.pause()
+        assert [p.display for p in panes] == [False, True, False]
+    async with signed_in_app(people.url, "alice", alice.token or "", tmp_path).run_test(
+        size=(160, 40)
+    ) as pilot:
+        home = await home_of(pilot)
+        await pilot.pause()
+        assert all(home.query_one(f"#{p}").display for p in ("timeline-pane", "chat-pane"))
