@@ -37,8 +37,8 @@ from xapp.session import Session
 from xapp.widgets.conversation_list import ConversationList
 from xapp.widgets.lines import ItemLines
 from xapp.widgets.message_log import MessageLog
-from xapp.widgets.timeline import Timeline
 from xapp.widgets.status_bar import StatusBar
+from xapp.widgets.timeline import Timeline
 from xapp.widgets.transfer_list import TransferList
 
 WIDE = 120

@@ -83,9 +83,7 @@ async def test_money_input_is_validated(people: People, server) -> None:
     async with httpx.AsyncClient(base_url=server.url) as http:
         headers = {"Authorization": f"Bearer {alice.token}", "Idempotency-Key": key()}
         for amount in ({"amount": 1.5, "currency": "USD"}, {"amount": 100, "currency": "XXX"}):
-            response = await http.post(
-                "/v1/deposits", json={"amount": amount}, headers=headers
-            )
+            response = await http.post("/v1/deposits", json={"amount": amount}, headers=headers)
             assert response.status_code == 422, amount
         response = await http.post(
             "/v1/deposits",

@@ -63,9 +63,9 @@ async def test_write_a_post_and_see_it_on_top(people: People, tmp_path) -> None:
         await pilot.press(*"hello from the terminal")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.screen is home)
-        first_lines = drawn(timeline).splitlines()[:2]
+        first_lines = drawn(timeline).splitlines()[0:2]
         assert first_lines == ["Alice Liddell @alice · now", "hello from the terminal"]
-    assert [p.text for p in (await alice.home_timeline()).items][0] == "hello from the terminal"
+    assert (await alice.home_timeline()).items[0].text == "hello from the terminal"
 
 
 async def test_send_a_dm_to_a_handle(people: People, tmp_path) -> None:
@@ -138,7 +138,8 @@ async def test_a_failed_payment_keeps_what_was_typed(people: People, tmp_path) -
         ]
         await pilot.press("escape")
         await pilot.press("p", *"bob", "tab", *"1.234", "enter")
-        await wait_for(pilot, lambda: "at most 2 decimal places" in shown(app.screen.query_one("#error")))
+        error = app.screen.query_one("#error")
+        await wait_for(pilot, lambda: "at most 2 decimal places" in shown(error))
 
 
 async def test_incoming_posts_and_payments_appear_live(people: People, tmp_path) -> None:
@@ -159,9 +160,7 @@ async def test_incoming_posts_and_payments_appear_live(people: People, tmp_path)
         assert "+$7.00 from Bob Builder @bob" in drawn(home.query_one(TransferList))
 
 
-async def test_narrow_terminals_show_one_pane_switched_with_1_2_3(
-    people: People, tmp_path
-) -> None:
+async def test_narrow_terminals_show_one_pane_switched_with_1_2_3(people: People, tmp_path) -> None:
     alice = await people.signed_in("alice")
     app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
     async with app.run_test(size=(100, 40)) as pilot:

@@ -12,4 +12,5 @@ class StatusBar(Static):
     """
 
     def show(self, handle: str, feed: str) -> None:
-        self.update(Content.from_markup("[bold]xapp[/bold]  @$handle · $feed", handle=handle, feed=feed))
+        line = Content.from_markup("[bold]xapp[/bold]  @$handle · $feed", handle=handle, feed=feed)
+        self.update(line)

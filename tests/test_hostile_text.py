@@ -1,0 +1,68 @@
+"""Hostile text (../shared/corpus/hostile_text.json): stored clean or refused with a clear
+error, and shown literally on screen."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import People, query
+from tests.test_tui_home import drawn, home_of, signed_in_app, wait_for
+from xapp.api.errors import InvalidRequest
+from xapp.api.text import clean_text
+from xapp.widgets.timeline import Timeline
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "hostile_text.json"
+CASES = json.loads(CORPUS.read_text())["cases"] if CORPUS.exists() else []
+
+BIDI_AND_INVISIBLE = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\ufeff")
+
+
+def is_clean(text: str) -> bool:
+    for ch in text:
+        if ch in "\n\t":
+            continue
+        if unicodedata.category(ch) == "Cc" or ch in BIDI_AND_INVISIBLE:
+            return False
+    return True
+
+
+@pytest.mark.skipif(not CASES, reason="the shared corpus is not beside this checkout")
+async def test_every_case_is_stored_clean_or_refused_clearly(people: People, db_path) -> None:
+    alice = await people.signed_in("alice")
+    for case in CASES:
+        try:
+            await alice.create_post(case["text"])
+        except InvalidRequest as exc:
+            assert "limit is 500" in exc.message or "empty" in exc.message, case["name"]
+    stored = [row[0] for row in query(db_path, "SELECT text FROM posts")]
+    assert len(stored) >= len(CASES) - 1  # only the 10,000-character word is refused
+    assert all(is_clean(text) for text in stored)
+    assert "pay @alice\n@mallory" in stored  # a CR cannot overwrite what a line showed
+
+
+async def test_markup_and_escapes_show_literally(people: People, tmp_path) -> None:
+    alice = await people.signed_in("alice")
+    texts = [
+        "before\x1b[2Jafter \x1b]0;PWNED\x07 title",
+        "text [/bold] more [/] and [/",
+        '[link="https://evil.example"]your bank[/link]',
+        "[@click=app.quit]free money[/] $name ${x}",
+    ]
+    for text in texts:
+        await alice.create_post(text)
+    app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        home = await home_of(pilot)
+        timeline = home.query_one(Timeline)
+        await wait_for(pilot, lambda: len(timeline.items) == 4)
+        screen = drawn(timeline)
+        for text in texts:
+            assert clean_text(text) in screen
+        assert "\x1b" not in screen and "\x07" not in screen
+        assert "before[2Jafter ]0;PWNED title" in screen
+        assert '[link="https://evil.example"]your bank[/link]' in screen
+        assert app.is_running  # the [@click=app.quit] text did not act

@@ -1,0 +1,46 @@
+"""A snapshot of the home screen at 160x48: timeline, conversations and wallet side by side."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.conftest import PASSWORD, usd
+from tests.test_tui_home import drawn, shown, signed_in_app, wait_for
+from xapp.api.client import ApiClient
+from xapp.widgets.message_log import MessageLog
+from xapp.widgets.timeline import Timeline
+from xapp.widgets.transfer_list import TransferList
+
+
+async def seed(url: str) -> str:
+    async with ApiClient(url) as alice, ApiClient(url) as bob:
+        await alice.register("alice", "Alice Liddell", PASSWORD)
+        await bob.register("bob", "Bob Builder", PASSWORD)
+        await alice.login("alice", PASSWORD)
+        await bob.login("bob", PASSWORD)
+        await alice.follow("bob")
+        await bob.create_post("Shipping the walking skeleton today.")
+        await alice.create_post("Down the rabbit hole, from a terminal.\nSecond line of the post.")
+        conversation = await alice.open_conversation("bob")
+        await bob.send_message(conversation.id, "lunch tomorrow?")
+        await alice.send_message(conversation.id, "yes! 12:30")
+        await alice.deposit(usd(10_000))
+        await alice.transfer("bob", usd(1_250), "pizza")
+        assert alice.token is not None
+        return alice.token
+
+
+def test_home_screen(snap_compare, server, tmp_path) -> None:
+    token = asyncio.run(seed(server.url))
+    app = signed_in_app(server.url, "alice", token, tmp_path)
+
+    async def loaded(pilot) -> None:
+        await wait_for(pilot, lambda: hasattr(app.screen, "session"))
+        home = app.screen
+        await wait_for(pilot, lambda: len(home.query_one(Timeline).items) == 2)
+        await wait_for(pilot, lambda: "yes! 12:30" in drawn(home.query_one(MessageLog)))
+        await wait_for(pilot, lambda: len(home.query_one(TransferList).items) == 2)
+        await wait_for(pilot, lambda: "online" in shown(home.query_one("#status")))
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(160, 48), run_before=loaded)
