@@ -30,7 +30,7 @@ class FormModal(ModalScreen[T]):
     }
     FormModal .title { text-style: bold; margin-bottom: 1; }
     FormModal .hint { color: $text-muted; }
-    FormModal #error { color: $error; height: auto; margin-top: 1; }
+    FormModal #error { color: $error; width: 1fr; height: auto; margin-top: 1; }
     FormModal .buttons { height: auto; margin-top: 1; align-horizontal: right; }
     FormModal .buttons Button { margin-left: 1; }
     """

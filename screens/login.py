@@ -18,7 +18,7 @@ from xapp.session import Session, open_session
 class LoginScreen(Screen[None]):
     DEFAULT_CSS = """
     LoginScreen #form { width: 60; height: auto; border: round $accent; padding: 1 2; }
-    LoginScreen #error { color: $error; height: auto; }
+    LoginScreen #error { color: $error; width: 1fr; height: auto; }
     LoginScreen .buttons { height: auto; margin-top: 1; }
     LoginScreen .buttons Button { margin-right: 1; }
     LoginScreen .hint { color: $text-muted; }

@@ -27,6 +27,11 @@ def drawn(widget: ItemLines) -> str:
     return "\n".join(strip.text.rstrip() for strip in widget._lines)
 
 
+def visible(widget: ItemLines) -> str:
+    """Only the lines on screen now."""
+    return "\n".join(widget.render_line(y).text.rstrip() for y in range(widget.size.height))
+
+
 def shown(widget: Static) -> str:
     return str(widget.render())
 
@@ -86,7 +91,7 @@ async def test_send_a_dm_to_a_handle(people: People, tmp_path) -> None:
         # The reply arrives through the feed, with no refresh key.
         conversation = (await bob.conversations()).items[0]
         await bob.send_message(conversation.id, "sure, call me")
-        await wait_for(pilot, lambda: "sure, call me" in drawn(log))
+        await wait_for(pilot, lambda: "sure, call me" in visible(log))
         assert drawn(log).index("can we talk?") < drawn(log).index("sure, call me")
 
 
@@ -180,3 +185,17 @@ async def test_narrow_terminals_show_one_pane_switched_with_1_2_3(people: People
         home = await home_of(pilot)
         await pilot.pause()
         assert all(home.query_one(f"#{p}").display for p in ("timeline-pane", "chat-pane"))
+
+
+async def test_a_long_chat_opens_at_its_newest_message(people: People, tmp_path) -> None:
+    alice = await people.signed_in("alice")
+    bob = await people.signed_in("bob")
+    conversation = await bob.open_conversation("alice")
+    for i in range(30):
+        await bob.send_message(conversation.id, f"message number {i}")
+    app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        home = await home_of(pilot)
+        log = home.query_one(MessageLog)
+        await wait_for(pilot, lambda: "message number 29" in visible(log))
+        assert "message number 0" not in visible(log)

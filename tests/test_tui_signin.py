@@ -16,8 +16,16 @@ from xapp.screens.login import LoginScreen
 
 
 async def type_into(pilot, selector: str, text: str) -> None:
+    await wait_for(pilot, lambda: pilot.app.screen.query(selector))
     pilot.app.screen.query_one(selector, Input).focus()
     await pilot.press(*text)
+
+
+async def click(pilot, selector: str) -> None:
+    """Click once the widget is on screen (a screen just pushed may still be composing)."""
+    await wait_for(pilot, lambda: pilot.app.screen.query(selector))
+    await pilot.pause()
+    await pilot.click(selector)
 
 
 async def test_register_then_keep_the_token_in_a_0600_file_after_agreeing(
@@ -30,9 +38,9 @@ async def test_register_then_keep_the_token_in_a_0600_file_after_agreeing(
         await type_into(pilot, "#handle", "newbie")
         await type_into(pilot, "#password", "a long password")
         await type_into(pilot, "#display_name", "New Person")
-        await pilot.click("#register")
+        await click(pilot, "#register")
         await wait_for(pilot, lambda: isinstance(app.screen, KeyringChoiceScreen))
-        await pilot.click("#file")
+        await click(pilot, "#file")
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
         await wait_for(pilot, lambda: "@newbie" in shown(app.screen.query_one("#status")))
     token_file = tmp_path / "tokens.json"
@@ -55,7 +63,7 @@ async def test_this_run_only_writes_no_token_anywhere(people: People, tmp_path) 
         await type_into(pilot, "#password", PASSWORD)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, KeyringChoiceScreen))
-        await pilot.click("#memory")
+        await click(pilot, "#memory")
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
     assert not (tmp_path / "tokens.json").exists()
     assert Credentials(tmp_path, keyring_vault=None).load(people.url) is None

@@ -22,8 +22,10 @@ class MessageLog(ItemLines[Message]):
         return self.scroll_y >= self.max_scroll_y - 1
 
     def show_latest(self) -> None:
-        self.cursor = len(self.items) - 1
-        self.scroll_end(animate=False, immediate=True)
+        """Select and scroll to the newest message once the layout is known: scrolling
+        before the first layout would clamp against a zero-height view."""
+        self.set_reactive(MessageLog.cursor, max(len(self.items) - 1, 0))
+        self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
 
     def append(self, message: Message) -> None:
         pinned = self.pinned
