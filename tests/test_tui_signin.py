@@ -21,6 +21,13 @@ async def type_into(pilot, selector: str, text: str) -> None:
     await pilot.press(*text)
 
 
+async def sign_in(pilot, handle: str, password: str) -> None:
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, LoginScreen))
+    await type_into(pilot, "#handle", handle)
+    await type_into(pilot, "#password", password)
+    await pilot.press("enter")
+
+
 async def click(pilot, selector: str) -> None:
     """Click once the widget is on screen (a screen just pushed may still be composing)."""
     await wait_for(pilot, lambda: pilot.app.screen.query(selector))
@@ -58,10 +65,7 @@ async def test_this_run_only_writes_no_token_anywhere(people: People, tmp_path) 
     await people.signed_in("alice")
     app = XApp(server=people.url, credentials=Credentials(tmp_path, keyring_vault=None))
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen))
-        await type_into(pilot, "#handle", "alice")
-        await type_into(pilot, "#password", PASSWORD)
-        await pilot.press("enter")
+        await sign_in(pilot, "alice", PASSWORD)
         await wait_for(pilot, lambda: isinstance(app.screen, KeyringChoiceScreen))
         await click(pilot, "#memory")
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
@@ -74,10 +78,7 @@ async def test_keyring_is_used_when_there_is_one(people: People, tmp_path) -> No
     keyring = MemoryVault()  # stands in for the OS keyring this machine lacks
     app = XApp(server=people.url, credentials=Credentials(tmp_path, keyring_vault=keyring))
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen))
-        await type_into(pilot, "#handle", "alice")
-        await type_into(pilot, "#password", PASSWORD)
-        await pilot.press("enter")
+        await sign_in(pilot, "alice", PASSWORD)
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
     assert keyring.get(people.url, "alice") is not None
     assert not (tmp_path / "tokens.json").exists()
@@ -87,10 +88,7 @@ async def test_wrong_password_shows_why_and_keeps_the_fields(people: People, tmp
     await people.signed_in("alice")
     app = XApp(server=people.url, credentials=Credentials(tmp_path, keyring_vault=None))
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen))
-        await type_into(pilot, "#handle", "alice")
-        await type_into(pilot, "#password", "not it")
-        await pilot.press("enter")
+        await sign_in(pilot, "alice", "not it")
         error = app.screen.query_one("#error", Label)
         await wait_for(pilot, lambda: "don't match" in shown(error))
         assert app.screen.query_one("#handle", Input).value == "alice"

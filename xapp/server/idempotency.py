@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Header, Request, Response
@@ -17,6 +18,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from xapp.api.models import Account
+from xapp.server.auth import CurrentAccount, Db
 from xapp.server.db import Database, Tx
 from xapp.server.errors import AppError
 from xapp.server.schema import idempotency_keys, now_us
@@ -87,3 +89,25 @@ async def once(
 
 def _json(body: str, status_code: int) -> Response:
     return Response(body, status_code=status_code, media_type="application/json")
+
+
+@dataclass
+class Once:
+    """What a creating route needs to run its action exactly once: `await once(body, action)`."""
+
+    db: Database
+    account: Account
+    key: str
+    request: Request
+
+    async def __call__(
+        self, body: BaseModel, action: Callable[[Tx], Awaitable[BaseModel]]
+    ) -> Response:
+        return await once(self.db, self.account, self.key, fingerprint(self.request, body), action)
+
+
+def _once(request: Request, db: Db, account: CurrentAccount, key: IdempotencyKey) -> Once:
+    return Once(db, account, key, request)
+
+
+Idempotent = Annotated[Once, Depends(_once)]

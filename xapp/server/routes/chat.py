@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 
 from xapp.api.models import Conversation, CreateConversation, CreateMessage, Message, Page
 from xapp.server import chat
 from xapp.server.auth import CurrentAccount, Db
-from xapp.server.idempotency import IdempotencyKey, fingerprint, once
+from xapp.server.idempotency import Idempotent
 from xapp.server.pages import PageParams
 
 router = APIRouter(prefix="/v1/conversations", tags=["chat"])
@@ -37,21 +37,8 @@ async def open_conversation(
 
 
 @router.post("/{conversation_id}/messages", status_code=201, response_model=Message)
-async def send_message(
-    conversation_id: str,
-    body: CreateMessage,
-    request: Request,
-    db: Db,
-    account: CurrentAccount,
-    key: IdempotencyKey,
-) -> Response:
-    return await once(
-        db,
-        account,
-        key,
-        fingerprint(request, body),
-        lambda tx: chat.send(tx, account, conversation_id, body.text),
-    )
+async def send_message(conversation_id: str, body: CreateMessage, once: Idempotent) -> Response:
+    return await once(body, lambda tx: chat.send(tx, once.account, conversation_id, body.text))
 
 
 @router.get("/{conversation_id}/messages", response_model=Page[Message])

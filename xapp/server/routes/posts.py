@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 
 from xapp.api.models import CreatePost, Page, Post
 from xapp.server import posts
 from xapp.server.auth import CurrentAccount, Db
-from xapp.server.idempotency import IdempotencyKey, fingerprint, once
+from xapp.server.idempotency import Idempotent
 from xapp.server.pages import PageParams
 
 router = APIRouter(prefix="/v1", tags=["posts"])
 
 
 @router.post("/posts", status_code=201, response_model=Post)
-async def create_post(
-    body: CreatePost, request: Request, db: Db, account: CurrentAccount, key: IdempotencyKey
-) -> Response:
-    return await once(
-        db,
-        account,
-        key,
-        fingerprint(request, body),
-        lambda tx: posts.create(tx, account, body.text),
-    )
+async def create_post(body: CreatePost, once: Idempotent) -> Response:
+    return await once(body, lambda tx: posts.create(tx, once.account, body.text))
 
 
 @router.get("/timelines/home", response_model=Page[Post])

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 
 from xapp.api.models import CreateDeposit, CreateTransfer, Page, Transfer, Wallet
 from xapp.server import accounts, ledger
 from xapp.server.auth import CurrentAccount, Db
 from xapp.server.db import Tx
-from xapp.server.idempotency import IdempotencyKey, fingerprint, once
+from xapp.server.idempotency import Idempotent
 from xapp.server.pages import PageParams
 
 router = APIRouter(prefix="/v1", tags=["wallet"])
@@ -21,27 +21,17 @@ async def wallet(db: Db, account: CurrentAccount) -> Wallet:
 
 
 @router.post("/deposits", status_code=201, response_model=Transfer)
-async def deposit(
-    body: CreateDeposit, request: Request, db: Db, account: CurrentAccount, key: IdempotencyKey
-) -> Response:
-    return await once(
-        db,
-        account,
-        key,
-        fingerprint(request, body),
-        lambda tx: ledger.deposit(tx, account, body.amount),
-    )
+async def deposit(body: CreateDeposit, once: Idempotent) -> Response:
+    return await once(body, lambda tx: ledger.deposit(tx, once.account, body.amount))
 
 
 @router.post("/transfers", status_code=201, response_model=Transfer)
-async def transfer(
-    body: CreateTransfer, request: Request, db: Db, account: CurrentAccount, key: IdempotencyKey
-) -> Response:
+async def transfer(body: CreateTransfer, once: Idempotent) -> Response:
     async def pay(tx: Tx) -> Transfer:
         recipient = await accounts.by_handle(tx.conn, body.to)
-        return await ledger.transfer(tx, account, recipient, body.amount, body.note)
+        return await ledger.transfer(tx, once.account, recipient, body.amount, body.note)
 
-    return await once(db, account, key, fingerprint(request, body), pay)
+    return await once(body, pay)
 
 
 @router.get("/transfers", response_model=Page[Transfer])
