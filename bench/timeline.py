@@ -58,7 +58,11 @@ async def measure(n: int) -> dict[str, float]:
         timeline.add_top(posts(1, start=n))
         await pilot.pause()
         new_post = time.perf_counter() - t0
-    return {"load_s": load, "keypress_ms": statistics.median(presses) * 1000, "new_post_ms": new_post * 1000}
+    return {
+        "load_s": load,
+        "keypress_ms": statistics.median(presses) * 1000,
+        "new_post_ms": new_post * 1000,
+    }
 
 
 async def main() -> None:
