@@ -199,3 +199,25 @@ async def test_a_long_chat_opens_at_its_newest_message(people: People, tmp_path)
         log = home.query_one(MessageLog)
         await wait_for(pilot, lambda: "message number 29" in visible(log))
         assert "message number 0" not in visible(log)
+
+
+async def test_long_posts_wrap_inside_the_scrollbar(people: People, tmp_path) -> None:
+    alice = await people.signed_in("alice")
+    app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        home = await home_of(pilot)
+        timeline = home.query_one(Timeline)
+        await wait_for(pilot, lambda: "online" in shown(home.query_one("#status")))
+        for i in range(30):  # they arrive live, so the scrollbar appears after layout
+            await alice.create_post("word " * (10 + i))
+        await wait_for(pilot, lambda: len(timeline.items) == 30)
+        await pilot.pause()
+        assert timeline.max_scroll_y > 0  # the scrollbar is showing
+        width = timeline.scrollable_content_region.width
+        # No line is wider than what is left beside the scrollbar: nothing is cut off.
+        assert max(strip.cell_length for strip in timeline._lines) <= width
+        assert all(
+            line.rstrip().endswith("word")
+            for line in visible(timeline).splitlines()
+            if line.startswith("word")
+        )

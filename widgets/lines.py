@@ -34,7 +34,9 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
         Binding("end", "cursor_to(-1)", "Last", show=False),
     ]
     DEFAULT_CSS = """
-    ItemLines { background: $surface; }
+    /* A stable gutter keeps the wrap width fixed when the scrollbar appears; otherwise the
+       last cells of each line would hide under it. */
+    ItemLines { background: $surface; scrollbar-gutter: stable; }
     ItemLines > .item-lines--cursor { background: $boost; }
     ItemLines:focus > .item-lines--cursor { background: $accent 30%; }
     """
