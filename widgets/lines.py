@@ -79,10 +79,6 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
     def items(self) -> Sequence[T]:
         return self._items
 
-    @property
-    def selected(self) -> T | None:
-        return self._items[self.cursor] if 0 <= self.cursor < len(self._items) else None
-
     def set_items(self, items: Iterable[T]) -> None:
         self._items, self._ids, self._rendered = [], set(), []
         self.add_bottom(items)

@@ -21,7 +21,3 @@ class ClientSettings(BaseSettings):
 
     server: str | None = None
     """A server URL; none means the embedded default."""
-
-    @property
-    def embedded_db(self) -> Path:
-        return self.data_dir / "xapp.db"
