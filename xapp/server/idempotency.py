@@ -43,48 +43,9 @@ def idempotency_key(
 IdempotencyKey = Annotated[str, Depends(idempotency_key)]
 
 
-def fingerprint(request: Request, body: BaseModel) -> str:
+def _fingerprint(request: Request, body: BaseModel) -> str:
     text = f"{request.method} {request.url.path}\n{body.model_dump_json()}"
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-async def once(
-    db: Database,
-    account: Account,
-    key: str,
-    request_fingerprint: str,
-    action: Callable[[Tx], Awaitable[BaseModel]],
-    status_code: int = 201,
-) -> Response:
-    """Run `action` once per (account, key); a retry gets the first response, byte for byte."""
-    async with db.write() as tx:
-        row = (
-            await tx.conn.execute(
-                select(idempotency_keys).where(
-                    idempotency_keys.c.account_id == account.id, idempotency_keys.c.key == key
-                )
-            )
-        ).first()
-        if row is not None:
-            if row.fingerprint != request_fingerprint:
-                raise AppError(
-                    422,
-                    "idempotency_key_reused",
-                    "This Idempotency-Key was already used for a different request",
-                )
-            return _json(row.body, row.status_code)
-        body = (await action(tx)).model_dump_json()
-        await tx.conn.execute(
-            idempotency_keys.insert().values(
-                account_id=account.id,
-                key=key,
-                fingerprint=request_fingerprint,
-                status_code=status_code,
-                body=body,
-                created_at=now_us(),
-            )
-        )
-    return _json(body, status_code)
 
 
 def _json(body: str, status_code: int) -> Response:
@@ -103,7 +64,37 @@ class Once:
     async def __call__(
         self, body: BaseModel, action: Callable[[Tx], Awaitable[BaseModel]]
     ) -> Response:
-        return await once(self.db, self.account, self.key, fingerprint(self.request, body), action)
+        """Run `action` once per (account, key); a retry gets the first 201, byte for byte."""
+        request_fingerprint = _fingerprint(self.request, body)
+        async with self.db.write() as tx:
+            row = (
+                await tx.conn.execute(
+                    select(idempotency_keys).where(
+                        idempotency_keys.c.account_id == self.account.id,
+                        idempotency_keys.c.key == self.key,
+                    )
+                )
+            ).first()
+            if row is not None:
+                if row.fingerprint != request_fingerprint:
+                    raise AppError(
+                        422,
+                        "idempotency_key_reused",
+                        "This Idempotency-Key was already used for a different request",
+                    )
+                return _json(row.body, row.status_code)
+            stored = (await action(tx)).model_dump_json()
+            await tx.conn.execute(
+                idempotency_keys.insert().values(
+                    account_id=self.account.id,
+                    key=self.key,
+                    fingerprint=request_fingerprint,
+                    status_code=201,
+                    body=stored,
+                    created_at=now_us(),
+                )
+            )
+        return _json(stored, 201)
 
 
 def _once(request: Request, db: Db, account: CurrentAccount, key: IdempotencyKey) -> Once:
