@@ -288,6 +288,7 @@ class HomeScreen(Screen[None]):
             if transfer is not None:
                 amount = format_amount(transfer.amount.amount, transfer.amount.currency)
                 self.notify(f"Sent {amount} to @{transfer.recipient.handle}.", markup=False)
-                self.load_wallet()
+                # The new balance arrives with the same transfer through the feed.
+                self.query_one(TransferList).add_top([transfer])
 
         self.app.push_screen(PayScreen(self.session), done)
