@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Hashable
 from typing import Any, TypeVar
 
 import httpx
@@ -38,6 +39,24 @@ USER_AGENT = "xapp/0.1"
 
 def new_key() -> str:
     return str(uuid.uuid4())
+
+
+class AttemptKey:
+    """One idempotency key per content: sending the same content again (a retry after a
+    timeout or an error) reuses its key, so the server acts once; changed content gets a
+    new key. Screens keep one per thing the user is sending."""
+
+    def __init__(self) -> None:
+        self._content: Hashable = None
+        self._key: str | None = None
+
+    def key_for(self, content: Hashable) -> str:
+        if self._key is None or content != self._content:
+            self._content, self._key = content, new_key()
+        return self._key
+
+    def reset(self) -> None:
+        self._content, self._key = None, None
 
 
 class ApiClient:

@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, OptionList, Static
 
-from xapp.api.client import new_key
+from xapp.api.client import AttemptKey
 from xapp.api.errors import ApiError
 from xapp.api.models import (
     Conversation,
@@ -63,7 +63,7 @@ class HomeScreen(Screen[None]):
         self.open_id: str | None = None
         self.timeline_next: str | None = None
         self.timeline_loading = False
-        self._draft_key: tuple[str, str, str] | None = None  # (conversation, text, key)
+        self.draft = AttemptKey()
 
     def compose(self) -> ComposeResult:
         me = self.session.me.id
@@ -195,9 +195,7 @@ class HomeScreen(Screen[None]):
         if self.open_id is None:
             self.notify("Open a conversation first (m starts one).", severity="warning")
             return
-        if self._draft_key is None or self._draft_key[:2] != (self.open_id, text):
-            self._draft_key = (self.open_id, text, new_key())
-        self.send_message(self.open_id, text, self._draft_key[2])
+        self.send_message(self.open_id, text, self.draft.key_for((self.open_id, text)))
 
     @work(group="send", exit_on_error=False)
     async def send_message(self, conversation_id: str, text: str, key: str) -> None:
@@ -210,7 +208,7 @@ class HomeScreen(Screen[None]):
             return
         if chat_input.value == text:
             chat_input.value = ""
-        self._draft_key = None
+        self.draft.reset()
         self._message_arrived(message)
 
     # --- live events ----------------------------------------------------------------

@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from xapp.api.client import new_key
+from xapp.api.client import AttemptKey
 from xapp.api.models import NOTE_MAX, Account, Money, Transfer, normalize_handle
 from xapp.api.money import AmountError, format_amount, parse_amount
 from xapp.screens.form import FormModal
@@ -33,7 +33,7 @@ class PayScreen(FormModal[Transfer | None]):
         super().__init__()
         self.session = session
         self.to = to
-        self._attempt: tuple[tuple[str, int, str], str] | None = None
+        self.attempt = AttemptKey()
 
     def compose_fields(self) -> ComposeResult:
         yield Label("To")
@@ -70,11 +70,8 @@ class PayScreen(FormModal[Transfer | None]):
         )
 
     def _send(self, recipient: Account, amount: Money, note: str) -> None:
-        what = (recipient.handle, amount.amount, note)
         # Retrying the same payment reuses its key: the server moves the money once.
-        if self._attempt is None or self._attempt[0] != what:
-            self._attempt = (what, new_key())
-        key = self._attempt[1]
+        key = self.attempt.key_for((recipient.handle, amount, note))
         self.call(
             lambda: self.session.client.transfer(recipient.handle, amount, note, key=key),
             self.dismiss,

@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from tests.conftest import People, key, query, usd, xapp_command
+from xapp.api.client import AttemptKey
 from xapp.api.errors import InsufficientFunds, InvalidRequest, NotFound
 
 
@@ -135,3 +136,15 @@ async def test_audit_fails_loudly_when_a_balance_is_tampered_with(people: People
     assert "LEDGER BROKEN" in result.stdout
     assert "balance 701 != postings total 700" in result.stdout
     assert "USD accounts sum to 1, not 0" in result.stdout
+
+
+async def test_a_resent_payment_keeps_its_key_and_moves_money_once(people: People, db_path) -> None:
+    alice = await people.signed_in("alice")
+    await people.signed_in("bob")
+    await alice.deposit(usd(1_000))
+    attempt = AttemptKey()
+    for _ in range(3):  # the user pressing send again after a timeout
+        await alice.transfer("bob", usd(100), "lunch", key=attempt.key_for(("bob", 100, "lunch")))
+    assert balance_of(db_path, "bob") == 100
+    await alice.transfer("bob", usd(200), "lunch", key=attempt.key_for(("bob", 200, "lunch")))
+    assert balance_of(db_path, "bob") == 300
