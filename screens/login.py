@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Center, Horizontal, Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label
@@ -68,7 +69,7 @@ class LoginScreen(Screen[None]):
         try:
             handle = normalize_handle(self._value("handle"))
         except ValueError as exc:
-            error.update(f"Handle: {exc}")
+            error.update(Content(f"Handle: {exc}"))
             return
         if not self._value("password"):
             error.update("Enter your password")
@@ -91,6 +92,6 @@ class LoginScreen(Screen[None]):
                 created = await anonymous.login(handle, password)
             session = await open_session(self.server, created.token)
         except ApiError as exc:
-            error.update(exc.message)
+            error.update(Content(exc.message))
             return
         self.post_message(self.SignedIn(session))

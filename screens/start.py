@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Center, Middle
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Label, LoadingIndicator
 
@@ -32,4 +33,4 @@ class StartScreen(Screen[None]):
     def fail(self, problem: str) -> None:
         """Show what went wrong, for a person; ctrl+q still quits."""
         self.query_one(LoadingIndicator).display = False
-        self.query_one("#problem", Label).update(problem)
+        self.query_one("#problem", Label).update(Content(problem))
