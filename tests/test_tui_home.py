@@ -51,7 +51,14 @@ def signed_in_app(url: str, handle: str, token: str, data_dir: Path) -> XApp:
 
 
 async def home_of(pilot) -> HomeScreen:
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, HomeScreen))
+    """The home screen, once it is composed (a screen can be current before its widgets
+    are mounted)."""
+
+    def ready() -> bool:
+        screen = pilot.app.screen
+        return isinstance(screen, HomeScreen) and bool(screen.query(Timeline))
+
+    await wait_for(pilot, ready)
     return pilot.app.screen
 
 
