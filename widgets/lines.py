@@ -145,11 +145,10 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
         width = self.scrollable_content_region.width
         if width != self._width:
             self._width = width
-            self._rendered = [self._render(item) for item in self._items]
-            self._relayout()
+            self.refresh_items()
 
     def refresh_items(self) -> None:
-        """Draw every item again (their relative times have moved on)."""
+        """Draw every item again (a new width, or relative times that have moved on)."""
         self._rendered = [self._render(item) for item in self._items]
         self._relayout()
 
