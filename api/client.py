@@ -8,6 +8,7 @@ retry, so a request that timed out after the server committed is not done twice.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import uuid
 from collections.abc import Hashable
 from typing import Any, TypeVar
@@ -17,13 +18,19 @@ from pydantic import BaseModel, TypeAdapter
 
 from xapp.api.errors import ApiError, ServerUnavailable, from_response
 from xapp.api.models import (
+    PIN_HEADER,
     Account,
+    Bill,
     Conversation,
+    Earnings,
     Me,
     Message,
     Money,
     Page,
+    Payee,
+    PaymentRequest,
     Post,
+    Receipt,
     SessionCreated,
     Transfer,
     Wallet,
@@ -86,12 +93,15 @@ class ApiClient:
         json: Any = None,
         params: dict[str, Any] | None = None,
         key: str | None = None,
+        pin: str | None = None,
     ) -> httpx.Response:
         headers: dict[str, str] = {}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         if key is not None:
             headers["Idempotency-Key"] = key
+        if pin is not None:
+            headers[PIN_HEADER] = pin
         params = {k: v for k, v in (params or {}).items() if v is not None}
         # Only requests that are safe to repeat are retried: reads, and writes with a key.
         attempts = RETRIES if method == "GET" or key is not None else 1
@@ -124,9 +134,15 @@ class ApiClient:
         return model.model_validate_json((await self._request("GET", path, params=params)).content)
 
     async def _send(
-        self, model: type[M], method: str, path: str, body: Any, key: str | None = None
+        self,
+        model: type[M],
+        method: str,
+        path: str,
+        body: Any,
+        key: str | None = None,
+        pin: str | None = None,
     ) -> M:
-        response = await self._request(method, path, json=body, key=key)
+        response = await self._request(method, path, json=body, key=key, pin=pin)
         return model.model_validate_json(response.content)
 
     # --- accounts and sessions ------------------------------------------------------
@@ -174,8 +190,9 @@ class ApiClient:
     async def conversations(self, before: str | None = None, limit: int = 50) -> Page[Conversation]:
         return await self._get(Page[Conversation], "/v1/conversations", before=before, limit=limit)
 
-    async def open_conversation(self, handle: str) -> Conversation:
-        body = {"handles": [_handle(handle)]}
+    async def open_conversation(self, *handles: str) -> Conversation:
+        """One handle: the chat between the two of you; several: a new group."""
+        body = {"handles": [_handle(h) for h in handles]}
         return await self._send(Conversation, "POST", "/v1/conversations", body)
 
     async def send_message(
@@ -200,13 +217,156 @@ class ApiClient:
         return await self._send(Transfer, "POST", "/v1/deposits", body, key or new_key())
 
     async def transfer(
-        self, to: str, amount: Money, note: str = "", key: str | None = None
+        self,
+        to: str,
+        amount: Money,
+        note: str = "",
+        key: str | None = None,
+        *,
+        pin: str | None = None,
+        share: bool = False,
+        conversation_id: str | None = None,
     ) -> Transfer:
-        body = {"to": _handle(to), "amount": amount.model_dump(), "note": note}
-        return await self._send(Transfer, "POST", "/v1/transfers", body, key or new_key())
+        body = {
+            "to": _handle(to),
+            "amount": amount.model_dump(),
+            "note": note,
+            "share": share,
+            "conversation_id": conversation_id,
+        }
+        return await self._send(Transfer, "POST", "/v1/transfers", body, key or new_key(), pin)
 
-    async def transfers(self, before: str | None = None, limit: int = 50) -> Page[Transfer]:
-        return await self._get(Page[Transfer], "/v1/transfers", before=before, limit=limit)
+    async def transfers(
+        self,
+        before: str | None = None,
+        limit: int = 50,
+        *,
+        direction: str | None = None,
+        with_: str | None = None,
+        kind: str | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        q: str | None = None,
+    ) -> Page[Transfer]:
+        return await self._get(
+            Page[Transfer],
+            "/v1/transfers",
+            before=before,
+            limit=limit,
+            direction=direction,
+            kind=kind,
+            since=since.isoformat() if since else None,
+            until=until.isoformat() if until else None,
+            q=q,
+            **{"with": _handle(with_) if with_ else None},
+        )
+
+    async def get_transfer(self, transfer_id: str) -> Transfer:
+        return await self._get(Transfer, f"/v1/transfers/{transfer_id}")
+
+    async def cancel_transfer(self, transfer_id: str) -> Transfer:
+        return await self._send(Transfer, "POST", f"/v1/transfers/{transfer_id}/cancel", None)
+
+    async def refund(
+        self,
+        transfer_id: str,
+        amount: Money,
+        note: str = "",
+        key: str | None = None,
+        *,
+        pin: str | None = None,
+    ) -> Transfer:
+        body = {"amount": amount.model_dump(), "note": note}
+        path = f"/v1/transfers/{transfer_id}/refunds"
+        return await self._send(Transfer, "POST", path, body, key or new_key(), pin)
+
+    async def receipt(self, transfer_id: str) -> Receipt:
+        return await self._get(Receipt, f"/v1/transfers/{transfer_id}/receipt")
+
+    async def receipt_key(self) -> str:
+        response = await self._request("GET", "/v1/receipts/key")
+        return str(response.json()["public_key"])
+
+    async def payee(self, handle: str) -> Payee:
+        return await self._get(Payee, f"/v1/payees/{_handle(handle)}")
+
+    async def set_pin(self, password: str, pin: str) -> None:
+        await self._request("PUT", "/v1/me/pin", json={"password": password, "pin": pin})
+
+    async def tip(
+        self, post_id: str, amount: Money, key: str | None = None, *, pin: str | None = None
+    ) -> Transfer:
+        body = {"amount": amount.model_dump()}
+        path = f"/v1/posts/{post_id}/tips"
+        return await self._send(Transfer, "POST", path, body, key or new_key(), pin)
+
+    async def earnings(self, currency: str = "USD") -> Earnings:
+        return await self._get(Earnings, "/v1/wallet/earnings", currency=currency)
+
+    # --- requests and bills ---------------------------------------------------------
+
+    async def request_money(
+        self,
+        handles: list[str],
+        amount: Money,
+        note: str = "",
+        key: str | None = None,
+        *,
+        conversation_id: str | None = None,
+    ) -> Bill:
+        body = {
+            "handles": [_handle(h) for h in handles],
+            "amount": amount.model_dump(),
+            "note": note,
+            "conversation_id": conversation_id,
+        }
+        return await self._send(Bill, "POST", "/v1/requests", body, key or new_key())
+
+    async def split_bill(
+        self,
+        conversation_id: str,
+        total: Money,
+        note: str = "",
+        shares: dict[str, int] | None = None,
+        key: str | None = None,
+    ) -> Bill:
+        body = {"total": total.model_dump(), "note": note, "shares": shares}
+        path = f"/v1/conversations/{conversation_id}/bills"
+        return await self._send(Bill, "POST", path, body, key or new_key())
+
+    async def requests(
+        self,
+        role: str = "incoming",
+        status: str | None = None,
+        before: str | None = None,
+        limit: int = 50,
+    ) -> Page[PaymentRequest]:
+        return await self._get(
+            Page[PaymentRequest],
+            "/v1/requests",
+            role=role,
+            status=status,
+            before=before,
+            limit=limit,
+        )
+
+    async def bill(self, bill_id: str) -> Bill:
+        return await self._get(Bill, f"/v1/bills/{bill_id}")
+
+    async def pay_request(
+        self, request_id: str, key: str | None = None, *, pin: str | None = None
+    ) -> Transfer:
+        path = f"/v1/requests/{request_id}/pay"
+        return await self._send(Transfer, "POST", path, None, key or new_key(), pin)
+
+    async def decline_request(self, request_id: str) -> Bill:
+        return await self._send(Bill, "POST", f"/v1/requests/{request_id}/decline", None)
+
+    async def cancel_request(self, request_id: str) -> Bill:
+        return await self._send(Bill, "POST", f"/v1/requests/{request_id}/cancel", None)
+
+    async def remind(self, bill_id: str) -> Bill:
+        return await self._send(Bill, "POST", f"/v1/bills/{bill_id}/remind", None)
 
 
 def _handle(handle: str) -> str:

@@ -7,31 +7,22 @@ client never sees anything else (DESIGN.md principles 1 and 2).
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from datetime import datetime
 from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, field_validator
 
+from xapp.api.handles import normalize_handle
 from xapp.api.money import CURRENCY_EXPONENTS, MAX_AMOUNT_MINOR
 from xapp.api.text import clean_text
-
-HANDLE_RE = re.compile(r"^[a-z0-9_]{3,15}$")
 
 POST_MAX = 500
 MESSAGE_MAX = 4000
 NOTE_MAX = 140
 DISPLAY_NAME_MAX = 50
 PAGE_MAX = 100
-
-
-def normalize_handle(value: str) -> str:
-    """NFKC then casefold, without a leading @: `＠ＡＬＩＣＥ` and `Alice` are `alice`."""
-    handle = unicodedata.normalize("NFKC", value).casefold().strip().removeprefix("@")
-    if not HANDLE_RE.fullmatch(handle):
-        raise ValueError("a handle is 3 to 15 characters: letters a-z, digits and _")
-    return handle
+PIN_HEADER = "Payment-PIN"
+"""The header that carries the payments PIN; never part of a body, so never stored."""
 
 
 def _text(what: str, max_len: int, *, multiline: bool, required: bool = True) -> AfterValidator:
@@ -98,6 +89,7 @@ class Account(Wire):
 
 class Me(Account):
     event_seq: int = Field(description="The last feed seq written for this account.")
+    has_pin: bool = Field(description="Payments need the payments PIN once one is set.")
 
 
 class CreateAccount(Wire):
@@ -141,8 +133,13 @@ class Page(Wire, Generic[T]):
 # --- conversations ---------------------------------------------------------------------
 
 
+GROUP_MAX = 50
+
+
 class CreateConversation(Wire):
-    handles: Annotated[list[Handle], Field(min_length=1, max_length=1)]
+    """One handle opens (or finds) a one-to-one chat; several make a new group."""
+
+    handles: Annotated[list[Handle], Field(min_length=1, max_length=GROUP_MAX - 1)]
 
 
 class Message(Wire):
@@ -151,6 +148,11 @@ class Message(Wire):
     sender: Account
     text: str
     created_at: datetime
+    kind: Literal["text", "payment", "bill"] = "text"
+    transfer: Transfer | None = Field(
+        default=None, description="For a payment card: the payment as it is now."
+    )
+    bill: Bill | None = Field(default=None, description="For a bill card: the bill as it is now.")
 
 
 class Conversation(Wire):
@@ -179,17 +181,135 @@ class CreateTransfer(Wire):
     to: Handle
     amount: PositiveMoney
     note: Note = ""
+    share: bool = Field(
+        default=False, description="Post '@payer paid @payee · note' (never the amount)."
+    )
+    conversation_id: str | None = Field(
+        default=None, description="Pay inside this conversation: a card shows there."
+    )
+
+
+TransferKind = Literal["deposit", "payment", "request", "tip", "refund"]
+TransferStatus = Literal["pending", "completed", "voided"]
 
 
 class Transfer(Wire):
     id: str
-    kind: Literal["deposit", "transfer"]
+    kind: TransferKind = Field(
+        description="payment; request (a paid request); tip (on a post); refund; deposit."
+    )
     sender: Account | None = Field(description="Null for money that came from a bank.")
     recipient: Account
     amount: Money
     note: str
-    status: Literal["completed"]
+    status: TransferStatus = Field(
+        description="pending (inside the undo window), completed, or voided (cancelled)."
+    )
     created_at: datetime
+    release_at: datetime | None = Field(
+        default=None, description="When a pending payment completes unless cancelled."
+    )
+    refunded: Money = Field(description="How much of this transfer has been refunded.")
+    refund_of: str | None = Field(default=None, description="The transfer this refunds.")
+    request_id: str | None = None
+    post_id: str | None = Field(default=None, description="The post a tip was for.")
+    conversation_id: str | None = None
+    shared: bool = False
+
+
+class CreateRefund(Wire):
+    amount: PositiveMoney
+    note: Note = ""
+
+
+class CreateTip(Wire):
+    amount: PositiveMoney
+
+
+class SetPin(Wire):
+    password: Annotated[str, Field(min_length=1, max_length=256)]
+    pin: Annotated[str, Field(pattern=r"^[0-9]{4,6}$", description="4 to 6 digits.")]
+
+
+class Payee(Wire):
+    """Who a payment would go to, and whether it would be the first one to them."""
+
+    account: Account
+    paid_before: bool
+
+
+RequestStatus = Literal["open", "paid", "declined", "cancelled"]
+
+
+class PaymentRequest(Wire):
+    id: str
+    bill_id: str
+    requester: Account
+    payer: Account
+    amount: Money
+    note: str
+    status: RequestStatus
+    transfer_id: str | None = Field(description="The payment that settled it.")
+    reminded_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class Bill(Wire):
+    """Requests made together: a request to several people, or a split bill."""
+
+    id: str
+    requester: Account
+    conversation_id: str | None
+    total: Money
+    note: str
+    requests: list[PaymentRequest]
+    created_at: datetime
+
+
+class CreateRequest(Wire):
+    """Ask one or several people for the same amount each."""
+
+    handles: Annotated[list[Handle], Field(min_length=1, max_length=GROUP_MAX - 1)]
+    amount: PositiveMoney
+    note: Note = ""
+    conversation_id: str | None = None
+
+
+class CreateBill(Wire):
+    """Split a total in a group chat: equal shares, or an amount per handle."""
+
+    total: PositiveMoney
+    note: Note = ""
+    shares: dict[Handle, StrictInt] | None = Field(
+        default=None,
+        description="Minor units per member (the requester's own share included); "
+        "they must add up to the total. Null splits equally.",
+    )
+
+
+class EarningsRow(Wire):
+    label: str = Field(description="A post's opening words, or a day (YYYY-MM-DD).")
+    post_id: str | None = None
+    total: Money
+    tips: int
+
+
+class Earnings(Wire):
+    """Tips received, by post and by day, newest first."""
+
+    total: Money
+    by_post: list[EarningsRow]
+    by_day: list[EarningsRow]
+
+
+class Receipt(Wire):
+    """A completed transfer, signed by the server (Ed25519 over `canonical(payload)`)."""
+
+    payload: dict[str, str | int]
+    algorithm: Literal["Ed25519"] = "Ed25519"
+    public_key: str = Field(description="The server's public key, base64 (raw 32 bytes).")
+    signature: str = Field(description="base64")
 
 
 # --- feed ------------------------------------------------------------------------------
@@ -197,7 +317,10 @@ class Transfer(Wire):
 
 class TransferEvent(Wire):
     transfer: Transfer
-    balance: Money = Field(description="The receiver of this event's balance after the transfer.")
+    balance: Money | None = Field(
+        description="This event's receiver's balance after the change; null for a group "
+        "member who only watches a payment card."
+    )
 
 
 class PostCreated(Wire):
@@ -212,13 +335,25 @@ class MessageCreated(Wire):
     data: Message
 
 
-class TransferCompleted(Wire):
+class TransferUpdated(Wire):
+    """A transfer is new or changed (pending, completed, voided, refunded)."""
+
     seq: int
-    type: Literal["transfer.completed"]
+    type: Literal["transfer.updated"]
     data: TransferEvent
 
 
-FeedEvent = Annotated[PostCreated | MessageCreated | TransferCompleted, Field(discriminator="type")]
+class BillUpdated(Wire):
+    """A request or split bill is new or changed (paid, declined, cancelled, reminded)."""
+
+    seq: int
+    type: Literal["bill.updated"]
+    data: Bill
+
+
+FeedEvent = Annotated[
+    PostCreated | MessageCreated | TransferUpdated | BillUpdated, Field(discriminator="type")
+]
 
 
 # --- errors ----------------------------------------------------------------------------
@@ -231,3 +366,7 @@ class ErrorDetail(Wire):
 
 class ErrorBody(Wire):
     error: ErrorDetail
+
+
+Message.model_rebuild()
+Conversation.model_rebuild()

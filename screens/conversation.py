@@ -5,7 +5,8 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.widgets import Input
 
-from xapp.api.models import Conversation, normalize_handle
+from xapp.api.handles import normalize_handle
+from xapp.api.models import Conversation
 from xapp.screens.form import FormModal
 from xapp.session import Session
 

@@ -27,7 +27,7 @@ from xapp.api.models import (
     Post,
     PostCreated,
     Transfer,
-    TransferCompleted,
+    TransferUpdated,
 )
 from xapp.api.money import format_amount
 from xapp.screens.compose import ComposeScreen
@@ -219,7 +219,7 @@ class HomeScreen(Screen[None]):
             self._post_arrived(event.data)
         elif isinstance(event, MessageCreated):
             self._message_arrived(event.data)
-        elif isinstance(event, TransferCompleted):
+        elif isinstance(event, TransferUpdated):
             self._transfer_arrived(event.data.transfer, event.data.balance)
 
     def _post_arrived(self, post: Post) -> None:
@@ -241,10 +241,16 @@ class HomeScreen(Screen[None]):
                 markup=False,
             )
 
-    def _transfer_arrived(self, transfer: Transfer, balance: Money) -> None:
-        self._show_balance(balance)
-        self.query_one(TransferList).add_top([transfer])
-        if transfer.sender is not None and transfer.recipient.id == self.session.me.id:
+    def _transfer_arrived(self, transfer: Transfer, balance: Money | None) -> None:
+        if balance is not None:
+            self._show_balance(balance)
+        self.query_one(TransferList).upsert(transfer)
+        if (
+            transfer.sender is not None
+            and transfer.recipient.id == self.session.me.id
+            and transfer.status == "completed"
+            and transfer.refunded.amount == 0
+        ):
             amount = format_amount(transfer.amount.amount, transfer.amount.currency)
             self.notify(
                 f"@{transfer.sender.handle} paid you {amount} · {transfer.note}",

@@ -12,7 +12,7 @@ from textual.widgets import Button, Footer, Input, Label
 
 from xapp.api.client import ApiClient
 from xapp.api.errors import ApiError
-from xapp.api.models import normalize_handle
+from xapp.api.handles import normalize_handle
 from xapp.session import Session, open_session
 
 

@@ -17,7 +17,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from xapp.api.client import AttemptKey
-from xapp.api.models import NOTE_MAX, Account, Money, Transfer, normalize_handle
+from xapp.api.handles import normalize_handle
+from xapp.api.models import NOTE_MAX, Account, Money, Transfer
 from xapp.api.money import AmountError, format_amount, parse_amount
 from xapp.screens.form import FormModal
 from xapp.session import Session

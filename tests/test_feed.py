@@ -11,7 +11,7 @@ import websockets
 from tests.conftest import People, usd
 from xapp.api.errors import Unauthorized
 from xapp.api.feed import Feed, FeedState, feed_url
-from xapp.api.models import MessageCreated, PostCreated, TransferCompleted
+from xapp.api.models import MessageCreated, PostCreated, TransferUpdated
 from xapp.embedded import ServerThread
 from xapp.server import ServerSettings
 
@@ -44,7 +44,7 @@ async def test_feed_delivers_posts_messages_and_payments_live(people: People) ->
     transfer = await alice.transfer("bob", usd(250), "coffee")
     events = await collecting
     await feed.close()
-    assert [type(e) for e in events] == [PostCreated, MessageCreated, TransferCompleted]
+    assert [type(e) for e in events] == [PostCreated, MessageCreated, TransferUpdated]
     assert events[0].data.id == post.id
     assert events[1].data.id == message.id
     assert events[2].data.transfer.id == transfer.id

@@ -37,7 +37,7 @@ async def test_transfer_moves_the_right_amounts(people: People, db_path) -> None
     assert (await bob.wallet()).balances == [usd(1_250)]
     assert balance_of(db_path, "alice") == 8_750
     assert [t.id for t in (await bob.transfers()).items] == [transfer.id]
-    assert [t.kind for t in (await alice.transfers()).items] == ["transfer", "deposit"]
+    assert [t.kind for t in (await alice.transfers()).items] == ["payment", "deposit"]
 
 
 async def test_insufficient_funds_is_clear_and_changes_nothing(people: People, db_path) -> None:

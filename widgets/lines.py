@@ -110,6 +110,19 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
         self._relayout()
         return len(new)
 
+    def upsert(self, item: T) -> None:
+        """Redraw `item` where it is if its id is known (a changed state), else add it on top."""
+        key = self.item_id(item)
+        if key not in self._ids:
+            self.add_top([item])
+            return
+        for index, known in enumerate(self._items):
+            if self.item_id(known) == key:
+                self._items[index] = item
+                self._rendered[index] = self._render(item)
+                self._relayout()
+                return
+
     def _fresh(self, items: Iterable[T]) -> list[T]:
         new: list[T] = []
         for item in items:

@@ -8,6 +8,7 @@ from sqlalchemy import Row, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from xapp.api.handles import skeleton
 from xapp.api.models import Account
 from xapp.server import ledger
 from xapp.server.db import Tx
@@ -31,6 +32,17 @@ async def create(tx: Tx, handle: str, display_name: str, password_hash: str) -> 
     taken = await tx.conn.scalar(select(accounts.c.id).where(accounts.c.handle == handle))
     if taken:
         raise AppError(409, "handle_taken", f"The handle @{handle} is taken")
+    shape = skeleton(handle)
+    lookalike = await tx.conn.scalar(
+        select(accounts.c.handle).where(accounts.c.handle_skeleton == shape)
+    )
+    if lookalike:
+        raise AppError(
+            409,
+            "handle_lookalike",
+            f"@{handle} looks too much like @{lookalike}, so people could pay the wrong "
+            "person. Please pick another handle.",
+        )
     account_id = new_id()
     created = now_us()
     try:
@@ -41,6 +53,7 @@ async def create(tx: Tx, handle: str, display_name: str, password_hash: str) -> 
                 display_name=display_name,
                 password_hash=password_hash,
                 created_at=created,
+                handle_skeleton=shape,
             )
         )
     except IntegrityError:
@@ -74,8 +87,14 @@ async def by_ids(conn: AsyncConnection, ids: Iterable[str]) -> dict[str, Account
     return {row.id: to_account(row) for row in rows}
 
 
-async def event_seq(conn: AsyncConnection, account_id: str) -> int:
-    return (await conn.scalar(select(accounts.c.event_seq).where(accounts.c.id == account_id))) or 0
+async def private_state(conn: AsyncConnection, account_id: str) -> tuple[int, bool]:
+    """The account's last event seq, and whether it has a payments PIN."""
+    row = (
+        await conn.execute(
+            select(accounts.c.event_seq, accounts.c.pin_hash).where(accounts.c.id == account_id)
+        )
+    ).one()
+    return row.event_seq, row.pin_hash is not None
 
 
 async def follow(tx: Tx, follower: Account, handle: str) -> None:

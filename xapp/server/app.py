@@ -10,11 +10,13 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 
 from xapp import __version__
-from xapp.server import demo, errors
+from xapp.server import demo, errors, payments
 from xapp.server.auth import LoginLimiter, Passwords
 from xapp.server.db import Database
-from xapp.server.routes import accounts, chat, feed, posts, wallet
+from xapp.server.routes import accounts, bills, chat, feed, posts, wallet
+from xapp.server.schema import now_us
 from xapp.server.settings import ServerSettings
+from xapp.server.signing import ReceiptSigner
 
 log = logging.getLogger("xapp.server")
 
@@ -27,25 +29,46 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         db = Database(settings.database_url)
         await db.migrate()
         app.state.db = db
-        activity: asyncio.Task[None] | None = None
         if settings.demo:
             await demo.seed(db, app.state.passwords)
+        tasks = [asyncio.create_task(_release_pending(db))]
         if settings.demo_activity:
-            activity = asyncio.create_task(demo.keep_alive(db, settings.demo_activity_interval))
+            tasks.append(asyncio.create_task(demo.keep_alive(db, settings.demo_activity_interval)))
         try:
             yield
         finally:
-            if activity is not None:
-                activity.cancel()
+            for task in tasks:
+                task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
-                    await activity
+                    await task
             await db.close()
 
     app = FastAPI(title="xapp", version=__version__, lifespan=lifespan)
     app.state.settings = settings
     app.state.passwords = Passwords(settings.argon2_memory_kib, settings.argon2_time_cost)
     app.state.login_limiter = LoginLimiter(settings.login_attempts, settings.login_window)
+    app.state.signer = ReceiptSigner(settings.data_path)
     errors.install(app)
-    for module in (accounts, posts, chat, wallet, feed):
+    for module in (accounts, posts, chat, wallet, bills, feed):
         app.include_router(module.router)
     return app
+
+
+RELEASE_TICK = 0.25
+"""Seconds between looks for pending payments whose undo window has passed."""
+
+
+async def _release_pending(db: Database) -> None:
+    """Complete pending payments when their undo window ends. A cheap read finds out
+    whether anything is due; several server processes may run this at once, because
+    settling is a guarded update that only one of them wins."""
+    while True:
+        try:
+            async with db.read() as conn:
+                due = await payments.next_release(conn)
+            if due is not None and due <= now_us():
+                async with db.write() as tx:
+                    await payments.release_due(tx)
+        except Exception:  # keep releasing: one bad pass must not strand every payment
+            log.exception("releasing pending payments failed")
+        await asyncio.sleep(RELEASE_TICK)

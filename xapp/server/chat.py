@@ -8,10 +8,11 @@ from collections import defaultdict
 from sqlalchemy import Row, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from xapp.api.models import Account, Conversation, Message, Page
-from xapp.server import accounts, events
+from xapp.api.models import Account, Bill, Conversation, Message, Page, Transfer
+from xapp.server import accounts, bills, events, payments
 from xapp.server.db import Tx
 from xapp.server.errors import AppError, not_found
+from xapp.server.members import member_ids
 from xapp.server.pages import Cursor
 from xapp.server.schema import (
     conversation_members,
@@ -23,33 +24,40 @@ from xapp.server.schema import (
 )
 
 
-async def _member_ids(conn: AsyncConnection, conversation_id: str) -> list[str]:
-    rows = await conn.execute(
-        select(conversation_members.c.account_id).where(
-            conversation_members.c.conversation_id == conversation_id
-        )
-    )
-    return [r[0] for r in rows]
-
-
 async def _require_member(conn: AsyncConnection, me: Account, conversation_id: str) -> list[str]:
-    members = await _member_ids(conn, conversation_id)
+    members = await member_ids(conn, conversation_id)
     if me.id not in members:
         raise not_found("That conversation")
     return members
 
 
-async def open_pair(tx: Tx, me: Account, handle: str) -> tuple[Conversation, bool]:
-    """The conversation between `me` and `handle`, created if new; True when created."""
-    other = await accounts.by_handle(tx.conn, handle)
-    if other.id == me.id:
-        raise AppError(422, "cannot_message_self", "You can't start a conversation with yourself")
-    pair_key = ":".join(sorted([me.id, other.id]))
-    existing = await tx.conn.scalar(
-        select(conversations.c.id).where(conversations.c.pair_key == pair_key)
-    )
-    if existing:
-        return await get(tx.conn, me, existing), False
+async def require_member(
+    conn: AsyncConnection, me: Account, conversation_id: str, other: Account
+) -> None:
+    """Both `me` and `other` must be in the conversation (a payment card is shown there)."""
+    members = await _require_member(conn, me, conversation_id)
+    if other.id not in members:
+        raise AppError(422, "not_a_member", f"@{other.handle} is not in this conversation")
+
+
+async def start(tx: Tx, me: Account, handles: list[str]) -> tuple[Conversation, bool]:
+    """With one handle, the conversation between the two of us (found or made); with
+    several, a new group. True when it was created."""
+    others = []
+    for handle in dict.fromkeys(handles):
+        other = await accounts.by_handle(tx.conn, handle)
+        if other.id == me.id:
+            raise AppError(
+                422, "cannot_message_self", "You can't start a conversation with yourself"
+            )
+        others.append(other)
+    pair_key = ":".join(sorted([me.id, others[0].id])) if len(others) == 1 else None
+    if pair_key:
+        existing = await tx.conn.scalar(
+            select(conversations.c.id).where(conversations.c.pair_key == pair_key)
+        )
+        if existing:
+            return await get(tx.conn, me, existing), False
     conversation_id = new_id()
     created = now_us()
     pk = await tx.conn.scalar(
@@ -71,7 +79,7 @@ async def open_pair(tx: Tx, me: Account, handle: str) -> tuple[Conversation, boo
         conversation_members.insert(),
         [
             {"conversation_id": conversation_id, "account_id": a.id, "joined_at": created}
-            for a in (me, other)
+            for a in (me, *others)
         ],
     )
     return await get(tx.conn, me, conversation_id), True
@@ -103,7 +111,7 @@ async def _conversations(conn: AsyncConnection, rows: list[Row]) -> list[Convers
     members: dict[str, list[Account]] = defaultdict(list)
     for m in member_rows:
         members[m.conversation_id].append(people[m.account_id])
-    last = {m.conversation_id: _to_message(m, people) for m in last_rows}
+    last = {m.conversation_id: m for m in await _messages(conn, last_rows, people)}
     return [
         Conversation(
             id=r.id,
@@ -125,25 +133,49 @@ async def list_for(conn: AsyncConnection, me: Account, cursor: Cursor) -> Page[C
     return Page[Conversation](items=await _conversations(conn, rows), next=next_cursor)
 
 
-def _to_message(row: Row, people: dict[str, Account]) -> Message:
-    return Message(
-        id=row.id,
-        conversation_id=row.conversation_id,
-        sender=people[row.sender_id],
-        text=row.text,
-        created_at=to_datetime(row.created_at),
-    )
+async def _messages(
+    conn: AsyncConnection, rows: list[Row], people: dict[str, Account]
+) -> list[Message]:
+    """Messages with their payment and bill cards as those are now."""
+    cards = await payments.by_ids(conn, {r.transfer_id for r in rows if r.transfer_id})
+    bill_cards = await bills.load(conn, [r.bill_id for r in rows if r.bill_id])
+    return [
+        Message(
+            id=row.id,
+            conversation_id=row.conversation_id,
+            sender=people[row.sender_id],
+            text=row.text,
+            created_at=to_datetime(row.created_at),
+            kind=row.kind,
+            transfer=cards.get(row.transfer_id) if row.transfer_id else None,
+            bill=bill_cards.get(row.bill_id) if row.bill_id else None,
+        )
+        for row in rows
+    ]
 
 
-async def send(tx: Tx, me: Account, conversation_id: str, text: str) -> Message:
+async def send(
+    tx: Tx,
+    me: Account,
+    conversation_id: str,
+    text: str,
+    *,
+    transfer: Transfer | None = None,
+    bill: Bill | None = None,
+) -> Message:
+    """Post a message; with `transfer` or `bill` it is that card, `text` its summary."""
     members = await _require_member(tx.conn, me, conversation_id)
     created = now_us()
+    kind = "payment" if transfer else "bill" if bill else "text"
     message = Message(
         id=new_id(),
         conversation_id=conversation_id,
         sender=me,
         text=text,
         created_at=to_datetime(created),
+        kind=kind,
+        transfer=transfer,
+        bill=bill,
     )
     pk = await tx.conn.scalar(
         messages.insert()
@@ -153,6 +185,9 @@ async def send(tx: Tx, me: Account, conversation_id: str, text: str) -> Message:
             sender_id=me.id,
             text=text,
             created_at=created,
+            kind=kind,
+            transfer_id=transfer.id if transfer else None,
+            bill_id=bill.id if bill else None,
         )
         .returning(messages.c.pk)
     )
@@ -174,4 +209,4 @@ async def history(
         conn, select(messages).where(messages.c.conversation_id == conversation_id), messages.c.pk
     )
     people = await accounts.by_ids(conn, {r.sender_id for r in rows})
-    return Page[Message](items=[_to_message(r, people) for r in rows], next=next_cursor)
+    return Page[Message](items=await _messages(conn, rows, people), next=next_cursor)

@@ -15,7 +15,7 @@ import secrets
 from sqlalchemy import delete
 
 from xapp.api.models import Account, Money
-from xapp.server import accounts, chat, ledger, posts
+from xapp.server import accounts, chat, ledger, payments, posts
 from xapp.server.auth import Passwords, issue_token
 from xapp.server.db import Database, Tx
 from xapp.server.schema import tokens
@@ -87,16 +87,16 @@ async def seed(db: Database, passwords: Passwords) -> None:
                 if follower.id != followee.id:
                     await accounts.follow(tx, follower, followee.handle)
         for person in people:
-            await ledger.deposit(tx, person, _money(500))
-        await ledger.deposit(tx, me, _money(250))
+            await payments.deposit(tx, person, _money(500))
+        await payments.deposit(tx, me, _money(250))
         for text in rng.sample(POSTS, 8):
             await posts.create(tx, rng.choice(people), text)
         await posts.create(tx, me, "Hello from xapp! Press n to post, m to message, p to pay.")
         for friend, lines in ((people[0], MESSAGES[:3]), (people[1], MESSAGES[3:5])):
-            conversation, _ = await chat.open_pair(tx, me, friend.handle)
+            conversation, _ = await chat.start(tx, me, [friend.handle])
             for i, text in enumerate(lines):
                 await chat.send(tx, friend if i % 2 == 0 else me, conversation.id, text)
-        await ledger.transfer(tx, people[0], me, _money(12), "tickets 🎟")
+        await payments.pay(tx, people[0], me, _money(12), "tickets 🎟")
     log.info("seeded the demo world")
 
 
@@ -115,14 +115,14 @@ async def _act(tx: Tx, rng: random.Random, me: Account, people: list[Account]) -
     if roll < 0.5:
         await posts.create(tx, person, rng.choice(POSTS))
     elif roll < 0.9:
-        conversation, _ = await chat.open_pair(tx, person, me.handle)
+        conversation, _ = await chat.start(tx, person, [me.handle])
         await chat.send(tx, person, conversation.id, rng.choice(MESSAGES))
     else:
         balances = await ledger.balances(tx.conn, person.id)
         if balances and balances[0].amount < 5000:
-            await ledger.deposit(tx, person, _money(500))
+            await payments.deposit(tx, person, _money(500))
         amount = Money(amount=rng.randrange(100, 2000, 25), currency=ledger.DEFAULT_CURRENCY)
-        await ledger.transfer(tx, person, me, amount, rng.choice(NOTES))
+        await payments.pay(tx, person, me, amount, rng.choice(NOTES))
 
 
 async def keep_alive(db: Database, interval: float) -> None:

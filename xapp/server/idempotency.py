@@ -43,8 +43,8 @@ def idempotency_key(
 IdempotencyKey = Annotated[str, Depends(idempotency_key)]
 
 
-def _fingerprint(request: Request, body: BaseModel) -> str:
-    text = f"{request.method} {request.url.path}\n{body.model_dump_json()}"
+def _fingerprint(request: Request, body: BaseModel | None) -> str:
+    text = f"{request.method} {request.url.path}\n{body.model_dump_json() if body else ''}"
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -62,7 +62,7 @@ class Once:
     request: Request
 
     async def __call__(
-        self, body: BaseModel, action: Callable[[Tx], Awaitable[BaseModel]]
+        self, body: BaseModel | None, action: Callable[[Tx], Awaitable[BaseModel]]
     ) -> Response:
         """Run `action` once per (account, key); a retry gets the first 201, byte for byte."""
         request_fingerprint = _fingerprint(self.request, body)

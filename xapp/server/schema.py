@@ -28,6 +28,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 
 metadata = MetaData()
@@ -67,6 +68,12 @@ accounts = Table(
     Column("password_hash", String(200), nullable=False),
     Column("event_seq", BigInteger, nullable=False, server_default="0"),
     Column("created_at", BigInteger, nullable=False),
+    # The UTS #39 skeleton of the handle: unique, so no two handles look alike.
+    Column("handle_skeleton", String(45)),
+    Column("pin_hash", String(200)),
+    Column("pin_attempts", Integer, nullable=False, server_default="0"),
+    Column("pin_locked_until", BigInteger, nullable=False, server_default="0"),
+    Index("ix_accounts_skeleton", "handle_skeleton", unique=True),
 )
 
 tokens = Table(
@@ -126,6 +133,9 @@ messages = Table(
     Column("sender_id", String(36), ForeignKey("accounts.id"), nullable=False),
     Column("text", Text, nullable=False),
     Column("created_at", BigInteger, nullable=False),
+    Column("kind", String(10), nullable=False, server_default="text"),
+    Column("transfer_id", String(36)),
+    Column("bill_id", String(36)),
     Index("ix_messages_conversation_pk", "conversation_id", "pk"),
 )
 
@@ -156,9 +166,52 @@ transfers = Table(
     Column("currency", String(3), nullable=False),
     Column("note", Text, nullable=False),
     Column("created_at", BigInteger, nullable=False),
+    Column("release_at", BigInteger),
+    Column("refunded", BigInteger, nullable=False, server_default="0"),
+    Column("refund_of", String(36)),
+    Column("request_id", String(36)),
+    Column("post_id", String(36)),
+    Column("conversation_id", String(36)),
+    Column("shared", Boolean, nullable=False, server_default=false()),
     CheckConstraint("amount > 0", name="positive_amount"),
     Index("ix_transfers_sender_pk", "sender_id", "pk"),
     Index("ix_transfers_recipient_pk", "recipient_id", "pk"),
+    Index("ix_transfers_pending", "status", "release_at"),
+    Index("ix_transfers_refund_of", "refund_of"),
+    Index("ix_transfers_post", "post_id"),
+)
+
+bills = Table(
+    "bills",
+    metadata,
+    pk_column(),
+    Column("id", String(36), nullable=False, unique=True),
+    Column("requester_id", String(36), ForeignKey("accounts.id"), nullable=False),
+    Column("conversation_id", String(36)),
+    Column("total", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+payment_requests = Table(
+    "payment_requests",
+    metadata,
+    pk_column(),
+    Column("id", String(36), nullable=False, unique=True),
+    Column("bill_id", String(36), ForeignKey("bills.id"), nullable=False, index=True),
+    Column("requester_id", String(36), ForeignKey("accounts.id"), nullable=False),
+    Column("payer_id", String(36), ForeignKey("accounts.id"), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("transfer_id", String(36)),
+    Column("reminded_at", BigInteger),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    Index("ix_requests_payer_pk", "payer_id", "pk"),
+    Index("ix_requests_requester_pk", "requester_id", "pk"),
 )
 
 postings = Table(

@@ -40,6 +40,21 @@ class ServerSettings(BaseSettings):
     argon2_memory_kib: int = 19 * 1024
     argon2_time_cost: int = 2
 
+    undo_seconds: float = 0.0
+    """Seconds a payment stays pending, cancellable by the payer; 0 turns the window off."""
+
+    data_dir: str | None = None
+    """Where the receipt-signing key lives; by default the SQLite file's folder, or the
+    working directory for a database URL."""
+
     @property
     def database_url(self) -> str:
         return database_url(self.db)
+
+    @property
+    def data_path(self) -> Path:
+        if self.data_dir:
+            return Path(self.data_dir).expanduser()
+        if "://" in self.db and not self.db.startswith("sqlite"):
+            return Path.cwd()
+        return Path(self.database_url.split("///", 1)[1]).parent

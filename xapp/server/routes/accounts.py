@@ -64,8 +64,8 @@ async def sign_out(request: Request, db: Db, _me: CurrentAccount) -> Response:
 @router.get("/me", response_model=Me)
 async def me(db: Db, account: CurrentAccount) -> Me:
     async with db.read() as conn:
-        seq = await accounts.event_seq(conn, account.id)
-    return Me(**account.model_dump(), event_seq=seq)
+        seq, has_pin = await accounts.private_state(conn, account.id)
+    return Me(**account.model_dump(), event_seq=seq, has_pin=has_pin)
 
 
 @router.post("/accounts/{handle}/follow", status_code=204)

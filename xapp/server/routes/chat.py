@@ -31,7 +31,7 @@ async def open_conversation(
     body: CreateConversation, db: Db, account: CurrentAccount, response: Response
 ) -> Conversation:
     async with db.write() as tx:
-        conversation, created = await chat.open_pair(tx, account, body.handles[0])
+        conversation, created = await chat.start(tx, account, body.handles)
     response.status_code = 201 if created else 200
     return conversation
 

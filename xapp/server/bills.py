@@ -1,0 +1,323 @@
+"""Requests for money, and split bills: a bill is requests made together.
+
+Asking one person is a bill with one request; asking several for the same amount, or
+splitting a total in a group chat, makes one request per payer under one bill. The
+requester's own share of a split is never requested. A request is open until the payer
+pays it (through the normal payment path, PIN and all) or declines it, or the requester
+cancels it. Reminders are at most one per request per `REMIND_EVERY_US`.
+
+Every change is sent as `bill.updated` (the whole bill) to the requester, every payer
+and, for a bill in a chat, every member, so a bill card can show who has paid.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import Row, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from xapp.api.models import Account, Bill, Money, Page, PaymentRequest, Transfer
+from xapp.api.money import format_amount
+from xapp.server import accounts, events, payments
+from xapp.server.db import Tx
+from xapp.server.errors import AppError, not_found
+from xapp.server.members import member_ids
+from xapp.server.pages import Cursor
+from xapp.server.schema import (
+    bills,
+    new_id,
+    now_us,
+    payment_requests,
+    to_datetime,
+)
+
+REMIND_EVERY_US = 24 * 3600 * 1_000_000
+
+
+async def load(conn: AsyncConnection, bill_ids: list[str]) -> dict[str, Bill]:
+    if not bill_ids:
+        return {}
+    bill_rows = (await conn.execute(select(bills).where(bills.c.id.in_(bill_ids)))).all()
+    request_rows = (
+        await conn.execute(
+            select(payment_requests)
+            .where(payment_requests.c.bill_id.in_(bill_ids))
+            .order_by(payment_requests.c.pk)
+        )
+    ).all()
+    people = await accounts.by_ids(
+        conn,
+        {r.requester_id for r in bill_rows} | {r.payer_id for r in request_rows},
+    )
+    by_bill: dict[str, list[PaymentRequest]] = defaultdict(list)
+    for r in request_rows:
+        by_bill[r.bill_id].append(_to_request(r, people))
+    return {
+        b.id: Bill(
+            id=b.id,
+            requester=people[b.requester_id],
+            conversation_id=b.conversation_id,
+            total=Money(amount=b.total, currency=b.currency),
+            note=b.note,
+            requests=by_bill[b.id],
+            created_at=to_datetime(b.created_at),
+        )
+        for b in bill_rows
+    }
+
+
+def _to_request(row: Row, people: dict[str, Account]) -> PaymentRequest:
+    return PaymentRequest(
+        id=row.id,
+        bill_id=row.bill_id,
+        requester=people[row.requester_id],
+        payer=people[row.payer_id],
+        amount=Money(amount=row.amount, currency=row.currency),
+        note=row.note,
+        status=row.status,
+        transfer_id=row.transfer_id,
+        reminded_at=to_datetime(row.reminded_at) if row.reminded_at else None,
+        created_at=to_datetime(row.created_at),
+        updated_at=to_datetime(row.updated_at),
+    )
+
+
+async def _announce(tx: Tx, bill_id: str) -> Bill:
+    bill = (await load(tx.conn, [bill_id]))[bill_id]
+    audience = [bill.requester.id, *(r.payer.id for r in bill.requests)]
+    if bill.conversation_id:
+        audience += await member_ids(tx.conn, bill.conversation_id)
+    for account_id in dict.fromkeys(audience):
+        await events.append(tx, account_id, "bill.updated", bill)
+    return bill
+
+
+async def get(conn: AsyncConnection, me: Account, bill_id: str) -> Bill:
+    bill = (await load(conn, [bill_id])).get(bill_id)
+    if bill is None:
+        raise not_found("That request")
+    allowed = {bill.requester.id, *(r.payer.id for r in bill.requests)}
+    if bill.conversation_id:
+        allowed |= set(await member_ids(conn, bill.conversation_id))
+    if me.id not in allowed:
+        raise not_found("That request")
+    return bill
+
+
+async def _create(
+    tx: Tx,
+    me: Account,
+    shares: list[tuple[Account, int]],
+    total: Money,
+    note: str,
+    conversation_id: str | None,
+) -> Bill:
+    if conversation_id is not None and me.id not in await member_ids(tx.conn, conversation_id):
+        raise not_found("That conversation")
+    bill_id = new_id()
+    created = now_us()
+    await tx.conn.execute(
+        bills.insert().values(
+            id=bill_id,
+            requester_id=me.id,
+            conversation_id=conversation_id,
+            total=total.amount,
+            currency=total.currency,
+            note=note,
+            created_at=created,
+        )
+    )
+    await tx.conn.execute(
+        payment_requests.insert(),
+        [
+            {
+                "id": new_id(),
+                "bill_id": bill_id,
+                "requester_id": me.id,
+                "payer_id": payer.id,
+                "amount": amount,
+                "currency": total.currency,
+                "note": note,
+                "status": "open",
+                "created_at": created,
+                "updated_at": created,
+            }
+            for payer, amount in shares
+            if amount > 0
+        ],
+    )
+    return await _announce(tx, bill_id)
+
+
+async def _payers(tx: Tx, me: Account, handles: list[str]) -> list[Account]:
+    payers = []
+    for handle in dict.fromkeys(handles):
+        payer = await accounts.by_handle(tx.conn, handle)
+        if payer.id == me.id:
+            raise AppError(422, "cannot_request_self", "You can't request money from yourself")
+        payers.append(payer)
+    return payers
+
+
+async def request(
+    tx: Tx,
+    me: Account,
+    handles: list[str],
+    amount: Money,
+    note: str,
+    conversation_id: str | None = None,
+) -> Bill:
+    """Ask each handle for `amount`."""
+    payers = await _payers(tx, me, handles)
+    total = Money(amount=amount.amount * len(payers), currency=amount.currency)
+    return await _create(tx, me, [(p, amount.amount) for p in payers], total, note, conversation_id)
+
+
+def equal_shares(total: int, count: int) -> list[int]:
+    """`total` in `count` whole-cent shares that differ by at most one cent and add up."""
+    base, extra = divmod(total, count)
+    return [base + (1 if i < extra else 0) for i in range(count)]
+
+
+async def split(
+    tx: Tx,
+    me: Account,
+    conversation_id: str,
+    total: Money,
+    note: str,
+    shares: dict[str, int] | None,
+) -> Bill:
+    """Split `total` among the chat's members, equally or as `shares` (handle → minor units)."""
+    in_chat = await member_ids(tx.conn, conversation_id)
+    if me.id not in in_chat:
+        raise not_found("That conversation")
+    if len(in_chat) < 2:
+        raise AppError(422, "nobody_to_split_with", "There is nobody else in this chat")
+    members = await accounts.by_ids(tx.conn, in_chat)
+    by_handle = {a.handle: a for a in members.values()}
+    if shares is None:
+        ordered = sorted(members.values(), key=lambda a: (a.id != me.id, a.handle))
+        owed = dict(
+            zip([a.handle for a in ordered], equal_shares(total.amount, len(ordered)), strict=True)
+        )
+    else:
+        strangers = sorted(set(shares) - set(by_handle))
+        if strangers:
+            raise AppError(
+                422, "not_a_member", f"@{strangers[0]} is not in this chat, so can't share the bill"
+            )
+        if any(amount < 0 for amount in shares.values()):
+            raise AppError(422, "negative_share", "A share can't be negative")
+        if sum(shares.values()) != total.amount:
+            given = format_amount(sum(shares.values()), total.currency)
+            raise AppError(
+                422,
+                "shares_do_not_add_up",
+                f"The shares add up to {given}, not the total of "
+                f"{format_amount(total.amount, total.currency)}",
+            )
+        owed = shares
+    payers = [(by_handle[h], amount) for h, amount in owed.items() if h != me.handle]
+    if not any(amount > 0 for _, amount in payers):
+        raise AppError(422, "nothing_to_request", "Nobody else owes a share of this bill")
+    return await _create(tx, me, payers, total, note, conversation_id)
+
+
+async def _request_row(tx: Tx, me: Account, request_id: str) -> Row:
+    row = (
+        await tx.conn.execute(select(payment_requests).where(payment_requests.c.id == request_id))
+    ).first()
+    if row is None or me.id not in (row.payer_id, row.requester_id):
+        raise not_found("That request")
+    return row
+
+
+async def _close(tx: Tx, row: Row, status: str, transfer_id: str | None = None) -> None:
+    """Move an open request to `status`; a request that is no longer open says how it ended."""
+    closed = await tx.conn.scalar(
+        update(payment_requests)
+        .where(payment_requests.c.id == row.id, payment_requests.c.status == "open")
+        .values(status=status, transfer_id=transfer_id, updated_at=now_us())
+        .returning(payment_requests.c.id)
+    )
+    if closed is None:
+        current = await tx.conn.scalar(
+            select(payment_requests.c.status).where(payment_requests.c.id == row.id)
+        )
+        raise AppError(409, "request_closed", f"This request was already {current}")
+
+
+async def pay(tx: Tx, me: Account, request_id: str) -> Transfer:
+    row = await _request_row(tx, me, request_id)
+    if row.payer_id != me.id:
+        raise AppError(403, "not_yours", "Only the person asked can pay a request")
+    requester = (await accounts.by_ids(tx.conn, [row.requester_id]))[row.requester_id]
+    transfer = await payments.pay(
+        tx,
+        me,
+        requester,
+        Money(amount=row.amount, currency=row.currency),
+        row.note,
+        kind="request",
+        links=payments.Links(request_id=row.id),
+    )
+    await _close(tx, row, "paid", transfer.id)
+    await _announce(tx, row.bill_id)
+    return transfer
+
+
+async def decline(tx: Tx, me: Account, request_id: str) -> Bill:
+    row = await _request_row(tx, me, request_id)
+    if row.payer_id != me.id:
+        raise AppError(403, "not_yours", "Only the person asked can decline a request")
+    await _close(tx, row, "declined")
+    return await _announce(tx, row.bill_id)
+
+
+async def cancel(tx: Tx, me: Account, request_id: str) -> Bill:
+    row = await _request_row(tx, me, request_id)
+    if row.requester_id != me.id:
+        raise AppError(403, "not_yours", "Only the person who asked can cancel a request")
+    await _close(tx, row, "cancelled")
+    return await _announce(tx, row.bill_id)
+
+
+async def remind(tx: Tx, me: Account, bill_id: str) -> Bill:
+    """Nudge every open payer of my bill not reminded in the last 24 hours."""
+    bill = await get(tx.conn, me, bill_id)
+    if bill.requester.id != me.id:
+        raise AppError(403, "not_yours", "Only the person who asked can send a reminder")
+    now = now_us()
+    reminded = await tx.conn.execute(
+        update(payment_requests)
+        .where(
+            payment_requests.c.bill_id == bill_id,
+            payment_requests.c.status == "open",
+            (payment_requests.c.reminded_at.is_(None))
+            | (payment_requests.c.reminded_at <= now - REMIND_EVERY_US),
+        )
+        .values(reminded_at=now, updated_at=now)
+        .returning(payment_requests.c.id)
+    )
+    if not reminded.all():
+        if not any(r.status == "open" for r in bill.requests):
+            raise AppError(409, "nothing_open", "Everyone has already settled this request")
+        raise AppError(
+            429, "reminded_recently", "Everyone who owes was reminded in the last 24 hours"
+        )
+    return await _announce(tx, bill_id)
+
+
+async def requests_for(
+    conn: AsyncConnection, me: Account, role: str, status: str | None, cursor: Cursor
+) -> Page[PaymentRequest]:
+    column = payment_requests.c.payer_id if role == "incoming" else payment_requests.c.requester_id
+    query = select(payment_requests).where(column == me.id)
+    if status:
+        query = query.where(payment_requests.c.status == status)
+    rows, next_cursor = await cursor.fetch(conn, query, payment_requests.c.pk)
+    people = await accounts.by_ids(
+        conn, {r.payer_id for r in rows} | {r.requester_id for r in rows}
+    )
+    return Page[PaymentRequest](items=[_to_request(r, people) for r in rows], next=next_cursor)

@@ -1,0 +1,122 @@
+"""The payments PIN: a second secret that money needs, separate from the session token.
+
+A stolen token can read, but cannot move money once a PIN is set. The PIN is hashed
+with argon2id like a password, and 4-6 digits are few, so guessing is bounded in the
+database: an attempt is counted (`pin_attempts`) before the hash is checked, at most
+`ATTEMPTS` may be counted at once, and the last wrong one locks payments for
+`LOCK_SECONDS`. Counting first means a burst of concurrent guesses gets no more tries
+than a patient guesser.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from sqlalchemy import select, update
+
+from xapp.api.models import PIN_HEADER, Account
+from xapp.server.auth import CurrentAccount, Db, Passwords
+from xapp.server.db import Database
+from xapp.server.errors import AppError
+from xapp.server.schema import accounts, now_us
+
+ATTEMPTS = 5
+LOCK_SECONDS = 15 * 60
+
+
+def _locked(until_us: int) -> AppError:
+    minutes = max(1, -(-(until_us - now_us()) // 60_000_000))
+    return AppError(
+        423,
+        "payments_locked",
+        f"Payments are locked after {ATTEMPTS} wrong PINs. Try again in {minutes} minutes.",
+    )
+
+
+async def has_pin(db: Database, account_id: str) -> bool:
+    async with db.read() as conn:
+        pin_hash = await conn.scalar(select(accounts.c.pin_hash).where(accounts.c.id == account_id))
+    return pin_hash is not None
+
+
+async def set_pin(db: Database, passwords: Passwords, me: Account, password: str, pin: str) -> None:
+    """Set or change the PIN; the password proves it is the owner, not a stolen token."""
+    async with db.read() as conn:
+        password_hash = await conn.scalar(
+            select(accounts.c.password_hash).where(accounts.c.id == me.id)
+        )
+    if not await passwords.verify(password_hash, password):
+        raise AppError(403, "wrong_password", "That password is not right")
+    pin_hash = await passwords.hash(pin)
+    async with db.write() as tx:
+        await tx.conn.execute(
+            update(accounts)
+            .where(accounts.c.id == me.id)
+            .values(pin_hash=pin_hash, pin_attempts=0, pin_locked_until=0)
+        )
+
+
+async def check(db: Database, passwords: Passwords, me: Account, pin: str | None) -> None:
+    """Pass if `me` has no PIN or `pin` is it; otherwise a 403 or 423 that says why."""
+    async with db.write() as tx:
+        row = (
+            await tx.conn.execute(
+                select(accounts.c.pin_hash, accounts.c.pin_locked_until).where(
+                    accounts.c.id == me.id
+                )
+            )
+        ).one()
+        if row.pin_hash is None:
+            return
+        if row.pin_locked_until > now_us():
+            raise _locked(row.pin_locked_until)
+        if not pin:
+            raise AppError(403, "pin_required", "This payment needs your payments PIN")
+        attempt = await tx.conn.scalar(
+            update(accounts)
+            .where(accounts.c.id == me.id, accounts.c.pin_attempts < ATTEMPTS)
+            .values(pin_attempts=accounts.c.pin_attempts + 1)
+            .returning(accounts.c.pin_attempts)
+        )
+        if attempt is None:  # as many guesses as allowed are being checked right now
+            raise AppError(
+                429, "pin_busy", "Too many PIN attempts at once. Wait a moment and try again."
+            )
+    right = await passwords.verify(row.pin_hash, pin)
+    async with db.write() as tx:
+        if right:
+            await tx.conn.execute(
+                update(accounts).where(accounts.c.id == me.id).values(pin_attempts=0)
+            )
+            return
+        if attempt >= ATTEMPTS:
+            until = now_us() + LOCK_SECONDS * 1_000_000
+            await tx.conn.execute(
+                update(accounts)
+                .where(accounts.c.id == me.id)
+                .values(pin_attempts=0, pin_locked_until=until)
+            )
+    if attempt >= ATTEMPTS:
+        raise _locked(until)
+    left = ATTEMPTS - attempt
+    raise AppError(
+        403,
+        "wrong_pin",
+        f"Wrong PIN. {left} {'try' if left == 1 else 'tries'} left before payments lock "
+        f"for {LOCK_SECONDS // 60} minutes.",
+    )
+
+
+async def _pin_checked(
+    request: Request,
+    db: Db,
+    account: CurrentAccount,
+    pin: Annotated[str | None, Header(alias=PIN_HEADER)] = None,
+) -> Account:
+    await check(db, request.app.state.passwords, account, pin)
+    return account
+
+
+PinChecked = Annotated[Account, Depends(_pin_checked)]
+"""The signed-in account, after its payments PIN (if it has one) was checked."""

@@ -1,0 +1,88 @@
+"""Requests for money and split bills."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Response
+
+from xapp.api.models import Bill, CreateBill, CreateRequest, Page, PaymentRequest, Transfer
+from xapp.api.money import format_amount
+from xapp.server import bills, chat
+from xapp.server.auth import CurrentAccount, Db
+from xapp.server.db import Tx
+from xapp.server.idempotency import Idempotent
+from xapp.server.pages import PageParams
+from xapp.server.pins import PinChecked
+
+router = APIRouter(prefix="/v1", tags=["requests"])
+
+
+@router.post("/requests", status_code=201, response_model=Bill)
+async def request_money(body: CreateRequest, once: Idempotent) -> Response:
+    """Ask one or several people for the same amount each."""
+    return await once(
+        body,
+        lambda tx: bills.request(
+            tx, once.account, body.handles, body.amount, body.note, body.conversation_id
+        ),
+    )
+
+
+@router.post("/conversations/{conversation_id}/bills", status_code=201, response_model=Bill)
+async def split_bill(conversation_id: str, body: CreateBill, once: Idempotent) -> Response:
+    """Split a total among the chat's members; a bill card appears in the chat."""
+
+    async def split(tx: Tx) -> Bill:
+        bill = await bills.split(
+            tx, once.account, conversation_id, body.total, body.note, body.shares
+        )
+        total = format_amount(bill.total.amount, bill.total.currency)
+        summary = f"Split {total}" + (f" · {bill.note}" if bill.note else "")
+        await chat.send(tx, once.account, conversation_id, summary, bill=bill)
+        return bill
+
+    return await once(body, split)
+
+
+@router.get("/requests", response_model=Page[PaymentRequest])
+async def list_requests(
+    db: Db,
+    account: CurrentAccount,
+    cursor: PageParams,
+    role: Literal["incoming", "outgoing"] = "incoming",
+    status: Literal["open", "paid", "declined", "cancelled"] | None = None,
+) -> Page[PaymentRequest]:
+    """Requests to me (`incoming`) or from me (`outgoing`), newest first."""
+    async with db.read() as conn:
+        return await bills.requests_for(conn, account, role, status, cursor)
+
+
+@router.get("/bills/{bill_id}", response_model=Bill)
+async def get_bill(bill_id: str, db: Db, account: CurrentAccount) -> Bill:
+    async with db.read() as conn:
+        return await bills.get(conn, account, bill_id)
+
+
+@router.post("/requests/{request_id}/pay", status_code=201, response_model=Transfer)
+async def pay_request(request_id: str, once: Idempotent, _pin: PinChecked) -> Response:
+    return await once(None, lambda tx: bills.pay(tx, once.account, request_id))
+
+
+@router.post("/requests/{request_id}/decline", response_model=Bill)
+async def decline(request_id: str, db: Db, account: CurrentAccount) -> Bill:
+    async with db.write() as tx:
+        return await bills.decline(tx, account, request_id)
+
+
+@router.post("/requests/{request_id}/cancel", response_model=Bill)
+async def cancel(request_id: str, db: Db, account: CurrentAccount) -> Bill:
+    async with db.write() as tx:
+        return await bills.cancel(tx, account, request_id)
+
+
+@router.post("/bills/{bill_id}/remind", response_model=Bill)
+async def remind(bill_id: str, db: Db, account: CurrentAccount) -> Bill:
+    """Remind everyone who has not paid; at most once a day each."""
+    async with db.write() as tx:
+        return await bills.remind(tx, account, bill_id)

@@ -1,0 +1,73 @@
+"""The server's receipt-signing key: Ed25519, kept in the server's data dir.
+
+Made on first start as a 0600 PEM file; every server process sharing the data dir signs
+with the same key, so a receipt stays valid whichever process issued it.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from xapp.api.models import Receipt, Transfer
+from xapp.api.receipts import canonical
+
+KEY_FILE = "receipt-signing-key.pem"
+
+
+def _load_or_create(path: Path) -> Ed25519PrivateKey:
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pem = Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        try:  # O_EXCL: two processes starting at once end up with one key
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "wb") as out:
+                out.write(pem)
+    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise RuntimeError(f"{path} does not hold an Ed25519 key")
+    return key
+
+
+class ReceiptSigner:
+    def __init__(self, data_dir: Path) -> None:
+        self._key = _load_or_create(data_dir / KEY_FILE)
+        raw = self._key.public_key().public_bytes(
+            serialization.Encoding.Raw, serialization.PublicFormat.Raw
+        )
+        self.public_key = base64.b64encode(raw).decode()
+
+    def sign(self, transfer: Transfer, issuer: str) -> Receipt:
+        payload: dict[str, str | int] = {
+            "transfer_id": transfer.id,
+            "kind": transfer.kind,
+            "status": transfer.status,
+            "from": f"@{transfer.sender.handle}" if transfer.sender else "bank",
+            "from_name": transfer.sender.display_name if transfer.sender else "bank deposit",
+            "to": f"@{transfer.recipient.handle}",
+            "to_name": transfer.recipient.display_name,
+            "amount_minor": transfer.amount.amount,
+            "currency": transfer.amount.currency,
+            "note": transfer.note,
+            "created_at": transfer.created_at.isoformat(),
+            "issuer": issuer,
+        }
+        if transfer.refund_of:
+            payload["refund_of"] = transfer.refund_of
+        signature = self._key.sign(canonical(payload))
+        return Receipt(
+            payload=payload,
+            public_key=self.public_key,
+            signature=base64.b64encode(signature).decode(),
+        )
