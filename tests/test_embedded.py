@@ -30,7 +30,12 @@ async def test_demo_world_is_seeded_once_and_kept_alive(tmp_path) -> None:
             feed = Feed(url, token, me.event_seq)
             events = await take(feed, 3, timeout=20)
             await feed.close()
-        assert {e.type for e in events} <= {"post.created", "message.created", "transfer.updated", "bill.updated"}
+        assert {e.type for e in events} <= {
+            "post.created",
+            "message.created",
+            "transfer.updated",
+            "bill.updated",
+        }
     finally:
         await asyncio.to_thread(world.stop)
     db = tmp_path / "xapp.db"
