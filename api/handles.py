@@ -63,5 +63,6 @@ def normalize_handle(value: str) -> str:
 
 
 def skeleton(handle: str) -> str:
-    """The UTS #39 skeleton of a normalised handle: two handles that look alike share one."""
-    return unicodedata.normalize("NFD", handle.translate(_PROTOTYPES))
+    """The UTS #39 skeleton of a normalised handle, casefolded because handles are: two
+    handles that look alike share one (`bill0`, `billo` and `bi11o` do)."""
+    return unicodedata.normalize("NFD", handle.translate(_PROTOTYPES)).casefold()

@@ -6,6 +6,7 @@ Nothing here is mocked: `ServerThread` is the same class the embedded default ru
 from __future__ import annotations
 
 import sqlite3
+import subprocess
 import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -78,3 +79,21 @@ def query(db_path: Path, sql: str, *params: object) -> list[tuple]:
 
 def xapp_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "xapp", *args]
+
+
+def balance_of(db_path: Path, handle: str) -> int:
+    """A person's USD balance as the database holds it."""
+    [(balance,)] = query(
+        db_path,
+        "SELECT l.balance FROM ledger_accounts l JOIN accounts a ON a.id = l.owner_id "
+        "WHERE a.handle = ? AND l.currency = 'USD'",
+        handle,
+    )
+    return balance
+
+
+def audit(db_path: Path) -> subprocess.CompletedProcess[str]:
+    """Run `xapp audit` on the database, as an operator would."""
+    return subprocess.run(
+        xapp_command("audit", "--db", str(db_path)), capture_output=True, text=True, timeout=60
+    )

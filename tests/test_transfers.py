@@ -5,24 +5,13 @@ from __future__ import annotations
 import asyncio
 import random
 import sqlite3
-import subprocess
 
 import httpx
 import pytest
 
-from tests.conftest import People, key, query, usd, xapp_command
+from tests.conftest import People, audit, balance_of, key, query, usd
 from xapp.api.client import AttemptKey
 from xapp.api.errors import InsufficientFunds, InvalidRequest, NotFound
-
-
-def balance_of(db_path, handle: str) -> int:
-    [(balance,)] = query(
-        db_path,
-        "SELECT l.balance FROM ledger_accounts l JOIN accounts a ON a.id = l.owner_id "
-        "WHERE a.handle = ?",
-        handle,
-    )
-    return balance
 
 
 async def test_transfer_moves_the_right_amounts(people: People, db_path) -> None:
@@ -52,7 +41,7 @@ async def test_insufficient_funds_is_clear_and_changes_nothing(people: People, d
     )
     assert balance_of(db_path, "alice") == 500
     assert balance_of(db_path, "bob") == 0
-    assert query(db_path, "SELECT count(*) FROM transfers WHERE kind='transfer'") == [(0,)]
+    assert query(db_path, "SELECT count(*) FROM transfers WHERE kind='payment'") == [(0,)]
 
 
 async def test_idempotent_retry_returns_the_same_transfer(people: People, db_path) -> None:
@@ -117,11 +106,32 @@ async def test_audit_passes_after_a_burst_of_concurrent_transfers(people: People
     assert total == 5 * 2_000
     assert all(balance_of(db_path, h) >= 0 for h in handles)
 
-    result = subprocess.run(
-        xapp_command("audit", "--db", str(db_path)), capture_output=True, text=True, timeout=60
-    )
+    result = audit(db_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "ledger OK" in result.stdout
+
+
+async def test_overdraft_race_fifty_payments_of_ten_on_a_hundred(people: People, db_path) -> None:
+    alice = await people.signed_in("alice")
+    await people.signed_in("bob")
+    await alice.deposit(usd(10_000))
+
+    async def pay() -> str:
+        try:
+            await alice.transfer("bob", usd(1_000), "race")
+            return "ok"
+        except InsufficientFunds as exc:
+            return exc.message
+
+    outcomes = await asyncio.gather(*(pay() for _ in range(50)))
+    assert outcomes.count("ok") == 10
+    refused = [o for o in outcomes if o != "ok"]
+    assert len(refused) == 40
+    assert set(refused) == {"Insufficient funds: your balance is $0.00, this payment is $10.00"}
+    assert balance_of(db_path, "alice") == 0
+    assert balance_of(db_path, "bob") == 10_000
+    assert query(db_path, "SELECT count(*) FROM transfers WHERE kind = 'payment'") == [(10,)]
+    assert audit(db_path).returncode == 0
 
 
 async def test_audit_fails_loudly_when_a_balance_is_tampered_with(people: People, db_path) -> None:
@@ -129,9 +139,7 @@ async def test_audit_fails_loudly_when_a_balance_is_tampered_with(people: People
     await alice.deposit(usd(700))
     with sqlite3.connect(db_path) as conn:
         conn.execute("UPDATE ledger_accounts SET balance = balance + 1 WHERE owner_id IS NOT NULL")
-    result = subprocess.run(
-        xapp_command("audit", "--db", str(db_path)), capture_output=True, text=True, timeout=60
-    )
+    result = audit(db_path)
     assert result.returncode == 1
     assert "LEDGER BROKEN" in result.stdout
     assert "balance 701 != postings total 700" in result.stdout

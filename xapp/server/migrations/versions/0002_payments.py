@@ -42,7 +42,7 @@ def upgrade() -> None:
     bind = op.get_bind()
     seen: set[str] = set()
     for pk, handle in bind.execute(sa.text("SELECT pk, handle FROM accounts ORDER BY pk")):
-        shape = unicodedata.normalize("NFD", handle.translate(_PROTOTYPES))
+        shape = unicodedata.normalize("NFD", handle.translate(_PROTOTYPES)).casefold()
         if shape not in seen:  # an older lookalike keeps its handle; it just isn't a model
             seen.add(shape)
             bind.execute(
