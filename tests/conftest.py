@@ -5,6 +5,7 @@ Nothing here is mocked: `ServerThread` is the same class the embedded default ru
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from xapp.api.client import ApiClient
+from xapp.api.feed import Feed
 from xapp.api.models import Money
 from xapp.embedded import ServerThread
 from xapp.server import ServerSettings
@@ -97,3 +99,17 @@ def audit(db_path: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         xapp_command("audit", "--db", str(db_path)), capture_output=True, text=True, timeout=60
     )
+
+
+async def take(feed: Feed, n: int, timeout: float = 10.0) -> list:
+    """The next `n` events from a real feed connection."""
+    events = []
+
+    async def collect() -> None:
+        async for event in feed:
+            events.append(event)
+            if len(events) == n:
+                return
+
+    await asyncio.wait_for(collect(), timeout)
+    return events

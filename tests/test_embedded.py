@@ -6,8 +6,7 @@ import asyncio
 import subprocess
 import sys
 
-from tests.conftest import query
-from tests.test_feed import take
+from tests.conftest import query, take
 from tests.test_tui_home import drawn, wait_for
 from xapp.api.client import ApiClient
 from xapp.api.feed import Feed

@@ -8,25 +8,12 @@ import json
 import pytest
 import websockets
 
-from tests.conftest import People, usd
+from tests.conftest import People, take, usd
 from xapp.api.errors import Unauthorized
 from xapp.api.feed import Feed, FeedState, feed_url
 from xapp.api.models import MessageCreated, PostCreated, TransferUpdated
 from xapp.embedded import ServerThread
 from xapp.server import ServerSettings
-
-
-async def take(feed: Feed, n: int, timeout: float = 10.0) -> list:
-    events = []
-
-    async def collect() -> None:
-        async for event in feed:
-            events.append(event)
-            if len(events) == n:
-                return
-
-    await asyncio.wait_for(collect(), timeout)
-    return events
 
 
 async def test_feed_delivers_posts_messages_and_payments_live(people: People) -> None:

@@ -1,0 +1,96 @@
+"""The payments PIN: needed for every payment once set, five wrong tries lock payments."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from tests.conftest import PASSWORD, People, balance_of, query, usd
+from xapp.api.errors import ApiError, InvalidRequest
+
+
+async def test_once_set_every_payment_needs_the_pin(people: People, db_path) -> None:
+    alice = await people.signed_in("alice")
+    bob = await people.signed_in("bob")
+    await alice.deposit(usd(10_000))
+    post = await bob.create_post("tip jar")
+    assert not (await alice.me()).has_pin
+    await alice.transfer("bob", usd(100))  # no PIN yet: allowed (the app asks for one first)
+
+    with pytest.raises(ApiError, match="password is not right") as caught:
+        await alice.set_pin("wrong password", "1234")
+    assert caught.value.status == 403
+    with pytest.raises(InvalidRequest):
+        await alice.set_pin(PASSWORD, "12ab")
+    await alice.set_pin(PASSWORD, "4821")
+    assert (await alice.me()).has_pin
+    [(stored,)] = query(db_path, "SELECT pin_hash FROM accounts WHERE handle = 'alice'")
+    assert stored.startswith("$argon2id$") and "4821" not in stored
+
+    bill = await bob.request_money(["alice"], usd(300), "lunch")
+    for attempt in (
+        lambda pin: alice.transfer("bob", usd(100), pin=pin),
+        lambda pin: alice.tip(post.id, usd(100), pin=pin),
+        lambda pin: alice.pay_request(bill.requests[0].id, pin=pin),
+    ):
+        with pytest.raises(ApiError, match="needs your payments PIN") as caught:
+            await attempt(None)
+        assert caught.value.status == 403
+        await attempt("4821")
+    assert balance_of(db_path, "bob") == 600
+
+
+async def test_five_wrong_pins_lock_payments_for_fifteen_minutes(people: People, db_path) -> None:
+    alice = await people.signed_in("alice")
+    await people.signed_in("bob")
+    await alice.deposit(usd(1_000))
+    await alice.set_pin(PASSWORD, "123456")
+    messages = []
+    for _ in range(5):
+        with pytest.raises(ApiError) as caught:
+            await alice.transfer("bob", usd(100), pin="000000")
+        messages.append((caught.value.status, caught.value.message))
+    assert messages[0] == (
+        403,
+        "Wrong PIN. 4 tries left before payments lock for 15 minutes.",
+    )
+    assert messages[3][1].startswith("Wrong PIN. 1 try left")
+    assert messages[4] == (
+        423,
+        "Payments are locked after 5 wrong PINs. Try again in 15 minutes.",
+    )
+    # Locked: even the right PIN is refused, and nothing moved.
+    with pytest.raises(ApiError, match="locked") as caught:
+        await alice.transfer("bob", usd(100), pin="123456")
+    assert caught.value.status == 423
+    assert balance_of(db_path, "alice") == 1_000
+    # Fifteen minutes later (the lock's end moved into the past) the right PIN works.
+    query(db_path, "UPDATE accounts SET pin_locked_until = 1 WHERE handle = 'alice'")
+    await alice.transfer("bob", usd(100), pin="123456")
+    assert balance_of(db_path, "alice") == 900
+
+
+async def test_a_burst_of_guesses_gets_no_more_tries_than_a_patient_guesser(
+    people: People, db_path
+) -> None:
+    alice = await people.signed_in("alice")
+    await people.signed_in("bob")
+    await alice.deposit(usd(1_000))
+    await alice.set_pin(PASSWORD, "7777")
+
+    async def guess(pin: str) -> int:
+        try:
+            await alice.transfer("bob", usd(100), pin=pin)
+            return 201
+        except ApiError as exc:
+            return exc.status
+
+    statuses = await asyncio.gather(*(guess(f"{n:04d}") for n in range(40)))
+    assert 201 not in statuses
+    assert statuses.count(403) <= 4  # wrong-PIN answers before the lock
+    [(locked_until,)] = query(
+        db_path, "SELECT pin_locked_until FROM accounts WHERE handle = 'alice'"
+    )
+    assert locked_until > 0
+    assert balance_of(db_path, "alice") == 1_000
