@@ -47,7 +47,9 @@ def _serve(args: argparse.Namespace) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    settings = ServerSettings(db=args.db, demo=args.demo, demo_activity=args.demo)
+    settings = ServerSettings(
+        db=args.db, demo=args.demo, demo_activity=args.demo, undo_seconds=args.undo_seconds
+    )
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
@@ -83,6 +85,37 @@ def _audit(args: argparse.Namespace) -> int:
     return 0 if asyncio.run(run()) else 1
 
 
+def _verify_receipt(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from xapp.api.models import Receipt
+    from xapp.api.money import format_amount
+    from xapp.api.receipts import ReceiptInvalid, fingerprint, verify
+
+    try:
+        receipt = Receipt.model_validate_json(Path(args.file).read_bytes())
+    except OSError as exc:
+        print(f"xapp receipt: can't read {args.file}: {exc.strerror}", file=sys.stderr)
+        return 2
+    except ValidationError:
+        print(f"xapp receipt: {args.file} is not an xapp receipt", file=sys.stderr)
+        return 2
+    try:
+        verify(receipt, args.key)
+    except ReceiptInvalid as exc:
+        print(f"INVALID receipt {args.file}: {exc}")
+        return 1
+    p = receipt.payload
+    amount = format_amount(int(p["amount_minor"]), str(p["currency"]))
+    print(
+        f"Valid receipt: {amount} from {p['from']} to {p['to']} on {p['created_at']}\n"
+        f"  transfer {p['transfer_id']} · {p['kind']} · note: {p['note'] or 'none'}\n"
+        f"  signed by {p['issuer']} with key {fingerprint(receipt.public_key)}"
+        + ("" if args.key else " (pass --key to require the server's key)")
+    )
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="xapp", description="Post, chat and pay from your terminal.")
     p.add_argument("--version", action="version", version=f"xapp {__version__}")
@@ -96,10 +129,23 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--demo", action="store_true", help="seed and animate the demo world")
     audit = sub.add_parser("audit", help="check the ledger's invariants")
     audit.add_argument("--db", required=True, help="SQLite file path or database URL")
+    receipt = sub.add_parser("receipt", help="work with signed payment receipts")
+    receipt_sub = receipt.add_subparsers(dest="receipt_command", required=True)
+    verify = receipt_sub.add_parser("verify", help="check a receipt's signature, offline")
+    verify.add_argument("file", help="a receipt saved by xapp (JSON)")
+    verify.add_argument(
+        "--key", help="the server's public key (base64) to require, from /v1/receipts/key"
+    )
+    serve.add_argument(
+        "--undo-seconds",
+        type=float,
+        default=0.0,
+        help="keep payments pending (cancellable) this long; 0 turns the undo window off",
+    )
     return p
 
 
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
-    command = {"serve": _serve, "audit": _audit}.get(args.command, _tui)
+    command = {"serve": _serve, "audit": _audit, "receipt": _verify_receipt}.get(args.command, _tui)
     sys.exit(command(args))

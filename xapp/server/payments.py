@@ -367,7 +367,9 @@ def _like(text: str) -> str:
 async def history(
     conn: AsyncConnection, me: Account, cursor: Cursor, filters: Filters = Filters()
 ) -> Page[Transfer]:
-    sent, received = transfers.c.sender_id == me.id, transfers.c.recipient_id == me.id
+    sent = transfers.c.sender_id == me.id
+    # A payee only ever sees money that reached them: not a hold, not a cancelled one.
+    received = and_(transfers.c.recipient_id == me.id, transfers.c.status == "completed")
     mine = {"in": received, "out": sent}.get(filters.direction or "", or_(sent, received))
     query = select(transfers).where(mine)
     if filters.counterparty is not None:

@@ -1,0 +1,88 @@
+"""Refunds: the payee sends back part or all, never more than received, linked both ways."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from tests.conftest import People, audit, balance_of, take, usd
+from xapp.api.errors import ApiError, Conflict, InvalidRequest, NotFound
+from xapp.api.feed import Feed
+from xapp.api.models import TransferUpdated
+
+
+async def test_partial_then_full_refund_never_more_than_received(
+    people: People, server, db_path
+) -> None:
+    ada = await people.signed_in("ada")
+    bob = await people.signed_in("bob")
+    await ada.deposit(usd(10_000))
+    payment = await ada.transfer("bob", usd(4_000), "deposit for the flat")
+    since = (await ada.me()).event_seq
+
+    first = await bob.refund(payment.id, usd(1_500), "you overpaid")
+    assert (first.kind, first.refund_of, first.recipient.handle) == ("refund", payment.id, "ada")
+    assert first.note == "you overpaid"
+    with pytest.raises(InvalidRequest, match=r"at most \$25.00"):
+        await bob.refund(payment.id, usd(2_501))
+    second = await bob.refund(payment.id, usd(2_500))
+    assert second.note == "Refund: deposit for the flat"
+    assert (await ada.get_transfer(payment.id)).refunded == usd(4_000)
+    with pytest.raises(InvalidRequest, match=r"at most \$0.00"):
+        await bob.refund(payment.id, usd(1))
+    assert balance_of(db_path, "ada") == 10_000
+    assert balance_of(db_path, "bob") == 0
+
+    # Ada's feed shows each refund arriving and the original's refunded amount growing.
+    feed = Feed(server.url, ada.token, since)
+    events = await take(feed, 4)
+    await feed.close()
+    assert all(isinstance(e, TransferUpdated) for e in events)
+    assert [(e.data.transfer.id, e.data.transfer.refunded.amount) for e in events] == [
+        (first.id, 0),
+        (payment.id, 1_500),
+        (second.id, 0),
+        (payment.id, 4_000),
+    ]
+    assert audit(db_path).returncode == 0
+
+
+async def test_only_the_payee_refunds_and_only_what_they_received(people: People) -> None:
+    ada = await people.signed_in("ada")
+    bob = await people.signed_in("bob")
+    eve = await people.signed_in("eve")
+    await ada.deposit(usd(1_000))
+    deposit = (await ada.transfers()).items[0]
+    payment = await ada.transfer("bob", usd(500))
+    with pytest.raises(ApiError, match="Only a payment you received"):
+        await ada.refund(payment.id, usd(100))
+    with pytest.raises(NotFound):
+        await eve.refund(payment.id, usd(100))
+    with pytest.raises(ApiError, match="Only a payment you received"):
+        await ada.refund(deposit.id, usd(100))
+    refund = await bob.refund(payment.id, usd(100))
+    with pytest.raises(ApiError, match="Only a payment you received"):
+        await ada.refund(refund.id, usd(100))  # a refund is not refunded back
+
+
+async def test_concurrent_refunds_cannot_exceed_the_payment(people: People, db_path) -> None:
+    ada = await people.signed_in("ada")
+    bob = await people.signed_in("bob")
+    await ada.deposit(usd(1_000))
+    await bob.deposit(usd(10_000))
+    payment = await ada.transfer("bob", usd(1_000))
+
+    async def refund() -> bool:
+        try:
+            await bob.refund(payment.id, usd(300))
+            return True
+        except InvalidRequest:
+            return False
+
+    done = await asyncio.gather(*(refund() for _ in range(10)))
+    assert done.count(True) == 3
+    assert (await bob.get_transfer(payment.id)).refunded == usd(900)
+    assert balance_of(db_path, "ada") == 900
+    with pytest.raises(Conflict):
+        await ada.cancel_transfer(payment.id)
