@@ -14,32 +14,37 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets import Footer, Input, Label, OptionList
 
 from xapp.api.client import AttemptKey
 from xapp.api.errors import ApiError
 from xapp.api.models import (
+    Bill,
+    BillUpdated,
     Conversation,
     FeedEvent,
     Message,
     MessageCreated,
-    Money,
     Post,
     PostCreated,
     Transfer,
     TransferUpdated,
 )
 from xapp.api.money import format_amount
+from xapp.screens import chat_commands
 from xapp.screens.compose import ComposeScreen
 from xapp.screens.conversation import NewConversationScreen
 from xapp.screens.pay import PayScreen
+from xapp.screens.request import RequestScreen, SplitBillScreen
+from xapp.screens.tip import TipScreen
 from xapp.session import Session
 from xapp.widgets.conversation_list import ConversationList
 from xapp.widgets.lines import ItemLines
 from xapp.widgets.message_log import MessageLog
+from xapp.widgets.request_list import RequestList
 from xapp.widgets.status_bar import StatusBar
 from xapp.widgets.timeline import Timeline
-from xapp.widgets.transfer_list import TransferList
+from xapp.widgets.wallet_pane import WalletPane
 
 WIDE = 120
 PANES = ("timeline-pane", "chat-pane", "wallet-pane")
@@ -50,6 +55,9 @@ class HomeScreen(Screen[None]):
         Binding("n", "compose", "Post"),
         Binding("m", "new_conversation", "Message"),
         Binding("p", "pay", "Pay"),
+        Binding("R", "request", "Request"),
+        Binding("dollar_sign", "tip", "Tip", key_display="$"),
+        Binding("u", "undo", "Undo payment"),
         Binding("1", "pane(0)", "Timeline", key_display="1"),
         Binding("2", "pane(1)", "Chat", key_display="2"),
         Binding("3", "pane(2)", "Wallet", key_display="3"),
@@ -75,13 +83,12 @@ class HomeScreen(Screen[None]):
             yield Label("Messages", classes="pane-title")
             yield ConversationList(me, id="conversations")
             yield Label("", id="chat-title")
-            yield MessageLog(id="messages", empty="Pick a conversation, or press m.")
-            yield Input(placeholder="Write a message… (enter sends)", id="chat-input")
-        with Vertical(id="wallet-pane", classes="pane"):
-            yield Label("Wallet", classes="pane-title")
-            yield Static("…", id="balance")
-            yield Label("Recent activity", classes="section")
-            yield TransferList(me, id="transfers", empty="No payments yet. Press p to pay.")
+            yield MessageLog(me, id="messages", empty="Pick a conversation, or press m.")
+            yield Input(
+                placeholder="Write a message… (enter sends · /pay 12.50 pizza · /split 60 dinner)",
+                id="chat-input",
+            )
+        yield WalletPane(self.session, id="wallet-pane", classes="pane")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -89,7 +96,7 @@ class HomeScreen(Screen[None]):
         self.query_one(Timeline).focus()
         self.load_timeline()
         self.load_conversations()
-        self.load_wallet()
+        self.wallet.load()
         self.set_interval(60, self._tick)
 
     def on_resize(self) -> None:
@@ -136,26 +143,9 @@ class HomeScreen(Screen[None]):
         if self.open_id is None and page.items:
             self.open_conversation(page.items[0])
 
-    @work(exclusive=True, group="wallet", exit_on_error=False)
-    async def load_wallet(self) -> None:
-        try:
-            wallet = await self.session.client.wallet()
-            history = await self.session.client.transfers()
-        except ApiError as exc:
-            self.notify(exc.message, title="Wallet", severity="error")
-            return
-        for money in wallet.balances:
-            self._show_balance(money)
-        self.query_one(TransferList).add_bottom(history.items)
-
-    def _show_balance(self, money: Money) -> None:
-        self.query_one("#balance", Static).update(
-            Content.from_markup(
-                "[bold]$amount[/bold]\n[dim]$currency balance[/dim]",
-                amount=format_amount(money.amount, money.currency),
-                currency=money.currency,
-            )
-        )
+    @property
+    def wallet(self) -> WalletPane:
+        return self.query_one(WalletPane)
 
     # --- conversations --------------------------------------------------------------
 
@@ -195,7 +185,47 @@ class HomeScreen(Screen[None]):
         if self.open_id is None:
             self.notify("Open a conversation first (m starts one).", severity="warning")
             return
+        try:
+            command = chat_commands.parse(text)
+        except ValueError as exc:
+            self.notify(str(exc), title="Chat", severity="warning", markup=False)
+            return
+        if command is not None:
+            self.run_command(command)
+            return
         self.send_message(self.open_id, text, self.draft.key_for((self.open_id, text)))
+
+    def run_command(self, command: chat_commands.ChatCommand) -> None:
+        """Open the dialog a chat command names, pre-filled; the input is cleared once
+        the dialog did its work (and kept if it was cancelled)."""
+        conversation = self.query_one(ConversationList).get(self.open_id or "")
+        if conversation is None:
+            return
+        others = [m.handle for m in conversation.members if m.id != self.session.me.id]
+        handles = [h.removeprefix("@") for h in command.handles] or others
+
+        def done(result: object) -> None:
+            if result is not None:
+                self.query_one("#chat-input", Input).value = ""
+
+        if command.name == "pay":
+            if len(handles) != 1:
+                self.notify("Say who to pay: /pay @handle 12.50 note", severity="warning")
+                return
+            screen: Screen = PayScreen(
+                self.session, f"@{handles[0]}", command.amount, command.note, conversation.id
+            )
+        elif command.name == "request":
+            screen = RequestScreen(
+                self.session,
+                " ".join(f"@{h}" for h in handles),
+                command.amount,
+                command.note,
+                conversation.id,
+            )
+        else:
+            screen = SplitBillScreen(self.session, conversation, command.amount, command.note)
+        self.app.push_screen(screen, done)
 
     @work(group="send", exit_on_error=False)
     async def send_message(self, conversation_id: str, text: str, key: str) -> None:
@@ -220,7 +250,11 @@ class HomeScreen(Screen[None]):
         elif isinstance(event, MessageCreated):
             self._message_arrived(event.data)
         elif isinstance(event, TransferUpdated):
-            self._transfer_arrived(event.data.transfer, event.data.balance)
+            self.wallet.transfer_changed(event.data.transfer, event.data.balance)
+            self.query_one(MessageLog).update_cards(transfer=event.data.transfer)
+        elif isinstance(event, BillUpdated):
+            self.wallet.bill_changed(event.data)
+            self.query_one(MessageLog).update_cards(bill=event.data)
 
     def _post_arrived(self, post: Post) -> None:
         self.query_one(Timeline).add_top([post])
@@ -241,29 +275,12 @@ class HomeScreen(Screen[None]):
                 markup=False,
             )
 
-    def _transfer_arrived(self, transfer: Transfer, balance: Money | None) -> None:
-        if balance is not None:
-            self._show_balance(balance)
-        self.query_one(TransferList).upsert(transfer)
-        if (
-            transfer.sender is not None
-            and transfer.recipient.id == self.session.me.id
-            and transfer.status == "completed"
-            and transfer.refunded.amount == 0
-        ):
-            amount = format_amount(transfer.amount.amount, transfer.amount.currency)
-            self.notify(
-                f"@{transfer.sender.handle} paid you {amount} · {transfer.note}",
-                title="Money in",
-                markup=False,
-            )
-
     # --- actions --------------------------------------------------------------------
 
     def action_pane(self, index: int) -> None:
         self.pane = index
         self._layout_for(self.size.width)
-        target = {0: Timeline, 1: ConversationList, 2: TransferList}[index]
+        target = {0: Timeline, 1: ConversationList, 2: RequestList}[index]
         self.query_one(target).focus()
 
     def action_leave_input(self) -> None:
@@ -288,11 +305,60 @@ class HomeScreen(Screen[None]):
         self.app.push_screen(NewConversationScreen(self.session), done)
 
     def action_pay(self) -> None:
-        def done(transfer: Transfer | None) -> None:
-            if transfer is not None:
-                amount = format_amount(transfer.amount.amount, transfer.amount.currency)
-                self.notify(f"Sent {amount} to @{transfer.recipient.handle}.", markup=False)
-                # The new balance arrives with the same transfer through the feed.
-                self.query_one(TransferList).add_top([transfer])
+        self.app.push_screen(PayScreen(self.session), self._paid)
 
-        self.app.push_screen(PayScreen(self.session), done)
+    def _paid(self, transfer: Transfer | None) -> None:
+        if transfer is None:
+            return
+        amount = format_amount(transfer.amount.amount, transfer.amount.currency)
+        if transfer.status == "pending":
+            self.notify(
+                f"{amount} to @{transfer.recipient.handle} is pending for a moment: "
+                "press u to undo.",
+                title="Sent",
+                markup=False,
+            )
+        else:
+            self.notify(f"Sent {amount} to @{transfer.recipient.handle}.", markup=False)
+        # The new balance arrives with the same transfer through the feed.
+        self.wallet.history.upsert(transfer)
+
+    def action_undo(self) -> None:
+        pending = self.wallet.last_pending()
+        if pending is None:
+            self.notify("No payment is waiting to be sent.", severity="warning")
+            return
+        self.wallet.cancel_payment(pending)
+
+    def action_request(self) -> None:
+        def done(bill: Bill | None) -> None:
+            if bill is not None:
+                each = bill.requests[0].amount if bill.requests else bill.total
+                who = ", ".join(f"@{r.payer.handle}" for r in bill.requests)
+                self.notify(
+                    f"Asked {who} for {format_amount(each.amount, each.currency)}.", markup=False
+                )
+
+        self.app.push_screen(RequestScreen(self.session), done)
+
+    def action_tip(self) -> None:
+        post = self.query_one(Timeline).selected
+        if post is None:
+            return
+        if post.author.id == self.session.me.id:
+            self.notify("That is your own post: tips go to other people.", severity="warning")
+            return
+
+        def done(tip: Transfer | None) -> None:
+            if tip is not None:
+                amount = format_amount(tip.amount.amount, tip.amount.currency)
+                self.notify(f"Tipped @{tip.recipient.handle} {amount}.", markup=False)
+
+        self.app.push_screen(TipScreen(self.session, post), done)
+
+    def action_remind(self) -> None:
+        """r on a bill card in the chat reminds everyone who has not paid."""
+        message = self.query_one(MessageLog).selected
+        if message is not None and message.bill is not None:
+            if message.bill.requester.id == self.session.me.id:
+                self.wallet.remind(message.bill.id)

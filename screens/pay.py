@@ -1,51 +1,86 @@
-"""Send money to @handle: a form, then a confirmation that shows who will get how much.
+"""Send money: a form, then a confirmation that shows exactly who gets how much.
 
-The confirmation shows the recipient's display name as well as the handle, because a
-handle one letter off is the classic way to pay the wrong person.
+The confirmation is the one place money leaves: payments, paid requests and tips all go
+through it. It shows the display name beside the handle (a handle one letter off is the
+classic way to pay the wrong person), warns on a first payment to someone with their
+account's age, asks for a large amount to be typed again, and takes the PIN. A failure
+(a wrong PIN, too little money) shows in the dialog with everything kept.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Awaitable, Callable
 
-from textual import on
-from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.app import App, ComposeResult
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Checkbox, Input, Label, Static
 
 from xapp.api.client import AttemptKey
 from xapp.api.handles import normalize_handle
-from xapp.api.models import NOTE_MAX, Account, Money, Transfer
+from xapp.api.models import NOTE_MAX, Money, Payee, Transfer
 from xapp.api.money import AmountError, format_amount, parse_amount
 from xapp.screens.form import FormModal
+from xapp.screens.pin import ensure_pin
 from xapp.session import Session
+from xapp.widgets.clock import age
 
 CURRENCY = "USD"
+
+Send = Callable[[str | None], Awaitable[Transfer]]
+"""Sends the payment with the PIN the user typed."""
+
+
+def confirm_and_send(
+    app: App,
+    session: Session,
+    payee: Payee,
+    amount: Money,
+    note: str,
+    send: Send,
+    then: Callable[[Transfer | None], object],
+    title: str = "Confirm payment",
+) -> None:
+    """Make sure there is a PIN, then confirm and send; `then` gets the transfer or None."""
+    ensure_pin(
+        app,
+        session,
+        lambda: app.push_screen(ConfirmPayScreen(session, payee, amount, note, send, title), then),
+    )
 
 
 class PayScreen(FormModal[Transfer | None]):
     TITLE_TEXT = "Send money"
     SUBMIT_LABEL = "Review"
 
-    def __init__(self, session: Session, to: str = "") -> None:
+    def __init__(
+        self,
+        session: Session,
+        to: str = "",
+        amount: str = "",
+        note: str = "",
+        conversation_id: str | None = None,
+    ) -> None:
         super().__init__()
         self.session = session
-        self.to = to
+        self.initial = (to, amount, note)
+        self.conversation_id = conversation_id
         self.attempt = AttemptKey()
 
     def compose_fields(self) -> ComposeResult:
+        to, amount, note = self.initial
         yield Label("To")
-        yield Input(value=self.to, placeholder="@handle", id="to")
+        yield Input(value=to, placeholder="@handle", id="to")
         yield Label(f"Amount ({CURRENCY})")
-        yield Input(placeholder="12.50", id="amount")
+        yield Input(value=amount, placeholder="12.50", id="amount")
         yield Label("Note")
-        yield Input(placeholder="what it's for", id="note", max_length=NOTE_MAX)
+        yield Input(value=note, placeholder="what it's for", id="note", max_length=NOTE_MAX)
+        yield Checkbox("Share with my followers (never the amount)", id="share")
+        if self.conversation_id:
+            yield Label("The payment shows as a card in this chat.", classes="hint")
 
     def on_mount(self) -> None:
-        self.query_one("#amount" if self.to else "#to", Input).focus()
+        to, amount, _ = self.initial
+        self.query_one("#note" if to and amount else "#amount" if to else "#to", Input).focus()
 
     def _value(self, field: str) -> str:
         return self.query_one(f"#{field}", Input).value
@@ -62,67 +97,105 @@ class PayScreen(FormModal[Transfer | None]):
             self.show_error(str(exc))
             return
         note = self._value("note").strip()
+        share = self.query_one("#share", Checkbox).value
+        client = self.session.client
+        # Retrying the same payment reuses its key: the server moves the money once.
+        key = self.attempt.key_for((handle, amount, note, share))
+
+        def send(pin: str | None) -> Awaitable[Transfer]:
+            return client.transfer(
+                handle,
+                amount,
+                note,
+                key=key,
+                pin=pin,
+                share=share,
+                conversation_id=self.conversation_id,
+            )
+
         self.call(
-            lambda: self.session.client.account(handle),
-            lambda recipient: self.app.push_screen(
-                ConfirmPayScreen(recipient, amount, note),
-                lambda ok: self._send(recipient, amount, note) if ok else None,
+            lambda: client.payee(handle),
+            lambda payee: confirm_and_send(
+                self.app, self.session, payee, amount, note, send, self._sent
             ),
         )
 
-    def _send(self, recipient: Account, amount: Money, note: str) -> None:
-        # Retrying the same payment reuses its key: the server moves the money once.
-        key = self.attempt.key_for((recipient.handle, amount, note))
-        self.call(
-            lambda: self.session.client.transfer(recipient.handle, amount, note, key=key),
-            self.dismiss,
-        )
+    def _sent(self, transfer: Transfer | None) -> None:
+        if transfer is not None:
+            self.dismiss(transfer)
 
 
-class ConfirmPayScreen(ModalScreen[bool]):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,n", "answer(False)", "Back"),
-        Binding("y", "answer(True)", "Send"),
-    ]
+class ConfirmPayScreen(FormModal[Transfer | None]):
+    SUBMIT_LABEL = "Send"
     DEFAULT_CSS = """
-    ConfirmPayScreen { align: center middle; }
-    ConfirmPayScreen > Vertical {
-        width: 56; height: auto; border: thick $warning; background: $surface; padding: 1 2;
-    }
+    ConfirmPayScreen > #dialog { border: thick $warning; }
     ConfirmPayScreen #amount { text-style: bold; content-align: center middle; width: 100%; }
-    ConfirmPayScreen Horizontal { height: auto; margin-top: 1; align-horizontal: right; }
-    ConfirmPayScreen Button { margin-left: 1; }
+    ConfirmPayScreen #first { color: $warning; margin-top: 1; }
     """
 
-    def __init__(self, recipient: Account, amount: Money, note: str) -> None:
+    def __init__(
+        self,
+        session: Session,
+        payee: Payee,
+        amount: Money,
+        note: str,
+        send: Send,
+        title: str = "Confirm payment",
+    ) -> None:
         super().__init__()
-        self.recipient = recipient
+        self.session = session
+        self.payee = payee
         self.amount = amount
         self.note = note
+        self.send = send
+        self.TITLE_TEXT = title
+        self.retype = amount.amount > session.retype_above
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label("Confirm payment", classes="title")
-            yield Static(format_amount(self.amount.amount, self.amount.currency), id="amount")
+    def compose_fields(self) -> ComposeResult:
+        who = self.payee.account
+        yield Static(format_amount(self.amount.amount, self.amount.currency), id="amount")
+        yield Static(
+            Content.from_markup(
+                "to [bold]$name[/bold] [dim]@$handle[/dim]",
+                name=who.display_name,
+                handle=who.handle,
+            ),
+            id="recipient",
+        )
+        yield Static(Content.from_markup("note: $note", note=self.note or "none"), id="note")
+        if not self.payee.paid_before:
             yield Static(
-                Content.from_markup(
-                    "to [bold]$name[/bold] [dim]@$handle[/dim]",
-                    name=self.recipient.display_name,
-                    handle=self.recipient.handle,
-                ),
-                id="recipient",
+                Content(f"⚠ First payment to @{who.handle}, account created {age(who.created_at)}"),
+                id="first",
             )
-            yield Static(Content.from_markup("note: $note", note=self.note or "none"), id="note")
-            with Horizontal():
-                yield Button("Back (n)", id="back")
-                yield Button("Send (y)", variant="warning", id="send")
+        if self.retype:
+            yield Label("This is a large amount: type it again to confirm")
+            yield Input(placeholder="the amount again", id="retype")
+        if self.session.me.has_pin:
+            yield Label("Payments PIN")
+            yield Input(password=True, max_length=6, restrict=r"[0-9]*", id="pin")
 
     def on_mount(self) -> None:
-        self.query_one("#send", Button).focus()
+        inputs = self.query(Input)
+        if inputs:
+            inputs.first().focus()
+        else:
+            self.query_one("#submit").focus()
 
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "send")
-
-    def action_answer(self, ok: bool) -> None:
-        self.dismiss(ok)
+    def submit(self) -> None:
+        if self.retype:
+            typed = self.query_one("#retype", Input).value
+            try:
+                same = parse_amount(typed, self.amount.currency) == self.amount.amount
+            except AmountError:
+                same = False
+            if not same:
+                amount = format_amount(self.amount.amount, self.amount.currency)
+                self.show_error(f"That is not the same amount; the payment is {amount}")
+                return
+        pins = self.query("#pin")
+        pin = pins.first(Input).value if pins else None
+        if pins and not pin:
+            self.show_error("Type your payments PIN")
+            return
+        self.call(lambda: self.send(pin), self.dismiss)

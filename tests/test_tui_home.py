@@ -15,7 +15,6 @@ from xapp.app import XApp
 from xapp.credentials import Credentials
 from xapp.screens.compose import ComposeScreen
 from xapp.screens.home import HomeScreen
-from xapp.screens.pay import ConfirmPayScreen, PayScreen
 from xapp.widgets.lines import ItemLines
 from xapp.widgets.message_log import MessageLog
 from xapp.widgets.timeline import Timeline
@@ -100,58 +99,6 @@ async def test_send_a_dm_to_a_handle(people: People, tmp_path) -> None:
         await bob.send_message(conversation.id, "sure, call me")
         await wait_for(pilot, lambda: "sure, call me" in visible(log))
         assert drawn(log).index("can we talk?") < drawn(log).index("sure, call me")
-
-
-async def test_pay_through_a_confirmation_that_names_the_recipient(
-    people: People, tmp_path
-) -> None:
-    alice = await people.signed_in("alice")
-    bob = await people.signed_in("bob", "Bob Builder")
-    await alice.deposit(usd(5_000))
-    app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
-    async with app.run_test(size=(160, 48)) as pilot:
-        home = await home_of(pilot)
-        await wait_for(pilot, lambda: "$50.00" in shown(home.query_one("#balance")))
-        await pilot.press("p")
-        assert isinstance(app.screen, PayScreen)
-        await pilot.press(*"@bob", "tab", *"12.50", "tab", *"pizza", "enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmPayScreen))
-        confirm = app.screen
-        assert shown(confirm.query_one("#amount")) == "$12.50"
-        assert shown(confirm.query_one("#recipient")) == "to Bob Builder @bob"
-        assert shown(confirm.query_one("#note")) == "note: pizza"
-        await pilot.press("y")
-        await wait_for(pilot, lambda: app.screen is home)
-        await wait_for(pilot, lambda: "$37.50" in shown(home.query_one("#balance")))
-        assert "-$12.50 to Bob Builder @bob" in drawn(home.query_one(TransferList))
-    assert (await bob.wallet()).balances == [usd(1_250)]
-
-
-async def test_a_failed_payment_keeps_what_was_typed(people: People, tmp_path) -> None:
-    alice = await people.signed_in("alice")
-    await people.signed_in("bob")
-    await alice.deposit(usd(500))
-    app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await home_of(pilot)
-        await pilot.press("p", *"bob", "tab", *"99", "tab", *"too much", "enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmPayScreen))
-        await pilot.press("y")
-        await wait_for(pilot, lambda: isinstance(app.screen, PayScreen))
-        pay = app.screen
-        await wait_for(pilot, lambda: "Insufficient funds" in shown(pay.query_one("#error")))
-        assert shown(pay.query_one("#error")) == (
-            "Insufficient funds: your balance is $5.00, this payment is $99.00"
-        )
-        assert [pay.query_one(f"#{f}", Input).value for f in ("to", "amount", "note")] == [
-            "bob",
-            "99",
-            "too much",
-        ]
-        await pilot.press("escape")
-        await pilot.press("p", *"bob", "tab", *"1.234", "enter")
-        error = app.screen.query_one("#error")
-        await wait_for(pilot, lambda: "at most 2 decimal places" in shown(error))
 
 
 async def test_incoming_posts_and_payments_appear_live(people: People, tmp_path) -> None:

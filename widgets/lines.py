@@ -123,6 +123,20 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
                 self._relayout()
                 return
 
+    def remove(self, item_id: str) -> None:
+        for index, known in enumerate(self._items):
+            if self.item_id(known) == item_id:
+                del self._items[index], self._rendered[index]
+                self._ids.discard(item_id)
+                self._relayout()
+                self.cursor = self.cursor  # clamp into the shorter list
+                return
+
+    @property
+    def selected(self) -> T | None:
+        """The item under the cursor, if there are any."""
+        return self._items[self.cursor] if self._items else None
+
     def _fresh(self, items: Iterable[T]) -> list[T]:
         new: list[T] = []
         for item in items:

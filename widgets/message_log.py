@@ -2,19 +2,44 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
 from textual.content import Content
 
-from xapp.api.models import Message
+from xapp.api.models import Bill, Message, Transfer
+from xapp.widgets.cards import bill_card, payment_card
 from xapp.widgets.lines import ItemLines
 from xapp.widgets.timeline import authored
 
 
 class MessageLog(ItemLines[Message]):
+    """Messages, with payment and bill cards drawn as the payment or bill is now."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("r", "screen.remind", "Remind")]
+
+    def __init__(self, me_id: str, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.me_id = me_id
+
     def item_id(self, item: Message) -> str:
         return item.id
 
     def render_item(self, item: Message, width: int) -> list[Content]:
-        return authored(item.sender, item.created_at, item.text, width)
+        lines = authored(item.sender, item.created_at, item.text, width)
+        if item.transfer is not None:
+            return [lines[0], *payment_card(item.transfer, width), Content("")]
+        if item.bill is not None:
+            return [lines[0], *bill_card(item.bill, self.me_id, width), Content("")]
+        return lines
+
+    def update_cards(self, transfer: Transfer | None = None, bill: Bill | None = None) -> None:
+        """Redraw the cards of a payment or bill that changed (live, from the feed)."""
+        for message in list(self.items):
+            if transfer is not None and message.transfer and message.transfer.id == transfer.id:
+                self.upsert(message.model_copy(update={"transfer": transfer}))
+            if bill is not None and message.bill and message.bill.id == bill.id:
+                self.upsert(message.model_copy(update={"bill": bill}))
 
     @property
     def pinned(self) -> bool:

@@ -6,6 +6,7 @@ from textual.content import Content
 
 from xapp.api.models import Transfer
 from xapp.api.money import format_amount
+from xapp.widgets.cards import state
 from xapp.widgets.clock import ago
 from xapp.widgets.lines import ItemLines
 
@@ -37,7 +38,11 @@ class TransferList(ItemLines[Transfer]):
                 name=item.recipient.display_name,
                 handle=item.recipient.handle,
             )
+        kind = "" if item.kind in ("payment", "deposit") else f"{item.kind} · "
         note = Content.from_markup(
-            "[dim]$note · $when[/dim]", note=item.note or "no note", when=ago(item.created_at)
+            "[dim]$kind$note · $when · [/dim]",
+            kind=kind,
+            note=item.note or "no note",
+            when=ago(item.created_at),
         )
-        return [*head.wrap(width), *note.wrap(width)]
+        return [*head.wrap(width), *(note + state(item)).wrap(width)]

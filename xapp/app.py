@@ -18,7 +18,7 @@ from xapp.screens.home import HomeScreen
 from xapp.screens.keyring_choice import KeyringChoiceScreen
 from xapp.screens.login import LoginScreen
 from xapp.screens.start import StartScreen
-from xapp.session import Session, open_session
+from xapp.session import RETYPE_ABOVE, Session, open_session
 from xapp.widgets.status_bar import StatusBar
 
 FEED_LABELS = {
@@ -42,6 +42,7 @@ class XApp(App[None]):
         server: str | None = None,
         credentials: Credentials | None = None,
         embedded: EmbeddedWorld | None = None,
+        retype_above: int = RETYPE_ABOVE,
     ) -> None:
         super().__init__()
         if (server is None) == (embedded is None):
@@ -49,6 +50,7 @@ class XApp(App[None]):
         self.server = server
         self.credentials = credentials
         self.embedded = embedded
+        self.retype_above = retype_above
         self.session: Session | None = None
         self.feed: Feed | None = None
         self.home: HomeScreen | None = None
@@ -109,6 +111,12 @@ class XApp(App[None]):
         await self.begin(session)
 
     async def begin(self, session: Session) -> None:
+        if self.embedded is not None:
+            session.data_dir = self.embedded.data_dir
+            session.password_hint = f"The demo account's password is {self.embedded.password}"
+        elif self.credentials is not None:
+            session.data_dir = self.credentials.state_path.parent
+        session.retype_above = self.retype_above
         self.session = session
         self.home = HomeScreen(session)
         await self.switch_screen(self.home)

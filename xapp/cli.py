@@ -29,12 +29,13 @@ def _tui(args: argparse.Namespace) -> int:
     )
     server = args.server or settings.server
     if server:
-        app = XApp(server=server, credentials=Credentials(data_dir, system_keyring()))
+        credentials = Credentials(data_dir, system_keyring())
+        app = XApp(server=server, credentials=credentials, retype_above=settings.retype_above)
         app.run()
         return 0
     world = EmbeddedWorld(data_dir)
     try:
-        XApp(embedded=world).run()
+        XApp(embedded=world, retype_above=settings.retype_above).run()
     finally:
         world.stop()
     return 0

@@ -21,3 +21,6 @@ class ClientSettings(BaseSettings):
 
     server: str | None = None
     """A server URL; none means the embedded default."""
+
+    retype_above: int = 200_00
+    """Payments above this many cents (minor units) need the amount typed again."""

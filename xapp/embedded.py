@@ -19,7 +19,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from xapp.server import ServerSettings, create_app
-from xapp.server.demo import demo_token
+from xapp.server.demo import DEMO_PASSWORD, demo_token
 
 T = TypeVar("T")
 
@@ -84,7 +84,10 @@ class EmbeddedWorld:
     """The embedded default: the real server on a loopback port, with the demo world seeded
     in `data_dir` and kept alive, signed in as the demo account."""
 
+    password = DEMO_PASSWORD
+
     def __init__(self, data_dir: Path, activity_interval: float = 3.0) -> None:
+        self.data_dir = data_dir
         self.settings = ServerSettings(
             db=str(data_dir / "xapp.db"),
             demo=True,

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from xapp.api.client import ApiClient
 from xapp.api.models import Me
+
+RETYPE_ABOVE = 200_00
+"""Payments above this many minor units ask for the amount to be typed again."""
 
 
 @dataclass
 class Session:
     client: ApiClient
     me: Me
+    data_dir: Path | None = None
+    """Where this client keeps its files (saved receipts)."""
+    retype_above: int = RETYPE_ABOVE
+    password_hint: str = field(default="")
+    """Shown where the password is asked again (the demo account's is public)."""
 
     @property
     def server(self) -> str:

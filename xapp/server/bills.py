@@ -174,6 +174,12 @@ async def request(
     return await _create(tx, me, [(p, amount.amount) for p in payers], total, note, conversation_id)
 
 
+def summary(bill: Bill) -> str:
+    """The line a bill card's message carries: "Split $90.00 · dinner"."""
+    total = format_amount(bill.total.amount, bill.total.currency)
+    return f"Split {total}" + (f" · {bill.note}" if bill.note else "")
+
+
 def equal_shares(total: int, count: int) -> list[int]:
     """`total` in `count` whole-cent shares that differ by at most one cent and add up."""
     base, extra = divmod(total, count)

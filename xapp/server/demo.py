@@ -15,7 +15,7 @@ import secrets
 from sqlalchemy import delete
 
 from xapp.api.models import Account, Money
-from xapp.server import accounts, chat, ledger, payments, posts
+from xapp.server import accounts, bills, chat, ledger, payments, posts
 from xapp.server.auth import Passwords, issue_token
 from xapp.server.db import Database, Tx
 from xapp.server.schema import tokens
@@ -23,6 +23,9 @@ from xapp.server.schema import tokens
 log = logging.getLogger("xapp.server.demo")
 
 DEMO_HANDLE = "you"
+DEMO_PASSWORD = "demo-password"
+"""@you's password, shown in the app where it is needed (setting a payments PIN). The
+demo world only ever listens on loopback, and holds play money."""
 
 PEOPLE = [
     ("ada", "Ada Lovelace"),
@@ -73,7 +76,9 @@ async def seed(db: Database, passwords: Passwords) -> None:
     async with db.read() as conn:
         if await accounts.password_hash_for(conn, DEMO_HANDLE) is not None:
             return
-    hashes = [await passwords.hash(secrets.token_urlsafe(24)) for _ in range(len(PEOPLE) + 1)]
+    hashes = [await passwords.hash(DEMO_PASSWORD)] + [
+        await passwords.hash(secrets.token_urlsafe(24)) for _ in PEOPLE
+    ]
     rng = random.Random(7)
     async with db.write() as tx:
         me = await accounts.create(tx, DEMO_HANDLE, "You (demo)", hashes[0])
@@ -97,6 +102,11 @@ async def seed(db: Database, passwords: Passwords) -> None:
             for i, text in enumerate(lines):
                 await chat.send(tx, friend if i % 2 == 0 else me, conversation.id, text)
         await payments.pay(tx, people[0], me, _money(12), "tickets 🎟")
+        await bills.request(tx, people[1], [me.handle], _money(8), "coffee beans ☕")
+        group, _ = await chat.start(tx, people[0], [me.handle, people[2].handle])
+        await chat.send(tx, people[0], group.id, "dinner was great! splitting it here")
+        dinner = await bills.split(tx, people[0], group.id, _money(90), "dinner 🍝", None)
+        await chat.send(tx, people[0], group.id, bills.summary(dinner), bill=dinner)
     log.info("seeded the demo world")
 
 

@@ -7,7 +7,6 @@ from typing import Literal
 from fastapi import APIRouter, Response
 
 from xapp.api.models import Bill, CreateBill, CreateRequest, Page, PaymentRequest, Transfer
-from xapp.api.money import format_amount
 from xapp.server import bills, chat
 from xapp.server.auth import CurrentAccount, Db
 from xapp.server.db import Tx
@@ -37,9 +36,7 @@ async def split_bill(conversation_id: str, body: CreateBill, once: Idempotent) -
         bill = await bills.split(
             tx, once.account, conversation_id, body.total, body.note, body.shares
         )
-        total = format_amount(bill.total.amount, bill.total.currency)
-        summary = f"Split {total}" + (f" · {bill.note}" if bill.note else "")
-        await chat.send(tx, once.account, conversation_id, summary, bill=bill)
+        await chat.send(tx, once.account, conversation_id, bills.summary(bill), bill=bill)
         return bill
 
     return await once(body, split)

@@ -1,0 +1,76 @@
+"""Creator earnings: tips received, by post and by day."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Label, Static
+
+from xapp.api.errors import ApiError
+from xapp.api.models import Earnings
+from xapp.api.money import format_amount
+from xapp.session import Session
+
+
+class EarningsScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "dismiss", "Close")]
+    DEFAULT_CSS = """
+    EarningsScreen { align: center middle; }
+    EarningsScreen > Vertical {
+        width: 80; height: auto; max-height: 90%;
+        border: thick $accent; background: $surface; padding: 1 2;
+    }
+    EarningsScreen DataTable { height: auto; max-height: 12; margin-bottom: 1; }
+    EarningsScreen .title { text-style: bold; }
+    """
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("Creator earnings", classes="title")
+            yield Static("Loading…", id="total")
+            yield Label("By post")
+            yield DataTable(id="by-post", cursor_type="row")
+            yield Label("By day")
+            yield DataTable(id="by-day", cursor_type="row")
+            yield Label("esc closes", classes="hint")
+
+    def on_mount(self) -> None:
+        for table in self.query(DataTable):
+            table.add_columns("", "tips", "total")
+        self.load()
+
+    @work(exclusive=True, exit_on_error=False)
+    async def load(self) -> None:
+        try:
+            earnings = await self.session.client.earnings()
+        except ApiError as exc:
+            self.query_one("#total", Static).update(Content(exc.message))
+            return
+        self.show(earnings)
+
+    def show(self, earnings: Earnings) -> None:
+        total = format_amount(earnings.total.amount, earnings.total.currency)
+        count = sum(r.tips for r in earnings.by_day)
+        self.query_one("#total", Static).update(
+            Content(f"{total} in tips from {count} tip{'s' if count != 1 else ''}")
+            if count
+            else Content("No tips yet. People tip your posts with $.")
+        )
+        for table_id, rows in (("#by-post", earnings.by_post), ("#by-day", earnings.by_day)):
+            table = self.query_one(table_id, DataTable)
+            for row in rows:
+                table.add_row(
+                    Content(row.label[:50]),
+                    str(row.tips),
+                    format_amount(row.total.amount, row.total.currency),
+                )

@@ -1,0 +1,117 @@
+"""Paying inside chats in the TUI: payment cards that change state live (with a short
+undo window, so they go pending → completed → refunded), undo, and split-bill cards."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+
+from tests.conftest import PASSWORD, People, balance_of, usd
+from tests.test_tui_home import drawn, home_of, signed_in_app, wait_for
+from tests.test_tui_payments import PIN, confirm_screen
+from xapp.embedded import ServerThread
+from xapp.screens.pay import PayScreen
+from xapp.screens.request import SplitBillScreen
+from xapp.server import ServerSettings
+from xapp.widgets.message_log import MessageLog
+from xapp.widgets.transfer_list import TransferList
+
+
+@pytest.fixture
+def server(db_path: Path) -> Iterator[ServerThread]:
+    """A server with a short undo window, so cards go pending → completed."""
+    with ServerThread(ServerSettings(db=str(db_path), undo_seconds=1.0)) as running:
+        yield running
+
+
+async def test_pay_in_chat_card_changes_state_live_for_both_sides(people: People, tmp_path) -> None:
+    alice = await people.signed_in("alice")
+    bob = await people.signed_in("bob", "Bob Builder")
+    await alice.deposit(usd(5_000))
+    await alice.set_pin(PASSWORD, PIN)
+    await alice.open_conversation("bob")
+    app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        home = await home_of(pilot)
+        log = home.query_one(MessageLog)
+        await wait_for(pilot, lambda: home.open_id is not None)
+        home.query_one("#chat-input", Input).focus()
+        await pilot.press(*"/pay 12.50 pizza night", "enter")
+        pay = app.screen
+        assert isinstance(pay, PayScreen)
+        assert [pay.query_one(f"#{f}", Input).value for f in ("to", "amount", "note")] == [
+            "@bob",
+            "12.50",
+            "pizza night",
+        ]
+        await pilot.press("enter")
+        await confirm_screen(pilot)
+        await pilot.press(*PIN, "enter")
+        await wait_for(pilot, lambda: app.screen is home)
+        await wait_for(pilot, lambda: "pending until" in drawn(log))
+        assert "┌ $12.50 to Bob Builder @bob" in drawn(log)
+        await wait_for(pilot, lambda: "└ completed" in drawn(log))
+        assert home.query_one("#chat-input", Input).value == ""
+        payment = (await bob.transfers()).items[0]
+        await bob.refund(payment.id, usd(250), "too much")
+        await wait_for(pilot, lambda: "└ refunded $2.50" in drawn(log))
+    [card] = [m for m in (await bob.messages(payment.conversation_id or "")).items if m.transfer]
+    assert card.transfer is not None and card.transfer.refunded == usd(250)
+
+
+async def test_undo_a_payment_while_it_is_pending(people: People, tmp_path, db_path) -> None:
+    alice = await people.signed_in("alice")
+    await people.signed_in("bob")
+    await alice.deposit(usd(5_000))
+    await alice.set_pin(PASSWORD, PIN)
+    app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        home = await home_of(pilot)
+        await pilot.press("p", *"bob", "tab", *"20", "enter")
+        await confirm_screen(pilot)
+        await pilot.press(*PIN, "enter")
+        await wait_for(pilot, lambda: app.screen is home)
+        await pilot.press("u")
+        history = home.query_one(TransferList)
+        await wait_for(pilot, lambda: "cancelled" in drawn(history))
+    assert balance_of(db_path, "alice") == 5_000
+    assert balance_of(db_path, "bob") == 0
+
+
+async def test_split_bill_card_shows_who_has_paid(people: People, tmp_path) -> None:
+    alice = await people.signed_in("alice")
+    bob = await people.signed_in("bob")
+    cat = await people.signed_in("cat")
+    await bob.deposit(usd(5_000))
+    await alice.open_conversation("bob", "cat")
+    app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        home = await home_of(pilot)
+        log = home.query_one(MessageLog)
+        await wait_for(pilot, lambda: home.open_id is not None)
+        home.query_one("#chat-input", Input).focus()
+        await pilot.press(*"/split 90 dinner", "enter")
+        split = app.screen
+        assert isinstance(split, SplitBillScreen)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is home)
+        await wait_for(pilot, lambda: "Split $90.00 · dinner" in drawn(log))
+        assert "· @bob $30.00 open" in drawn(log) and "· @cat $30.00 open" in drawn(log)
+        assert "0 of 2 paid · r reminds" in drawn(log)
+        [request] = (await bob.requests()).items
+        await bob.pay_request(request.id)
+        await wait_for(pilot, lambda: "✓ @bob $30.00 paid" in drawn(log))
+        assert "1 of 2 paid" in drawn(log)
+        log.focus()
+        log.action_cursor_to(-1)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: "Reminder sent." in notes(app))
+    [cat_request] = (await cat.requests()).items
+    assert cat_request.reminded_at is not None
+
+
+def notes(app) -> str:
+    return "\n".join(str(n.message) for n in app._notifications)

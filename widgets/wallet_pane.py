@@ -1,0 +1,315 @@
+"""The wallet pane: balance, open requests, and history with its filters; and every
+action on them (pay or decline a request, cancel a pending payment, refund, save a
+signed receipt). Network calls run in workers; live changes come in through
+`transfer_changed` and `bill_changed` from the App's feed."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Label, Static
+
+from xapp.api.client import AttemptKey
+from xapp.api.errors import ApiError
+from xapp.api.models import Bill, Money, Payee, PaymentRequest, Transfer
+from xapp.api.money import format_amount
+from xapp.screens.earnings import EarningsScreen
+from xapp.screens.history_filter import FilterScreen, HistoryFilter
+from xapp.screens.pay import confirm_and_send
+from xapp.screens.refund import RefundScreen
+from xapp.session import Session
+from xapp.widgets.lines import ItemLines
+from xapp.widgets.request_list import RequestList
+from xapp.widgets.transfer_list import TransferList
+
+VERBS = {"payment": "paid", "request": "paid", "tip": "tipped", "refund": "refunded"}
+
+
+def _amount(money: Money) -> str:
+    return format_amount(money.amount, money.currency)
+
+
+class WalletPane(Vertical):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f", "filter", "Filter"),
+        Binding("e", "earnings", "Earnings"),
+        Binding("x", "cancel", "Cancel"),
+        Binding("b", "refund", "Refund"),
+        Binding("s", "receipt", "Receipt"),
+        Binding("d", "decline", "Decline"),
+        Binding("r", "remind", "Remind"),
+        Binding("enter", "pay_request", "Pay", show=False),
+    ]
+
+    def __init__(self, session: Session, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.session = session
+        self.filter = HistoryFilter()
+        self.history_next: str | None = None
+        self.history_loading = False
+
+    def compose(self) -> ComposeResult:
+        me = self.session.me.id
+        yield Label("Wallet", classes="pane-title")
+        yield Static("…", id="balance")
+        yield Label("Requests", classes="section")
+        yield RequestList(me, id="requests", empty="No open requests. R asks for money.")
+        yield Label(
+            "Recent activity · f filters · e earnings", classes="section", id="history-title"
+        )
+        yield TransferList(me, id="transfers", empty="No payments yet. Press p to pay.")
+
+    @property
+    def history(self) -> TransferList:
+        return self.query_one(TransferList)
+
+    @property
+    def requests(self) -> RequestList:
+        return self.query_one(RequestList)
+
+    # --- loading --------------------------------------------------------------------
+
+    @work(exclusive=True, group="wallet", exit_on_error=False)
+    async def load(self) -> None:
+        client = self.session.client
+        try:
+            wallet = await client.wallet()
+            incoming = await client.requests("incoming", "open")
+            outgoing = await client.requests("outgoing", "open")
+        except ApiError as exc:
+            self.notify(exc.message, title="Wallet", severity="error")
+            return
+        for money in wallet.balances:
+            self.show_balance(money)
+        mine = sorted([*incoming.items, *outgoing.items], key=lambda r: r.created_at, reverse=True)
+        self.requests.set_items(mine)
+        self.load_history()
+
+    @work(exclusive=True, group="history", exit_on_error=False)
+    async def load_history(self, before: str | None = None) -> None:
+        f = self.filter
+        self.history_loading = True
+        try:
+            page = await self.session.client.transfers(
+                before,
+                direction=f.direction,
+                with_=f.with_,
+                kind=f.kind,
+                since=f.since,
+                until=f.until,
+                q=f.q,
+            )
+        except ApiError as exc:
+            self.notify(exc.message, title="History", severity="error")
+            return
+        finally:
+            self.history_loading = False
+        self.history_next = page.next
+        if before is None:
+            self.history.set_items(page.items)
+        else:
+            self.history.add_bottom(page.items)
+
+    @on(ItemLines.NearEnd, "#transfers")
+    def _older(self) -> None:
+        if self.history_next and not self.history_loading:
+            self.load_history(self.history_next)
+
+    def show_balance(self, money: Money) -> None:
+        self.query_one("#balance", Static).update(
+            Content.from_markup(
+                "[bold]$amount[/bold]\n[dim]$currency balance[/dim]",
+                amount=_amount(money),
+                currency=money.currency,
+            )
+        )
+
+    # --- live changes ---------------------------------------------------------------
+
+    def transfer_changed(self, transfer: Transfer, balance: Money | None) -> None:
+        if balance is None:  # a card in a group chat: not my money
+            return
+        self.show_balance(balance)
+        known = transfer.id in {t.id for t in self.history.items}
+        if known or not self.filter.active:
+            self.history.upsert(transfer)
+        me = self.session.me.id
+        if (
+            not known
+            and transfer.recipient.id == me
+            and transfer.sender
+            and (transfer.status == "completed")
+        ):
+            verb = VERBS.get(transfer.kind, "paid")
+            self.notify(
+                f"@{transfer.sender.handle} {verb} you {_amount(transfer.amount)}"
+                + (f" · {transfer.note}" if transfer.note else ""),
+                title="Money in",
+                markup=False,
+            )
+
+    def bill_changed(self, bill: Bill) -> None:
+        known = {r.id: r for r in self.requests.items}
+        for request in bill.requests:
+            me = self.session.me.id
+            if me not in (request.payer.id, bill.requester.id):
+                continue
+            before = known.get(request.id)
+            self.requests.show(request)
+            if request.payer.id != me or request.status != "open":
+                continue
+            if before is None or before.reminded_at != request.reminded_at:
+                title = "Reminder" if before else "Money requested"
+                self.notify(
+                    f"@{bill.requester.handle} asks you for {_amount(request.amount)}"
+                    + (f" · {request.note}" if request.note else ""),
+                    title=title,
+                    markup=False,
+                )
+
+    # --- actions on the selection ---------------------------------------------------
+
+    def _selected_request(self) -> PaymentRequest | None:
+        return self.requests.selected if self.requests.has_focus else None
+
+    def _selected_transfer(self) -> Transfer | None:
+        return self.history.selected if self.history.has_focus else None
+
+    def action_pay_request(self) -> None:
+        request = self._selected_request()
+        if request is None or not self.requests.incoming(request):
+            return
+        client, attempt = self.session.client, AttemptKey()
+        key = attempt.key_for(request.id)
+        confirm_and_send(
+            self.app,
+            self.session,
+            Payee(account=request.requester, paid_before=True),
+            request.amount,
+            request.note,
+            lambda pin: client.pay_request(request.id, key=key, pin=pin),
+            lambda paid: self.notify(f"Paid {_amount(paid.amount)}.") if paid else None,
+            title="Pay request",
+        )
+
+    def action_decline(self) -> None:
+        request = self._selected_request()
+        if request is not None and self.requests.incoming(request):
+            self._settle(self.session.client.decline_request(request.id), "Declined.")
+
+    def action_cancel(self) -> None:
+        request = self._selected_request()
+        if request is not None and not self.requests.incoming(request):
+            self._settle(self.session.client.cancel_request(request.id), "Request cancelled.")
+            return
+        transfer = self._selected_transfer()
+        if transfer is not None:
+            self.cancel_payment(transfer)
+
+    def action_remind(self) -> None:
+        request = self._selected_request()
+        if request is not None and not self.requests.incoming(request):
+            self.remind(request.bill_id)
+
+    def remind(self, bill_id: str) -> None:
+        self._settle(self.session.client.remind(bill_id), "Reminder sent.")
+
+    @work(group="wallet-action", exit_on_error=False)
+    async def _settle(self, call: Awaitable[object], done: str) -> None:
+        try:
+            await call
+        except ApiError as exc:
+            self.notify(exc.message, severity="error")
+            return
+        self.notify(done)
+
+    def cancel_payment(self, transfer: Transfer) -> None:
+        me = self.session.me.id
+        if transfer.status != "pending" or transfer.sender is None or transfer.sender.id != me:
+            self.notify("Only a pending payment of yours can be cancelled.", severity="warning")
+            return
+        self._cancel(transfer.id)
+
+    @work(group="wallet-action", exit_on_error=False)
+    async def _cancel(self, transfer_id: str) -> None:
+        try:
+            voided = await self.session.client.cancel_transfer(transfer_id)
+        except ApiError as exc:
+            self.notify(exc.message, severity="error")
+            return
+        self.history.upsert(voided)
+        self.notify(f"Cancelled: {_amount(voided.amount)} is back in your balance.")
+
+    def last_pending(self) -> Transfer | None:
+        me = self.session.me.id
+        for transfer in self.history.items:
+            if transfer.status == "pending" and transfer.sender and transfer.sender.id == me:
+                return transfer
+        return None
+
+    def action_refund(self) -> None:
+        transfer = self._selected_transfer()
+        if transfer is None:
+            return
+        refundable = (
+            transfer.recipient.id == self.session.me.id
+            and transfer.sender is not None
+            and transfer.kind in ("payment", "request", "tip")
+            and transfer.status == "completed"
+            and transfer.refunded.amount < transfer.amount.amount
+        )
+        if not refundable:
+            self.notify("Only money you received can be refunded.", severity="warning")
+            return
+        self.app.push_screen(
+            RefundScreen(self.session, transfer),
+            lambda refund: self.notify(f"Refunded {_amount(refund.amount)}.") if refund else None,
+        )
+
+    def action_receipt(self) -> None:
+        transfer = self._selected_transfer()
+        if transfer is not None:
+            self.save_receipt(transfer)
+
+    @work(group="wallet-action", exit_on_error=False)
+    async def save_receipt(self, transfer: Transfer) -> None:
+        if self.session.data_dir is None:
+            return
+        try:
+            receipt = await self.session.client.receipt(transfer.id)
+        except ApiError as exc:
+            self.notify(exc.message, title="Receipt", severity="error")
+            return
+        folder = self.session.data_dir / "receipts"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{transfer.id}.json"
+        path.write_text(json.dumps(receipt.model_dump(), indent=2, ensure_ascii=False) + "\n")
+        self.notify(
+            f"Saved to {path}\nCheck it any time: xapp receipt verify {path}",
+            title="Signed receipt",
+            markup=False,
+            timeout=10,
+        )
+
+    def action_filter(self) -> None:
+        def apply(chosen: HistoryFilter | None) -> None:
+            if chosen is None:
+                return
+            self.filter = chosen
+            title = "Recent activity · f filters · e earnings"
+            if chosen.active:
+                title = f"Filtered: {chosen.describe()} · f changes"
+            self.query_one("#history-title", Label).update(Content(title))
+            self.load_history()
+
+        self.app.push_screen(FilterScreen(self.filter), apply)
+
+    def action_earnings(self) -> None:
+        self.app.push_screen(EarningsScreen(self.session))
