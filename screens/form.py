@@ -30,7 +30,7 @@ class FormModal(ModalScreen[T]):
         border: thick $accent; background: $surface; padding: 1 2;
     }
     FormModal .title { text-style: bold; margin-bottom: 1; }
-    FormModal .hint { color: $text-muted; }
+    FormModal .hint { color: $text-muted; width: 1fr; }
     FormModal #error { color: $error; width: 1fr; height: auto; margin-top: 1; }
     FormModal .buttons { height: auto; margin-top: 1; align-horizontal: right; }
     FormModal .buttons Button { margin-left: 1; }

@@ -8,6 +8,7 @@ from tests.conftest import PASSWORD, usd
 from tests.test_tui_home import drawn, shown, signed_in_app, wait_for
 from xapp.api.client import ApiClient
 from xapp.widgets.message_log import MessageLog
+from xapp.widgets.request_list import RequestList
 from xapp.widgets.timeline import Timeline
 from xapp.widgets.transfer_list import TransferList
 
@@ -26,6 +27,7 @@ async def seed(url: str) -> str:
         await alice.send_message(conversation.id, "yes! 12:30")
         await alice.deposit(usd(10_000))
         await alice.transfer("bob", usd(1_250), "pizza")
+        await bob.request_money(["alice"], usd(800), "coffee beans")
         assert alice.token is not None
         return alice.token
 
@@ -40,6 +42,7 @@ def test_home_screen(snap_compare, server, tmp_path) -> None:
         await wait_for(pilot, lambda: len(home.query_one(Timeline).items) == 2)
         await wait_for(pilot, lambda: "yes! 12:30" in drawn(home.query_one(MessageLog)))
         await wait_for(pilot, lambda: len(home.query_one(TransferList).items) == 2)
+        await wait_for(pilot, lambda: len(home.query_one(RequestList).items) == 1)
         await wait_for(pilot, lambda: "online" in shown(home.query_one("#status")))
         await pilot.pause()
 

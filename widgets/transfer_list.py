@@ -40,9 +40,11 @@ class TransferList(ItemLines[Transfer]):
             )
         kind = "" if item.kind in ("payment", "deposit") else f"{item.kind} · "
         note = Content.from_markup(
-            "[dim]$kind$note · $when · [/dim]",
+            "[dim]$kind$note · $when[/dim]",
             kind=kind,
             note=item.note or "no note",
             when=ago(item.created_at),
         )
-        return [*head.wrap(width), *(note + state(item)).wrap(width)]
+        if item.status == "completed" and not item.refunded.amount:
+            return [*head.wrap(width), *note.wrap(width)]
+        return [*head.wrap(width), *(note + " · " + state(item)).wrap(width)]

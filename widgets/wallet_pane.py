@@ -29,6 +29,7 @@ from xapp.widgets.lines import ItemLines
 from xapp.widgets.request_list import RequestList
 from xapp.widgets.transfer_list import TransferList
 
+HISTORY_TITLE = "Activity · f filter · e earnings"
 VERBS = {"payment": "paid", "request": "paid", "tip": "tipped", "refund": "refunded"}
 
 
@@ -61,9 +62,7 @@ class WalletPane(Vertical):
         yield Static("…", id="balance")
         yield Label("Requests", classes="section")
         yield RequestList(me, id="requests", empty="No open requests. R asks for money.")
-        yield Label(
-            "Recent activity · f filters · e earnings", classes="section", id="history-title"
-        )
+        yield Label(HISTORY_TITLE, classes="section", id="history-title")
         yield TransferList(me, id="transfers", empty="No payments yet. Press p to pay.")
 
     @property
@@ -303,7 +302,7 @@ class WalletPane(Vertical):
             if chosen is None:
                 return
             self.filter = chosen
-            title = "Recent activity · f filters · e earnings"
+            title = HISTORY_TITLE
             if chosen.active:
                 title = f"Filtered: {chosen.describe()} · f changes"
             self.query_one("#history-title", Label).update(Content(title))
