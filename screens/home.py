@@ -305,7 +305,19 @@ class HomeScreen(Screen[None]):
         self.app.push_screen(NewConversationScreen(self.session), done)
 
     def action_pay(self) -> None:
-        self.app.push_screen(PayScreen(self.session), self._paid)
+        """Pay someone; from a one-to-one chat, pay the other person inside that chat."""
+        chat_pane = self.query_one("#chat-pane")
+        conversation = self.query_one(ConversationList).get(self.open_id or "")
+        others = (
+            [m for m in conversation.members if m.id != self.session.me.id] if conversation else []
+        )
+        if conversation and len(others) == 1 and chat_pane.has_focus_within:
+            screen = PayScreen(
+                self.session, f"@{others[0].handle}", conversation_id=conversation.id
+            )
+        else:
+            screen = PayScreen(self.session)
+        self.app.push_screen(screen, self._paid)
 
     def _paid(self, transfer: Transfer | None) -> None:
         if transfer is None:
@@ -321,7 +333,7 @@ class HomeScreen(Screen[None]):
         else:
             self.notify(f"Sent {amount} to @{transfer.recipient.handle}.", markup=False)
         # The new balance arrives with the same transfer through the feed.
-        self.wallet.history.upsert(transfer)
+        self.wallet.sent(transfer)
 
     def action_undo(self) -> None:
         pending = self.wallet.last_pending()

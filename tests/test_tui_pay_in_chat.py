@@ -115,3 +115,23 @@ async def test_split_bill_card_shows_who_has_paid(people: People, tmp_path) -> N
 
 def notes(app) -> str:
     return "\n".join(str(n.message) for n in app._notifications)
+
+
+async def test_p_in_a_chat_pays_the_other_person_there(people: People, tmp_path) -> None:
+    alice = await people.signed_in("alice")
+    await people.signed_in("bob")
+    await alice.open_conversation("bob")
+    app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        home = await home_of(pilot)
+        await wait_for(pilot, lambda: home.open_id is not None)
+        home.query_one(MessageLog).focus()
+        await pilot.press("p")
+        pay = app.screen
+        assert isinstance(pay, PayScreen)
+        assert pay.query_one("#to", Input).value == "@bob"
+        assert pay.conversation_id == home.open_id
+        await pilot.press("escape")
+        home.query_one("#timeline").focus()
+        await pilot.press("p")
+        assert isinstance(app.screen, PayScreen) and app.screen.conversation_id is None

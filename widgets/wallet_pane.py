@@ -55,6 +55,7 @@ class WalletPane(Vertical):
         self.filter = HistoryFilter()
         self.history_next: str | None = None
         self.history_loading = False
+        self.live_ids: set[str] = set()
 
     def compose(self) -> ComposeResult:
         me = self.session.me.id
@@ -88,12 +89,14 @@ class WalletPane(Vertical):
         for money in wallet.balances:
             self.show_balance(money)
         mine = sorted([*incoming.items, *outgoing.items], key=lambda r: r.created_at, reverse=True)
-        self.requests.set_items(mine)
+        self.requests.add_bottom(mine)  # merged: a request that came live stays
         self.load_history()
 
     @work(exclusive=True, group="history", exit_on_error=False)
     async def load_history(self, before: str | None = None) -> None:
         f = self.filter
+        if before is None:
+            self.live_ids.clear()
         self.history_loading = True
         try:
             page = await self.session.client.transfers(
@@ -112,7 +115,12 @@ class WalletPane(Vertical):
             self.history_loading = False
         self.history_next = page.next
         if before is None:
+            # Payments that arrived live while this page was on its way may be newer than
+            # it: put them back on top, so a reload never loses one.
+            live = [t for t in self.history.items if t.id in self.live_ids]
             self.history.set_items(page.items)
+            for transfer in reversed(live):
+                self.history.upsert(transfer)
         else:
             self.history.add_bottom(page.items)
 
@@ -138,7 +146,7 @@ class WalletPane(Vertical):
         self.show_balance(balance)
         known = transfer.id in {t.id for t in self.history.items}
         if known or not self.filter.active:
-            self.history.upsert(transfer)
+            self.sent(transfer)
         me = self.session.me.id
         if (
             not known
@@ -153,6 +161,11 @@ class WalletPane(Vertical):
                 title="Money in",
                 markup=False,
             )
+
+    def sent(self, transfer: Transfer) -> None:
+        """Show a payment made here at once, before its feed event comes back."""
+        self.history.upsert(transfer)
+        self.live_ids.add(transfer.id)
 
     def bill_changed(self, bill: Bill) -> None:
         known = {r.id: r for r in self.requests.items}

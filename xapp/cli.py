@@ -33,7 +33,7 @@ def _tui(args: argparse.Namespace) -> int:
         app = XApp(server=server, credentials=credentials, retype_above=settings.retype_above)
         app.run()
         return 0
-    world = EmbeddedWorld(data_dir)
+    world = EmbeddedWorld(data_dir, undo_seconds=settings.undo_seconds)
     try:
         XApp(embedded=world, retype_above=settings.retype_above).run()
     finally:

@@ -22,5 +22,8 @@ class ClientSettings(BaseSettings):
     server: str | None = None
     """A server URL; none means the embedded default."""
 
+    undo_seconds: float = 0.0
+    """For the embedded server: seconds a payment stays pending and can be undone (u)."""
+
     retype_above: int = 200_00
     """Payments above this many cents (minor units) need the amount typed again."""

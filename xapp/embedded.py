@@ -86,13 +86,16 @@ class EmbeddedWorld:
 
     password = DEMO_PASSWORD
 
-    def __init__(self, data_dir: Path, activity_interval: float = 3.0) -> None:
+    def __init__(
+        self, data_dir: Path, activity_interval: float = 3.0, undo_seconds: float = 0.0
+    ) -> None:
         self.data_dir = data_dir
         self.settings = ServerSettings(
             db=str(data_dir / "xapp.db"),
             demo=True,
             demo_activity=activity_interval > 0,
             demo_activity_interval=activity_interval or 3.0,
+            undo_seconds=undo_seconds,
         )
         self.server: ServerThread | None = None
 

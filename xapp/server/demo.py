@@ -18,6 +18,7 @@ from xapp.api.models import Account, Money
 from xapp.server import accounts, bills, chat, ledger, payments, posts
 from xapp.server.auth import Passwords, issue_token
 from xapp.server.db import Database, Tx
+from xapp.server.pages import Cursor
 from xapp.server.schema import tokens
 
 log = logging.getLogger("xapp.server.demo")
@@ -127,6 +128,11 @@ async def _act(tx: Tx, rng: random.Random, me: Account, people: list[Account]) -
     elif roll < 0.9:
         conversation, _ = await chat.start(tx, person, [me.handle])
         await chat.send(tx, person, conversation.id, rng.choice(MESSAGES))
+    elif roll < 0.93:
+        waiting = await bills.requests_for(tx.conn, me, "incoming", "open", Cursor(limit=3))
+        if len(waiting.items) < 3:  # a few open requests make a demo; a pile is a chore
+            amount = Money(amount=rng.randrange(300, 3000, 50), currency=ledger.DEFAULT_CURRENCY)
+            await bills.request(tx, person, [me.handle], amount, rng.choice(NOTES))
     else:
         balances = await ledger.balances(tx.conn, person.id)
         if balances and balances[0].amount < 5000:

@@ -98,8 +98,10 @@ async def _announce(tx: Tx, transfer_id: str) -> Transfer:
     assert row is not None
     transfer = (await _wire(tx.conn, [row]))[0]
     parties = [p for p in (row.sender_id, row.recipient_id) if p]
-    if row.status == "pending":
-        parties = [row.sender_id]  # the payee hears of it when it completes
+    if row.status != "completed":
+        # The payee hears of a payment when it completes; one cancelled inside its undo
+        # window never reached them (in a chat they still see the card change).
+        parties = [row.sender_id]
     for party in dict.fromkeys(parties):
         balance = await ledger.balance(tx.conn, party, row.currency)
         await events.append(
