@@ -333,7 +333,7 @@ class HomeScreen(Screen[None]):
         else:
             self.notify(f"Sent {amount} to @{transfer.recipient.handle}.", markup=False)
         # The new balance arrives with the same transfer through the feed.
-        self.wallet.sent(transfer)
+        self.wallet.show_transfer(transfer)
 
     def action_undo(self) -> None:
         pending = self.wallet.last_pending()

@@ -146,7 +146,7 @@ class WalletPane(Vertical):
         self.show_balance(balance)
         known = transfer.id in {t.id for t in self.history.items}
         if known or not self.filter.active:
-            self.sent(transfer)
+            self.show_transfer(transfer)
         me = self.session.me.id
         if (
             not known
@@ -162,8 +162,8 @@ class WalletPane(Vertical):
                 markup=False,
             )
 
-    def sent(self, transfer: Transfer) -> None:
-        """Show a payment made here at once, before its feed event comes back."""
+    def show_transfer(self, transfer: Transfer) -> None:
+        """Put a transfer in the history now (one made here shows before its feed event)."""
         self.history.upsert(transfer)
         self.live_ids.add(transfer.id)
 
