@@ -15,16 +15,14 @@ from textual.app import App, ComposeResult
 from textual.content import Content
 from textual.widgets import Checkbox, Input, Label, Static
 
-from xapp.api.client import AttemptKey
 from xapp.api.handles import normalize_handle
-from xapp.api.models import NOTE_MAX, Money, Payee, Transfer
+from xapp.api.models import Money, Payee, Transfer
 from xapp.api.money import AmountError, format_amount, parse_amount
 from xapp.screens.form import FormModal
+from xapp.screens.money_form import MoneyForm
 from xapp.screens.pin import ensure_pin
 from xapp.session import Session
 from xapp.widgets.clock import age
-
-CURRENCY = "USD"
 
 Send = Callable[[str | None], Awaitable[Transfer]]
 """Sends the payment with the PIN the user typed."""
@@ -48,55 +46,25 @@ def confirm_and_send(
     )
 
 
-class PayScreen(FormModal[Transfer | None]):
+class PayScreen(MoneyForm[Transfer | None]):
     TITLE_TEXT = "Send money"
     SUBMIT_LABEL = "Review"
 
-    def __init__(
-        self,
-        session: Session,
-        to: str = "",
-        amount: str = "",
-        note: str = "",
-        conversation_id: str | None = None,
-    ) -> None:
-        super().__init__()
-        self.session = session
-        self.initial = (to, amount, note)
-        self.conversation_id = conversation_id
-        self.attempt = AttemptKey()
-
-    def compose_fields(self) -> ComposeResult:
-        to, amount, note = self.initial
-        yield Label("To")
-        yield Input(value=to, placeholder="@handle", id="to")
-        yield Label(f"Amount ({CURRENCY})")
-        yield Input(value=amount, placeholder="12.50", id="amount")
-        yield Label("Note")
-        yield Input(value=note, placeholder="what it's for", id="note", max_length=NOTE_MAX)
+    def compose_extra(self) -> ComposeResult:
         yield Checkbox("Share with my followers (never the amount)", id="share")
         if self.conversation_id:
             yield Label("The payment shows as a card in this chat.", classes="hint")
 
-    def on_mount(self) -> None:
-        to, amount, _ = self.initial
-        self.query_one("#note" if to and amount else "#amount" if to else "#to", Input).focus()
-
-    def _value(self, field: str) -> str:
-        return self.query_one(f"#{field}", Input).value
-
     def submit(self) -> None:
         try:
-            handle = normalize_handle(self._value("to"))
+            handle = normalize_handle(self.value("to"))
         except ValueError as exc:
             self.show_error(f"To: {exc}")
             return
-        try:
-            amount = Money(amount=parse_amount(self._value("amount"), CURRENCY), currency=CURRENCY)
-        except AmountError as exc:
-            self.show_error(str(exc))
+        amount = self.amount()
+        if amount is None:
             return
-        note = self._value("note").strip()
+        note = self.value("note").strip()
         share = self.query_one("#share", Checkbox).value
         client = self.session.client
         # Retrying the same payment reuses its key: the server moves the money once.

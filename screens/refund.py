@@ -7,9 +7,10 @@ from textual.content import Content
 from textual.widgets import Input, Label, Static
 
 from xapp.api.client import AttemptKey
-from xapp.api.models import NOTE_MAX, Money, Payee, Transfer
-from xapp.api.money import AmountError, format_amount, parse_amount
+from xapp.api.models import NOTE_MAX, Payee, Transfer
+from xapp.api.money import AmountError, format_amount
 from xapp.screens.form import FormModal
+from xapp.screens.money_form import read_amount
 from xapp.screens.pay import confirm_and_send
 from xapp.session import Session
 
@@ -49,10 +50,7 @@ class RefundScreen(FormModal[Transfer | None]):
     def submit(self) -> None:
         currency = self.transfer.amount.currency
         try:
-            amount = Money(
-                amount=parse_amount(self.query_one("#amount", Input).value, currency),
-                currency=currency,
-            )
+            amount = read_amount(self.query_one("#amount", Input).value, currency)
         except AmountError as exc:
             self.show_error(str(exc))
             return

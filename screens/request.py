@@ -7,50 +7,22 @@ from textual.widgets import Input, Label
 
 from xapp.api.client import AttemptKey
 from xapp.api.handles import normalize_handle
-from xapp.api.models import NOTE_MAX, Account, Bill, Conversation, Money
+from xapp.api.models import NOTE_MAX, Account, Bill, Conversation
 from xapp.api.money import AmountError, format_amount, parse_amount
 from xapp.screens.form import FormModal
+from xapp.screens.money_form import CURRENCY, MoneyForm, read_amount
 from xapp.session import Session
 
-CURRENCY = "USD"
 
-
-def _amount(text: str) -> Money:
-    return Money(amount=parse_amount(text, CURRENCY), currency=CURRENCY)
-
-
-class RequestScreen(FormModal[Bill | None]):
+class RequestScreen(MoneyForm[Bill | None]):
     TITLE_TEXT = "Request money"
     SUBMIT_LABEL = "Request"
-
-    def __init__(
-        self,
-        session: Session,
-        handles: str = "",
-        amount: str = "",
-        note: str = "",
-        conversation_id: str | None = None,
-    ) -> None:
-        super().__init__()
-        self.session = session
-        self.initial = (handles, amount, note)
-        self.conversation_id = conversation_id
-        self.attempt = AttemptKey()
-
-    def compose_fields(self) -> ComposeResult:
-        handles, amount, note = self.initial
-        yield Label("From (one or more handles)")
-        yield Input(value=handles, placeholder="@ada @grace", id="from")
-        yield Label(f"Amount each ({CURRENCY})")
-        yield Input(value=amount, placeholder="12.50", id="amount")
-        yield Label("Note")
-        yield Input(value=note, placeholder="what it's for", id="note", max_length=NOTE_MAX)
-
-    def on_mount(self) -> None:
-        self.query_one("#amount" if self.initial[0] else "#from", Input).focus()
+    WHO_LABEL = "From (one or more handles)"
+    WHO_PLACEHOLDER = "@ada @grace"
+    AMOUNT_LABEL = f"Amount each ({CURRENCY})"
 
     def submit(self) -> None:
-        words = self.query_one("#from", Input).value.replace(",", " ").split()
+        words = self.value("to").replace(",", " ").split()
         try:
             handles = [normalize_handle(w) for w in words]
         except ValueError as exc:
@@ -59,12 +31,10 @@ class RequestScreen(FormModal[Bill | None]):
         if not handles:
             self.show_error("Who should pay? Type at least one @handle")
             return
-        try:
-            amount = _amount(self.query_one("#amount", Input).value)
-        except AmountError as exc:
-            self.show_error(str(exc))
+        amount = self.amount()
+        if amount is None:
             return
-        note = self.query_one("#note", Input).value.strip()
+        note = self.value("note").strip()
         key = self.attempt.key_for((tuple(handles), amount, note))
         self.call(
             lambda: self.session.client.request_money(
@@ -110,7 +80,7 @@ class SplitBillScreen(FormModal[Bill | None]):
 
     def submit(self) -> None:
         try:
-            total = _amount(self.query_one("#total", Input).value)
+            total = read_amount(self.query_one("#total", Input).value)
         except AmountError as exc:
             self.show_error(f"Total: {exc}")
             return

@@ -9,13 +9,13 @@ from textual.content import Content
 from textual.widgets import Button, Input, Label, Static
 
 from xapp.api.client import AttemptKey
-from xapp.api.models import Money, Post, Transfer
-from xapp.api.money import AmountError, format_amount, parse_amount
+from xapp.api.models import Post, Transfer
+from xapp.api.money import AmountError, format_amount
 from xapp.screens.form import FormModal
+from xapp.screens.money_form import CURRENCY, read_amount
 from xapp.screens.pay import confirm_and_send
 from xapp.session import Session
 
-CURRENCY = "USD"
 PRESETS = (100, 200, 500)
 
 
@@ -63,10 +63,7 @@ class TipScreen(FormModal[Transfer | None]):
 
     def submit(self) -> None:
         try:
-            amount = Money(
-                amount=parse_amount(self.query_one("#amount", Input).value, CURRENCY),
-                currency=CURRENCY,
-            )
+            amount = read_amount(self.query_one("#amount", Input).value)
         except AmountError as exc:
             self.show_error(str(exc))
             return

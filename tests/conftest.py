@@ -29,10 +29,15 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "xapp.db"
 
 
+def serve(db_path: Path, **settings: object) -> Iterator[ServerThread]:
+    """A real server on loopback over `db_path`, for fixtures that need other settings."""
+    with ServerThread(ServerSettings(db=str(db_path), **settings)) as running:  # type: ignore[arg-type]
+        yield running
+
+
 @pytest.fixture
 def server(db_path: Path) -> Iterator[ServerThread]:
-    with ServerThread(ServerSettings(db=str(db_path))) as running:
-        yield running
+    yield from serve(db_path)
 
 
 class People:

@@ -7,18 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import People, take, usd
+from tests.conftest import People, serve, take, usd
 from xapp.api.errors import InvalidRequest
 from xapp.api.feed import Feed
 from xapp.api.models import MessageCreated, TransferUpdated
 from xapp.embedded import ServerThread
-from xapp.server import ServerSettings
 
 
 @pytest.fixture
 def server(db_path: Path) -> Iterator[ServerThread]:
-    with ServerThread(ServerSettings(db=str(db_path), undo_seconds=0.5)) as running:
-        yield running
+    yield from serve(db_path, undo_seconds=0.5)
 
 
 async def test_the_card_goes_pending_completed_refunded_for_both_sides(

@@ -9,13 +9,12 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
-from tests.conftest import PASSWORD, People, balance_of, usd
+from tests.conftest import People, balance_of, serve, usd
 from tests.test_tui_home import drawn, home_of, signed_in_app, wait_for
-from tests.test_tui_payments import PIN, confirm_screen
+from tests.test_tui_payments import PIN, alice_and_bob, confirm_screen
 from xapp.embedded import ServerThread
 from xapp.screens.pay import PayScreen
 from xapp.screens.request import SplitBillScreen
-from xapp.server import ServerSettings
 from xapp.widgets.message_log import MessageLog
 from xapp.widgets.transfer_list import TransferList
 
@@ -23,23 +22,17 @@ from xapp.widgets.transfer_list import TransferList
 @pytest.fixture
 def server(db_path: Path) -> Iterator[ServerThread]:
     """A server with a short undo window, so cards go pending → completed."""
-    with ServerThread(ServerSettings(db=str(db_path), undo_seconds=1.0)) as running:
-        yield running
+    yield from serve(db_path, undo_seconds=1.0)
 
 
 async def test_pay_in_chat_card_changes_state_live_for_both_sides(people: People, tmp_path) -> None:
-    alice = await people.signed_in("alice")
-    bob = await people.signed_in("bob", "Bob Builder")
-    await alice.deposit(usd(5_000))
-    await alice.set_pin(PASSWORD, PIN)
+    alice, bob = await alice_and_bob(people, 5_000)
     await alice.open_conversation("bob")
     app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         home = await home_of(pilot)
         log = home.query_one(MessageLog)
-        await wait_for(pilot, lambda: home.open_id is not None)
-        home.query_one("#chat-input", Input).focus()
-        await pilot.press(*"/pay 12.50 pizza night", "enter")
+        await type_in_chat(pilot, home, "/pay 12.50 pizza night")
         pay = app.screen
         assert isinstance(pay, PayScreen)
         assert [pay.query_one(f"#{f}", Input).value for f in ("to", "amount", "note")] == [
@@ -63,10 +56,7 @@ async def test_pay_in_chat_card_changes_state_live_for_both_sides(people: People
 
 
 async def test_undo_a_payment_while_it_is_pending(people: People, tmp_path, db_path) -> None:
-    alice = await people.signed_in("alice")
-    await people.signed_in("bob")
-    await alice.deposit(usd(5_000))
-    await alice.set_pin(PASSWORD, PIN)
+    alice, _ = await alice_and_bob(people, 5_000)
     app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         home = await home_of(pilot)
@@ -91,9 +81,7 @@ async def test_split_bill_card_shows_who_has_paid(people: People, tmp_path) -> N
     async with app.run_test(size=(160, 48)) as pilot:
         home = await home_of(pilot)
         log = home.query_one(MessageLog)
-        await wait_for(pilot, lambda: home.open_id is not None)
-        home.query_one("#chat-input", Input).focus()
-        await pilot.press(*"/split 90 dinner", "enter")
+        await type_in_chat(pilot, home, "/split 90 dinner")
         split = app.screen
         assert isinstance(split, SplitBillScreen)
         await pilot.press("enter")
@@ -111,6 +99,13 @@ async def test_split_bill_card_shows_who_has_paid(people: People, tmp_path) -> N
         await wait_for(pilot, lambda: "Reminder sent." in notes(app))
     [cat_request] = (await cat.requests()).items
     assert cat_request.reminded_at is not None
+
+
+async def type_in_chat(pilot, home, text: str) -> None:
+    """Type into the open chat's message box and press enter, as a person would."""
+    await wait_for(pilot, lambda: home.open_id is not None)
+    home.query_one("#chat-input", Input).focus()
+    await pilot.press(*text, "enter")
 
 
 def notes(app) -> str:

@@ -8,6 +8,7 @@ from textual.widgets import Input
 
 from tests.conftest import PASSWORD, People, balance_of, usd
 from tests.test_tui_home import drawn, home_of, shown, signed_in_app, wait_for
+from xapp.api.client import ApiClient
 from xapp.screens.pay import ConfirmPayScreen, PayScreen
 from xapp.screens.pin import SetPinScreen
 from xapp.screens.tip import TipScreen
@@ -25,12 +26,22 @@ async def confirm_screen(pilot) -> ConfirmPayScreen:
     return screen
 
 
+async def alice_and_bob(
+    people: People, cents: int, pin: bool = True
+) -> tuple[ApiClient, ApiClient]:
+    """alice with `cents` in her wallet (and a payments PIN), and Bob Builder to pay."""
+    alice = await people.signed_in("alice")
+    bob = await people.signed_in("bob", "Bob Builder")
+    await alice.deposit(usd(cents))
+    if pin:
+        await alice.set_pin(PASSWORD, PIN)
+    return alice, bob
+
+
 async def test_first_payment_sets_a_pin_then_confirms_who_gets_how_much(
     people: People, tmp_path, db_path
 ) -> None:
-    alice = await people.signed_in("alice")
-    bob = await people.signed_in("bob", "Bob Builder")
-    await alice.deposit(usd(5_000))
+    alice, bob = await alice_and_bob(people, 5_000, pin=False)
     app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         home = await home_of(pilot)
@@ -69,10 +80,7 @@ async def test_first_payment_sets_a_pin_then_confirms_who_gets_how_much(
 
 
 async def test_a_large_amount_must_be_typed_again(people: People, tmp_path) -> None:
-    alice = await people.signed_in("alice")
-    await people.signed_in("bob")
-    await alice.deposit(usd(100_000))
-    await alice.set_pin(PASSWORD, PIN)
+    alice, _ = await alice_and_bob(people, 100_000)
     app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         home = await home_of(pilot)
@@ -89,10 +97,7 @@ async def test_a_large_amount_must_be_typed_again(people: People, tmp_path) -> N
 
 
 async def test_wrong_pins_show_tries_left_then_lock_payments(people: People, tmp_path) -> None:
-    alice = await people.signed_in("alice")
-    await people.signed_in("bob")
-    await alice.deposit(usd(5_000))
-    await alice.set_pin(PASSWORD, PIN)
+    alice, _ = await alice_and_bob(people, 5_000)
     app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         await home_of(pilot)
@@ -127,10 +132,7 @@ async def test_wrong_pins_show_tries_left_then_lock_payments(people: People, tmp
 
 
 async def test_insufficient_funds_shows_in_the_confirmation(people: People, tmp_path) -> None:
-    alice = await people.signed_in("alice")
-    await people.signed_in("bob")
-    await alice.deposit(usd(500))
-    await alice.set_pin(PASSWORD, PIN)
+    alice, _ = await alice_and_bob(people, 500)
     app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         await home_of(pilot)
@@ -148,11 +150,8 @@ async def test_insufficient_funds_shows_in_the_confirmation(people: People, tmp_
 
 
 async def test_tip_a_post_and_pay_a_request_from_the_wallet(people: People, tmp_path) -> None:
-    alice = await people.signed_in("alice")
-    bob = await people.signed_in("bob", "Bob Builder")
+    alice, bob = await alice_and_bob(people, 5_000)
     await alice.follow("bob")
-    await alice.deposit(usd(5_000))
-    await alice.set_pin(PASSWORD, PIN)
     await bob.create_post("a post worth a tip")
     app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:

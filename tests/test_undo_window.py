@@ -9,16 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import People, audit, balance_of, query, usd
+from tests.conftest import People, audit, balance_of, query, serve, usd
 from xapp.api.errors import Conflict
 from xapp.embedded import ServerThread
-from xapp.server import ServerSettings
 
 
 @pytest.fixture
 def server(db_path: Path) -> Iterator[ServerThread]:
-    with ServerThread(ServerSettings(db=str(db_path), undo_seconds=1.5)) as running:
-        yield running
+    yield from serve(db_path, undo_seconds=1.5)
 
 
 async def test_cancel_inside_the_window_gives_the_money_back(people: People, db_path) -> None:

@@ -274,18 +274,22 @@ async def pay(tx: Tx, me: Account, request_id: str) -> Transfer:
 
 
 async def decline(tx: Tx, me: Account, request_id: str) -> Bill:
-    row = await _request_row(tx, me, request_id)
-    if row.payer_id != me.id:
-        raise AppError(403, "not_yours", "Only the person asked can decline a request")
-    await _close(tx, row, "declined")
-    return await _announce(tx, row.bill_id)
+    """The payer says no."""
+    return await _answer(tx, me, request_id, "declined")
 
 
 async def cancel(tx: Tx, me: Account, request_id: str) -> Bill:
+    """The requester takes the request back."""
+    return await _answer(tx, me, request_id, "cancelled")
+
+
+async def _answer(tx: Tx, me: Account, request_id: str, status: str) -> Bill:
     row = await _request_row(tx, me, request_id)
-    if row.requester_id != me.id:
-        raise AppError(403, "not_yours", "Only the person who asked can cancel a request")
-    await _close(tx, row, "cancelled")
+    declining = status == "declined"
+    if (row.payer_id if declining else row.requester_id) != me.id:
+        who, verb = ("person asked", "decline") if declining else ("person who asked", "cancel")
+        raise AppError(403, "not_yours", f"Only the {who} can {verb} a request")
+    await _close(tx, row, status)
     return await _announce(tx, row.bill_id)
 
 
