@@ -13,7 +13,7 @@ from typing import Annotated, Generic, Literal, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, field_validator
 
 from xapp.api.handles import normalize_handle
-from xapp.api.money import CURRENCY_EXPONENTS, MAX_AMOUNT_MINOR
+from xapp.api.money import CURRENCY_EXPONENTS, MAX_AMOUNT_MINOR, format_amount
 from xapp.api.text import clean_text
 
 POST_MAX = 500
@@ -259,12 +259,26 @@ class Bill(Wire):
     """Requests made together: a request to several people, or a split bill."""
 
     id: str
+    kind: Literal["request", "split"] = Field(
+        description="request: the same amount from each; split: shares of a total."
+    )
     requester: Account
     conversation_id: str | None
     total: Money
     note: str
     requests: list[PaymentRequest]
     created_at: datetime
+
+    @property
+    def summary(self) -> str:
+        """One line for people: "Split $90.00 · dinner", "Requested $20.00 each · lunch"."""
+        if self.kind == "split":
+            head = f"Split {format_amount(self.total.amount, self.total.currency)}"
+        else:
+            each = self.requests[0].amount if self.requests else self.total
+            head = f"Requested {format_amount(each.amount, each.currency)}"
+            head += " each" if len(self.requests) > 1 else ""
+        return head + (f" · {self.note}" if self.note else "")
 
 
 class CreateRequest(Wire):

@@ -110,3 +110,20 @@ async def test_split_a_bill_in_a_group_chat(people: People, server, db_path) -> 
     outsider = await people.signed_in("eve")
     with pytest.raises(NotFound):
         await outsider.split_bill(group.id, usd(100))
+
+
+async def test_a_request_made_in_a_chat_shows_there_and_only_asks_members(
+    people: People,
+) -> None:
+    ada = await people.signed_in("ada")
+    bob = await people.signed_in("bob")
+    await people.signed_in("dan")
+    chat = await ada.open_conversation("bob")
+    bill = await ada.request_money(["bob"], usd(2_000), "lunch", conversation_id=chat.id)
+    assert bill.kind == "request" and bill.conversation_id == chat.id
+    [card] = (await bob.messages(chat.id)).items
+    assert (card.kind, card.text, card.bill) == ("bill", "Requested $20.00 · lunch", bill)
+    with pytest.raises(InvalidRequest, match="@dan is not in this chat"):
+        await ada.request_money(["dan"], usd(100), conversation_id=chat.id)
+    several = await ada.request_money(["bob", "dan"], usd(300), "tickets")
+    assert several.summary == "Requested $3.00 each · tickets"

@@ -51,10 +51,7 @@ def payment_card(transfer: Transfer, width: int) -> list[Content]:
 
 
 def bill_card(bill: Bill, me_id: str, width: int) -> list[Content]:
-    total = format_amount(bill.total.amount, bill.total.currency)
-    head = Content.from_markup(
-        "┌ [bold]Split $total[/bold] $note", total=total, note=f"· {bill.note}" if bill.note else ""
-    )
+    head = Content.from_markup("┌ [bold]$summary[/bold]", summary=bill.summary)
     lines = [*head.wrap(width)]
     for request in bill.requests:
         mark, style = {

@@ -56,6 +56,7 @@ async def load(conn: AsyncConnection, bill_ids: list[str]) -> dict[str, Bill]:
     return {
         b.id: Bill(
             id=b.id,
+            kind=b.kind,
             requester=people[b.requester_id],
             conversation_id=b.conversation_id,
             total=Money(amount=b.total, currency=b.currency),
@@ -107,20 +108,20 @@ async def get(conn: AsyncConnection, me: Account, bill_id: str) -> Bill:
 
 async def _create(
     tx: Tx,
+    kind: str,
     me: Account,
     shares: list[tuple[Account, int]],
     total: Money,
     note: str,
     conversation_id: str | None,
 ) -> Bill:
-    if conversation_id is not None and me.id not in await member_ids(tx.conn, conversation_id):
-        raise not_found("That conversation")
     bill_id = new_id()
     created = now_us()
     await tx.conn.execute(
         bills.insert().values(
             id=bill_id,
             requester_id=me.id,
+            kind=kind,
             conversation_id=conversation_id,
             total=total.amount,
             currency=total.currency,
@@ -168,16 +169,18 @@ async def request(
     note: str,
     conversation_id: str | None = None,
 ) -> Bill:
-    """Ask each handle for `amount`."""
+    """Ask each handle for `amount`; asked inside a chat, everyone asked must be in it."""
     payers = await _payers(tx, me, handles)
+    if conversation_id is not None:
+        in_chat = set(await member_ids(tx.conn, conversation_id))
+        if me.id not in in_chat:
+            raise not_found("That conversation")
+        for payer in payers:
+            if payer.id not in in_chat:
+                raise AppError(422, "not_a_member", f"@{payer.handle} is not in this chat")
     total = Money(amount=amount.amount * len(payers), currency=amount.currency)
-    return await _create(tx, me, [(p, amount.amount) for p in payers], total, note, conversation_id)
-
-
-def summary(bill: Bill) -> str:
-    """The line a bill card's message carries: "Split $90.00 · dinner"."""
-    total = format_amount(bill.total.amount, bill.total.currency)
-    return f"Split {total}" + (f" · {bill.note}" if bill.note else "")
+    shares = [(p, amount.amount) for p in payers]
+    return await _create(tx, "request", me, shares, total, note, conversation_id)
 
 
 def equal_shares(total: int, count: int) -> list[int]:
@@ -227,7 +230,7 @@ async def split(
     payers = [(by_handle[h], amount) for h, amount in owed.items() if h != me.handle]
     if not any(amount > 0 for _, amount in payers):
         raise AppError(422, "nothing_to_request", "Nobody else owes a share of this bill")
-    return await _create(tx, me, payers, total, note, conversation_id)
+    return await _create(tx, "split", me, payers, total, note, conversation_id)
 
 
 async def _request_row(tx: Tx, me: Account, request_id: str) -> Row:

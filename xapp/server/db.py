@@ -102,7 +102,7 @@ class Database:
             await self._reader.dispose()
 
 
-def migrate_sync(url: str) -> None:
+def migrate_sync(url: str, revision: str = "head") -> None:
     sync_url = url.replace("+aiosqlite", "").replace("+asyncpg", "+psycopg")
     engine = create_engine(sync_url, poolclass=NullPool)
     config = Config()
@@ -111,7 +111,7 @@ def migrate_sync(url: str) -> None:
         with engine.begin() as conn:
             _lock_for_migration(conn)
             config.attributes["connection"] = conn
-            command.upgrade(config, "head")
+            command.upgrade(config, revision)
     finally:
         engine.dispose()
 

@@ -12,13 +12,14 @@ import logging
 import random
 import secrets
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 
 from xapp.api.models import Account, Money
 from xapp.server import accounts, bills, chat, ledger, payments, posts
 from xapp.server.auth import Passwords, issue_token
 from xapp.server.db import Database, Tx
 from xapp.server.pages import Cursor
+from xapp.server.schema import accounts as accounts_table
 from xapp.server.schema import tokens
 
 log = logging.getLogger("xapp.server.demo")
@@ -73,10 +74,21 @@ def _money(dollars: int) -> Money:
 
 
 async def seed(db: Database, passwords: Passwords) -> None:
-    """Create the demo world once; a database that already has it is left alone."""
+    """Create the demo world once; a database that already has it is left alone, except
+    that @you's password becomes the published one (worlds seeded before it had a
+    random one, and setting a payments PIN needs it)."""
     async with db.read() as conn:
-        if await accounts.password_hash_for(conn, DEMO_HANDLE) is not None:
-            return
+        row = await accounts.password_hash_for(conn, DEMO_HANDLE)
+    if row is not None:
+        if not await passwords.verify(row.password_hash, DEMO_PASSWORD):
+            new_hash = await passwords.hash(DEMO_PASSWORD)
+            async with db.write() as tx:
+                await tx.conn.execute(
+                    update(accounts_table)
+                    .where(accounts_table.c.id == row.id)
+                    .values(password_hash=new_hash)
+                )
+        return
     hashes = [await passwords.hash(DEMO_PASSWORD)] + [
         await passwords.hash(secrets.token_urlsafe(24)) for _ in PEOPLE
     ]
@@ -107,7 +119,7 @@ async def seed(db: Database, passwords: Passwords) -> None:
         group, _ = await chat.start(tx, people[0], [me.handle, people[2].handle])
         await chat.send(tx, people[0], group.id, "dinner was great! splitting it here")
         dinner = await bills.split(tx, people[0], group.id, _money(90), "dinner 🍝", None)
-        await chat.send(tx, people[0], group.id, bills.summary(dinner), bill=dinner)
+        await chat.send(tx, people[0], group.id, dinner.summary, bill=dinner)
     log.info("seeded the demo world")
 
 

@@ -187,6 +187,7 @@ bills = Table(
     pk_column(),
     Column("id", String(36), nullable=False, unique=True),
     Column("requester_id", String(36), ForeignKey("accounts.id"), nullable=False),
+    Column("kind", String(10), nullable=False),  # request (the same from each) or split
     Column("conversation_id", String(36)),
     Column("total", BigInteger, nullable=False),
     Column("currency", String(3), nullable=False),

@@ -20,12 +20,16 @@ router = APIRouter(prefix="/v1", tags=["requests"])
 @router.post("/requests", status_code=201, response_model=Bill)
 async def request_money(body: CreateRequest, once: Idempotent) -> Response:
     """Ask one or several people for the same amount each."""
-    return await once(
-        body,
-        lambda tx: bills.request(
+
+    async def ask(tx: Tx) -> Bill:
+        bill = await bills.request(
             tx, once.account, body.handles, body.amount, body.note, body.conversation_id
-        ),
-    )
+        )
+        if body.conversation_id:  # asked in a chat: a card shows there
+            await chat.send(tx, once.account, body.conversation_id, bill.summary, bill=bill)
+        return bill
+
+    return await once(body, ask)
 
 
 @router.post("/conversations/{conversation_id}/bills", status_code=201, response_model=Bill)
@@ -36,7 +40,7 @@ async def split_bill(conversation_id: str, body: CreateBill, once: Idempotent) -
         bill = await bills.split(
             tx, once.account, conversation_id, body.total, body.note, body.shares
         )
-        await chat.send(tx, once.account, conversation_id, bills.summary(bill), bill=bill)
+        await chat.send(tx, once.account, conversation_id, bill.summary, bill=bill)
         return bill
 
     return await once(body, split)

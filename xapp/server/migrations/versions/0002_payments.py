@@ -77,6 +77,7 @@ def upgrade() -> None:
         sa.Column("pk", PK, primary_key=True, autoincrement=True),
         sa.Column("id", sa.String(36), nullable=False, unique=True),
         _ref("requester_id", "accounts.id", nullable=False),
+        sa.Column("kind", sa.String(10), nullable=False),
         sa.Column("conversation_id", sa.String(36)),
         sa.Column("total", sa.BigInteger, nullable=False),
         sa.Column("currency", sa.String(3), nullable=False),

@@ -1,0 +1,56 @@
+"""A database made by an earlier release upgrades in place, its data intact."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from tests.conftest import PASSWORD, People, query
+from xapp.api.client import ApiClient
+from xapp.embedded import ServerThread
+from xapp.server import ServerSettings
+from xapp.server.auth import Passwords
+from xapp.server.db import migrate_sync
+from xapp.server.settings import database_url
+
+
+async def test_a_0001_database_upgrades_to_payments_in_depth(tmp_path: Path) -> None:
+    db_path = tmp_path / "old.db"
+    migrate_sync(database_url(db_path), "0001")
+    password_hash = await Passwords(19 * 1024, 2).hash(PASSWORD)
+    with sqlite3.connect(db_path) as conn:
+        for pk, handle in enumerate(("mike", "rnike"), start=1):  # a lookalike pair from before
+            conn.execute(
+                "INSERT INTO accounts (pk, id, handle, display_name, password_hash, created_at) "
+                "VALUES (?, ?, ?, ?, ?, 0)",
+                (pk, f"id-{handle}", handle, handle.title(), password_hash),
+            )
+        conn.execute(
+            "INSERT INTO ledger_accounts (id, key, owner_id, currency, balance, allow_negative) "
+            "VALUES ('l1', 'user:id-mike:USD', 'id-mike', 'USD', 0, 0), "
+            "('l2', 'user:id-rnike:USD', 'id-rnike', 'USD', 0, 0)"
+        )
+        conn.execute(
+            "INSERT INTO transfers (pk, id, kind, status, debit_account_id, credit_account_id, "
+            "sender_id, recipient_id, amount, currency, note, created_at) VALUES "
+            "(1, 't1', 'transfer', 'completed', 'l1', 'l2', 'id-mike', 'id-rnike', 100, 'USD', "
+            "'old', 0)"
+        )
+
+    with ServerThread(ServerSettings(db=str(db_path))) as server:  # starting it migrates
+        assert query(db_path, "SELECT kind, refunded FROM transfers") == [("payment", 0)]
+        assert query(db_path, "SELECT handle, handle_skeleton FROM accounts ORDER BY pk") == [
+            ("mike", "rnike"),
+            ("rnike", None),  # the older account keeps the shape; both still sign in
+        ]
+        for handle in ("mike", "rnike"):
+            async with ApiClient(server.url) as client:
+                await client.login(handle, PASSWORD)
+                me = await client.me()
+                assert (me.handle, me.has_pin) == (handle, False)
+        registry = People(server.url)
+        try:
+            newcomer = await registry.signed_in("rn1ke")
+            assert (await newcomer.me()).handle == "rn1ke"
+        finally:
+            await registry.close()
