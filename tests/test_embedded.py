@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import subprocess
 import sys
 
@@ -72,3 +73,9 @@ def test_serve_logs_one_line_when_ready(tmp_path) -> None:
     finally:
         process.terminate()
         assert process.wait(timeout=20) == 0
+
+
+def test_the_server_socket_is_tcp_so_responses_are_not_held_back(server) -> None:
+    """asyncio turns Nagle off (TCP_NODELAY) only on sockets whose proto says TCP; with
+    proto 0 every keep-alive response waited ~40 ms for the client's delayed ACK."""
+    assert server._sock.proto == socket.IPPROTO_TCP

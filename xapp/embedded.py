@@ -28,7 +28,10 @@ class ServerThread:
     def __init__(self, settings: ServerSettings, host: str = "127.0.0.1", port: int = 0) -> None:
         self.settings = settings
         self.app: FastAPI = create_app(settings)
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # IPPROTO_TCP spelled out: asyncio only sets TCP_NODELAY on sockets whose proto
+        # says TCP, and without it every keep-alive response waited ~40 ms (Nagle plus the
+        # client's delayed ACK).
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._sock.bind((host, port))
         self.host, self.port = self._sock.getsockname()[:2]

@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Row, and_, func, or_, select, update
+from sqlalchemy import Row, func, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from xapp.api.models import (
@@ -369,27 +369,39 @@ def _like(text: str) -> str:
 async def history(
     conn: AsyncConnection, me: Account, cursor: Cursor, filters: Filters = Filters()
 ) -> Page[Transfer]:
-    sent = transfers.c.sender_id == me.id
-    # A payee only ever sees money that reached them: not a hold, not a cancelled one.
-    received = and_(transfers.c.recipient_id == me.id, transfers.c.status == "completed")
-    mine = {"in": received, "out": sent}.get(filters.direction or "", or_(sent, received))
-    query = select(transfers).where(mine)
-    if filters.counterparty is not None:
-        other = filters.counterparty.id
-        query = query.where(
-            or_(
-                and_(sent, transfers.c.recipient_id == other),
-                and_(received, transfers.c.sender_id == other),
-            )
-        )
+    """My transfers, newest first. Sent and received money are walked separately, each
+    down its own (party, pk) index and cut at one page, then merged: an OR of the two
+    would make the database sort every transfer the account ever had for each page."""
+    common = []
     if filters.kind:
-        query = query.where(transfers.c.kind == filters.kind)
+        common.append(transfers.c.kind == filters.kind)
     if filters.since:
-        query = query.where(transfers.c.created_at >= _day_us(filters.since))
+        common.append(transfers.c.created_at >= _day_us(filters.since))
     if filters.until:
-        query = query.where(transfers.c.created_at < _day_us(filters.until + dt.timedelta(days=1)))
+        common.append(transfers.c.created_at < _day_us(filters.until + dt.timedelta(days=1)))
     if filters.text:
-        query = query.where(func.lower(transfers.c.note).like(_like(filters.text.lower()), "\\"))
+        common.append(func.lower(transfers.c.note).like(_like(filters.text.lower()), "\\"))
+    if cursor.before is not None:
+        common.append(transfers.c.pk < cursor.before)
+    other = filters.counterparty.id if filters.counterparty else None
+    sides = {
+        "out": [transfers.c.sender_id == me.id]
+        + ([transfers.c.recipient_id == other] if other else []),
+        # A payee only ever sees money that reached them: not a hold, not a cancelled one.
+        "in": [transfers.c.recipient_id == me.id, transfers.c.status == "completed"]
+        + ([transfers.c.sender_id == other] if other else []),
+    }
+    pages = [
+        select(transfers.c.pk)
+        .where(*conditions, *common)
+        .order_by(transfers.c.pk.desc())
+        .limit(cursor.limit + 1)
+        .subquery()
+        for direction, conditions in sides.items()
+        if filters.direction in (None, direction)
+    ]
+    newest = union_all(*(select(page.c.pk) for page in pages)).subquery()
+    query = select(transfers).where(transfers.c.pk.in_(select(newest.c.pk)))
     rows, next_cursor = await cursor.fetch(conn, query, transfers.c.pk)
     return Page[Transfer](items=await _wire(conn, rows), next=next_cursor)
 
