@@ -54,6 +54,13 @@ class FormModal(ModalScreen[T]):
     def submit(self) -> None:
         raise NotImplementedError
 
+    def close_with(self, result: T | None) -> None:
+        """Close with `result` once a nested dialog produced one; stay open for None.
+        (Returns nothing on purpose: Textual awaits what a screen callback returns, and a
+        screen may not await its own dismissal.)"""
+        if result is not None:
+            self.dismiss(result)
+
     def show_error(self, message: str) -> None:
         self.query_one("#error", Label).update(Content(message))
 

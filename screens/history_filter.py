@@ -62,7 +62,7 @@ class FilterScreen(FormModal[HistoryFilter | None]):
         yield Label("Direction")
         yield Select(
             [("Money in", "in"), ("Money out", "out")],
-            value=c.direction or Select.BLANK,
+            value=c.direction or Select.NULL,
             prompt="Both",
             id="direction",
         )
@@ -71,7 +71,7 @@ class FilterScreen(FormModal[HistoryFilter | None]):
         yield Label("Kind")
         yield Select(
             [(k.title(), k) for k in KINDS],
-            value=c.kind or Select.BLANK,
+            value=c.kind or Select.NULL,
             prompt="Any",
             id="kind",
         )

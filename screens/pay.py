@@ -84,13 +84,9 @@ class PayScreen(MoneyForm[Transfer | None]):
         self.call(
             lambda: client.payee(handle),
             lambda payee: confirm_and_send(
-                self.app, self.session, payee, amount, note, send, self._sent
+                self.app, self.session, payee, amount, note, send, self.close_with
             ),
         )
-
-    def _sent(self, transfer: Transfer | None) -> None:
-        if transfer is not None:
-            self.dismiss(transfer)
 
 
 class ConfirmPayScreen(FormModal[Transfer | None]):

@@ -69,6 +69,6 @@ class RefundScreen(FormModal[Transfer | None]):
             amount,
             note or f"Refund: {self.transfer.note}",
             lambda pin: client.refund(original, amount, note, key=key, pin=pin),
-            lambda refund: self.dismiss(refund) if refund else None,
+            self.close_with,
             title="Confirm refund",
         )

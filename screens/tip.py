@@ -78,7 +78,7 @@ class TipScreen(FormModal[Transfer | None]):
                 amount,
                 f"tip for: {post.text[:60]}",
                 lambda pin: client.tip(post.id, amount, key=key, pin=pin),
-                lambda tip: self.dismiss(tip) if tip else None,
+                self.close_with,
                 title="Confirm tip",
             ),
         )

@@ -129,7 +129,6 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
                 del self._items[index], self._rendered[index]
                 self._ids.discard(item_id)
                 self._relayout()
-                self.cursor = self.cursor  # clamp into the shorter list
                 return
 
     @property
@@ -165,6 +164,8 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
             lines.extend(strips)
             owner.extend([index] * len(strips))
         self._lines, self._owner, self._starts = lines, owner, starts
+        if self.cursor >= len(self._items):  # the list shrank under the cursor
+            self.set_reactive(ItemLines.cursor, max(len(self._items) - 1, 0))
         self.virtual_size = Size(self._width, len(lines))
         self.refresh()
 
