@@ -26,7 +26,7 @@ class FormModal(ModalScreen[T]):
     DEFAULT_CSS = """
     FormModal { align: center middle; }
     FormModal > #dialog {
-        width: 64; height: auto; max-height: 90%;
+        width: 64; height: auto; max-height: 95%; overflow-y: auto;
         border: thick $accent; background: $surface; padding: 1 2;
     }
     FormModal .title { text-style: bold; margin-bottom: 1; }

@@ -35,8 +35,12 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
     ]
     DEFAULT_CSS = """
     /* A stable gutter keeps the wrap width fixed when the scrollbar appears; otherwise the
-       last cells of each line would hide under it. */
-    ItemLines { background: $surface; scrollbar-gutter: stable; }
+       last cells of each line would hide under it. Lines wrap, so there is never a
+       horizontal scrollbar (and an auto height must not leave a row for one). */
+    ItemLines {
+        background: $surface; scrollbar-gutter: stable;
+        overflow-x: hidden; scrollbar-size-horizontal: 0;
+    }
     ItemLines > .item-lines--cursor { background: $boost; }
     ItemLines:focus > .item-lines--cursor { background: $accent 30%; }
     """
@@ -167,7 +171,10 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
         if self.cursor >= len(self._items):  # the list shrank under the cursor
             self.set_reactive(ItemLines.cursor, max(len(self._items) - 1, 0))
         self.virtual_size = Size(self._width, len(lines))
-        self.refresh()
+        # A list sized to its content (height: auto) must be laid out again when its line
+        # count changes; a fixed-height one only redraws.
+        height = self.styles.height
+        self.refresh(layout=height is not None and height.is_auto)
 
     def on_resize(self) -> None:
         width = self.scrollable_content_region.width
