@@ -29,8 +29,11 @@ from xapp.api.models import (
     Page,
     Payee,
     PaymentRequest,
+    Position,
     Post,
+    Preferences,
     Receipt,
+    SearchHit,
     SessionCreated,
     Transfer,
     Wallet,
@@ -190,22 +193,89 @@ class ApiClient:
     async def conversations(self, before: str | None = None, limit: int = 50) -> Page[Conversation]:
         return await self._get(Page[Conversation], "/v1/conversations", before=before, limit=limit)
 
-    async def open_conversation(self, *handles: str) -> Conversation:
-        """One handle: the chat between the two of you; several: a new group."""
-        body = {"handles": [_handle(h) for h in handles]}
+    async def open_conversation(self, *handles: str, name: str | None = None) -> Conversation:
+        """One handle: the chat between the two of you; several (or a name): a new group."""
+        body = {"handles": [_handle(h) for h in handles], "name": name}
         return await self._send(Conversation, "POST", "/v1/conversations", body)
 
+    async def conversation(self, conversation_id: str) -> Conversation:
+        return await self._get(Conversation, f"/v1/conversations/{conversation_id}")
+
+    async def rename_group(self, conversation_id: str, name: str) -> Conversation:
+        path = f"/v1/conversations/{conversation_id}"
+        return await self._send(Conversation, "PATCH", path, {"name": name})
+
+    async def add_members(self, conversation_id: str, *handles: str) -> Conversation:
+        path = f"/v1/conversations/{conversation_id}/members"
+        return await self._send(Conversation, "POST", path, {"handles": list(handles)})
+
+    async def remove_member(self, conversation_id: str, handle: str) -> Conversation:
+        path = f"/v1/conversations/{conversation_id}/members/{_handle(handle)}"
+        return await self._send(Conversation, "DELETE", path, None)
+
+    async def make_admin(self, conversation_id: str, handle: str) -> Conversation:
+        path = f"/v1/conversations/{conversation_id}/admins/{_handle(handle)}"
+        return await self._send(Conversation, "POST", path, None)
+
     async def send_message(
-        self, conversation_id: str, text: str, key: str | None = None
+        self,
+        conversation_id: str,
+        text: str,
+        key: str | None = None,
+        *,
+        reply_to: str | None = None,
     ) -> Message:
         path = f"/v1/conversations/{conversation_id}/messages"
-        return await self._send(Message, "POST", path, {"text": text}, key or new_key())
+        body = {"text": text, "reply_to": reply_to}
+        return await self._send(Message, "POST", path, body, key or new_key())
 
     async def messages(
-        self, conversation_id: str, before: str | None = None, limit: int = 50
+        self,
+        conversation_id: str,
+        before: str | None = None,
+        limit: int = 50,
+        *,
+        around: str | None = None,
     ) -> Page[Message]:
         path = f"/v1/conversations/{conversation_id}/messages"
-        return await self._get(Page[Message], path, before=before, limit=limit)
+        return await self._get(Page[Message], path, before=before, limit=limit, around=around)
+
+    async def edit_message(self, conversation_id: str, message_id: str, text: str) -> Message:
+        path = f"/v1/conversations/{conversation_id}/messages/{message_id}"
+        return await self._send(Message, "PATCH", path, {"text": text})
+
+    async def delete_message(self, conversation_id: str, message_id: str) -> Message:
+        path = f"/v1/conversations/{conversation_id}/messages/{message_id}"
+        return await self._send(Message, "DELETE", path, None)
+
+    async def react(
+        self, conversation_id: str, message_id: str, emoji: str, on: bool = True
+    ) -> Message:
+        path = f"/v1/conversations/{conversation_id}/messages/{message_id}/reactions/{emoji}"
+        return await self._send(Message, "PUT" if on else "DELETE", path, None)
+
+    async def mark(self, conversation_id: str, up_to: int, *, read: bool) -> Position:
+        """Tell the others my client received (`read=False`) or showed messages up to here."""
+        path = f"/v1/conversations/{conversation_id}/{'read' if read else 'delivered'}"
+        return await self._send(Position, "POST", path, {"up_to": up_to})
+
+    async def typing(self, conversation_id: str) -> None:
+        await self._request("POST", f"/v1/conversations/{conversation_id}/typing")
+
+    async def search_messages(
+        self, q: str, conversation_id: str | None = None, before: str | None = None
+    ) -> Page[SearchHit]:
+        return await self._get(
+            Page[SearchHit],
+            "/v1/messages/search",
+            q=q,
+            conversation_id=conversation_id,
+            before=before,
+        )
+
+    async def set_preferences(self, read_receipts: bool) -> Preferences:
+        body = {"read_receipts": read_receipts}
+        return await self._send(Preferences, "PUT", "/v1/me/preferences", body)
 
     # --- wallet ---------------------------------------------------------------------
 

@@ -19,11 +19,14 @@ from pydantic import TypeAdapter, ValidationError
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
 from xapp.api.errors import Unauthorized
-from xapp.api.models import FeedEvent
+from xapp.api.models import FeedEvent, Typing
 
 CLOSE_UNAUTHORIZED = 4401
 
 _EVENT = TypeAdapter(FeedEvent)
+
+LiveEvent = FeedEvent | Typing
+"""What a feed yields: logged events (with a seq) and ephemeral signals (without)."""
 
 
 class FeedState(StrEnum):
@@ -79,7 +82,7 @@ class Feed:
         if self._ws is not None:
             await self._ws.close()
 
-    async def __aiter__(self) -> AsyncIterator[FeedEvent]:
+    async def __aiter__(self) -> AsyncIterator[LiveEvent]:
         attempt = 0
         self._set_state(FeedState.CONNECTING)
         while not self._closed:
@@ -115,9 +118,14 @@ class Feed:
             attempt += 1
         self._set_state(FeedState.CLOSED)
 
-    def _accept(self, raw: str | bytes) -> FeedEvent | None:
+    def _accept(self, raw: str | bytes) -> LiveEvent | None:
         """Parse a frame; drop repeats, and skip (but count) types this client doesn't know."""
         frame = json.loads(raw)
+        if "seq" not in frame:  # ephemeral: not in the log, nothing to resume from
+            try:
+                return Typing.model_validate(frame)
+            except ValidationError:
+                return None
         seq = int(frame["seq"])
         if seq <= self.last_seq:
             return None

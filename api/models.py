@@ -90,6 +90,7 @@ class Account(Wire):
 class Me(Account):
     event_seq: int = Field(description="The last feed seq written for this account.")
     has_pin: bool = Field(description="Payments need the payments PIN once one is set.")
+    read_receipts: bool = Field(default=True, description="Whether others see when I read.")
 
 
 class CreateAccount(Wire):
@@ -134,12 +135,50 @@ class Page(Wire, Generic[T]):
 
 
 GROUP_MAX = 50
+GROUP_NAME_MAX = 60
+EMOJI_MAX = 16
+
+GroupName = Annotated[str, _text("The group name", GROUP_NAME_MAX, multiline=False)]
+
+
+def _emoji(value: str) -> str:
+    value = clean_text(value, multiline=False)
+    if not value or len(value) > EMOJI_MAX or " " in value:
+        raise ValueError("a reaction is one emoji (or a short symbol), without spaces")
+    return value
+
+
+Emoji = Annotated[str, AfterValidator(_emoji)]
 
 
 class CreateConversation(Wire):
-    """One handle opens (or finds) a one-to-one chat; several make a new group."""
+    """One handle opens (or finds) a one-to-one chat; several, or a name, make a group."""
 
     handles: Annotated[list[Handle], Field(min_length=1, max_length=GROUP_MAX - 1)]
+    name: GroupName | None = None
+
+
+class UpdateConversation(Wire):
+    name: GroupName
+
+
+class AddMembers(Wire):
+    handles: Annotated[list[Handle], Field(min_length=1, max_length=GROUP_MAX - 1)]
+
+
+class Quote(Wire):
+    """The message a reply answers, as it is now (a deleted one shows as deleted)."""
+
+    id: str
+    sender: Account
+    text: str
+    deleted: bool
+
+
+class Reaction(Wire):
+    emoji: str
+    count: int
+    handles: list[str] = Field(description="Who reacted, in order.")
 
 
 class Message(Wire):
@@ -148,11 +187,30 @@ class Message(Wire):
     sender: Account
     text: str
     created_at: datetime
-    kind: Literal["text", "payment", "bill"] = "text"
+    kind: Literal["text", "payment", "bill", "system"] = "text"
+    position: int = Field(
+        default=0, description="Order within the conversation; receipts count up to one."
+    )
     transfer: Transfer | None = Field(
         default=None, description="For a payment card: the payment as it is now."
     )
     bill: Bill | None = Field(default=None, description="For a bill card: the bill as it is now.")
+    reply_to: Quote | None = None
+    reactions: list[Reaction] = Field(default_factory=list)
+    edited_at: datetime | None = None
+    deleted: bool = Field(default=False, description="Deleted for everyone: a tombstone.")
+    client_key: str | None = Field(
+        default=None, description="The sender's Idempotency-Key: lets an outbox match it."
+    )
+
+
+class Position(Wire):
+    """How far a member's client has received (`delivered`) and shown (`read`) a chat;
+    `read` is null for a member who doesn't send read receipts."""
+
+    account_id: str
+    delivered: int
+    read: int | None
 
 
 class Conversation(Wire):
@@ -160,9 +218,38 @@ class Conversation(Wire):
     members: list[Account]
     last_message: Message | None
     updated_at: datetime
+    name: str | None = None
+    is_group: bool = False
+    admins: list[str] = Field(default_factory=list, description="Account ids of the admins.")
+    unread: int = Field(default=0, description="Messages from others after my read position.")
+    positions: list[Position] = Field(default_factory=list)
+
+
+class MarkPosition(Wire):
+    up_to: Annotated[int, Field(ge=0)] = Field(description="A message position.")
+
+
+class SearchHit(Wire):
+    message: Message
+    conversation: Conversation
+
+
+class TypingData(Wire):
+    conversation_id: str
+    account: Account
+    expires_at: datetime
+
+
+class Preferences(Wire):
+    read_receipts: bool
 
 
 class CreateMessage(Wire):
+    text: MessageText
+    reply_to: str | None = Field(default=None, description="The id of the message answered.")
+
+
+class EditMessage(Wire):
     text: MessageText
 
 
@@ -365,8 +452,60 @@ class BillUpdated(Wire):
     data: Bill
 
 
+class MessageUpdated(Wire):
+    """A message was edited, deleted for everyone, or reacted to."""
+
+    seq: int
+    type: Literal["message.updated"]
+    data: Message
+
+
+class ConversationUpdated(Wire):
+    """A conversation was renamed or its members changed (sent as this member sees it)."""
+
+    seq: int
+    type: Literal["conversation.updated"]
+    data: Conversation
+
+
+class ConversationLeft(Wire):
+    """I left, or was removed from, this conversation."""
+
+    seq: int
+    type: Literal["conversation.left"]
+    data: Conversation
+
+
+class ReceiptData(Wire):
+    conversation_id: str
+    position: Position
+
+
+class ReceiptUpdated(Wire):
+    """A member's client received (delivered) or showed (read) messages up to a position."""
+
+    seq: int
+    type: Literal["receipt.updated"]
+    data: ReceiptData
+
+
+class Typing(Wire):
+    """Ephemeral: never in the event log, so it has no seq."""
+
+    type: Literal["typing"]
+    data: TypingData
+
+
 FeedEvent = Annotated[
-    PostCreated | MessageCreated | TransferUpdated | BillUpdated, Field(discriminator="type")
+    PostCreated
+    | MessageCreated
+    | TransferUpdated
+    | BillUpdated
+    | MessageUpdated
+    | ConversationUpdated
+    | ConversationLeft
+    | ReceiptUpdated,
+    Field(discriminator="type"),
 ]
 
 

@@ -66,7 +66,7 @@ async def test_a_group_sees_the_card_and_only_members_can_be_paid_there(people: 
     await ada.deposit(usd(5_000))
     group = await ada.open_conversation("bob", "cat")
     await ada.transfer("bob", usd(100), "coffee", conversation_id=group.id)
-    [card] = (await cat.messages(group.id)).items
+    card, _made = (await cat.messages(group.id)).items  # newest first, after "made the group"
     assert card.transfer is not None and card.transfer.recipient.handle == "bob"
     with pytest.raises(InvalidRequest, match="@dan is not in this conversation"):
         await ada.transfer("dan", usd(100), "coffee", conversation_id=group.id)

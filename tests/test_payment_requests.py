@@ -82,11 +82,11 @@ async def test_split_a_bill_in_a_group_chat(people: People, server, db_path) -> 
         ("bob", 3_333),
         ("cat", 3_333),
     ]
-    [card] = (await cat.messages(group.id)).items
+    card, _made = (await cat.messages(group.id)).items  # newest first, after "made the group"
     assert card.kind == "bill" and card.bill == bill and card.text == "Split $100.00 · dinner"
 
     await bob.pay_request(bill.requests[0].id)
-    [card] = (await cat.messages(group.id)).items
+    card, _made = (await cat.messages(group.id)).items  # newest first, after "made the group"
     assert card.bill is not None
     assert [(r.payer.handle, r.status) for r in card.bill.requests] == [
         ("bob", "paid"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Row, delete, select
+from sqlalchemy import Row, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -87,14 +87,23 @@ async def by_ids(conn: AsyncConnection, ids: Iterable[str]) -> dict[str, Account
     return {row.id: to_account(row) for row in rows}
 
 
-async def private_state(conn: AsyncConnection, account_id: str) -> tuple[int, bool]:
-    """The account's last event seq, and whether it has a payments PIN."""
+async def private_state(conn: AsyncConnection, account_id: str) -> tuple[int, bool, bool]:
+    """The account's last event seq, whether it has a payments PIN, and whether it sends
+    read receipts."""
     row = (
         await conn.execute(
-            select(accounts.c.event_seq, accounts.c.pin_hash).where(accounts.c.id == account_id)
+            select(accounts.c.event_seq, accounts.c.pin_hash, accounts.c.read_receipts).where(
+                accounts.c.id == account_id
+            )
         )
     ).one()
-    return row.event_seq, row.pin_hash is not None
+    return row.event_seq, row.pin_hash is not None, row.read_receipts
+
+
+async def set_preferences(tx: Tx, me: Account, read_receipts: bool) -> None:
+    await tx.conn.execute(
+        update(accounts).where(accounts.c.id == me.id).values(read_receipts=read_receipts)
+    )
 
 
 async def follow(tx: Tx, follower: Account, handle: str) -> None:

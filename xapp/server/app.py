@@ -17,6 +17,7 @@ from xapp.server.routes import accounts, bills, chat, feed, posts, wallet
 from xapp.server.schema import now_us
 from xapp.server.settings import ServerSettings
 from xapp.server.signing import ReceiptSigner
+from xapp.server.typing_signals import TypingSignals
 
 log = logging.getLogger("xapp.server")
 
@@ -48,6 +49,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     app.state.passwords = Passwords(settings.argon2_memory_kib, settings.argon2_time_cost)
     app.state.login_limiter = LoginLimiter(settings.login_attempts, settings.login_window)
     app.state.signer = ReceiptSigner(settings.data_path)
+    app.state.typing = TypingSignals()
     errors.install(app)
     for module in (accounts, posts, chat, wallet, bills, feed):
         app.include_router(module.router)

@@ -15,7 +15,7 @@ import secrets
 from sqlalchemy import delete, update
 
 from xapp.api.models import Account, Money
-from xapp.server import accounts, bills, chat, ledger, payments, posts
+from xapp.server import accounts, bills, chat, ledger, messages, payments, posts
 from xapp.server.auth import Passwords, issue_token
 from xapp.server.db import Database, Tx
 from xapp.server.pages import Cursor
@@ -113,13 +113,13 @@ async def seed(db: Database, passwords: Passwords) -> None:
         for friend, lines in ((people[0], MESSAGES[:3]), (people[1], MESSAGES[3:5])):
             conversation, _ = await chat.start(tx, me, [friend.handle])
             for i, text in enumerate(lines):
-                await chat.send(tx, friend if i % 2 == 0 else me, conversation.id, text)
+                await messages.send(tx, friend if i % 2 == 0 else me, conversation.id, text)
         await payments.pay(tx, people[0], me, _money(12), "tickets 🎟")
         await bills.request(tx, people[1], [me.handle], _money(8), "coffee beans ☕")
-        group, _ = await chat.start(tx, people[0], [me.handle, people[2].handle])
-        await chat.send(tx, people[0], group.id, "dinner was great! splitting it here")
+        group, _ = await chat.start(tx, people[0], [me.handle, people[2].handle], "Dinner club")
+        await messages.send(tx, people[0], group.id, "dinner was great! splitting it here")
         dinner = await bills.split(tx, people[0], group.id, _money(90), "dinner 🍝", None)
-        await chat.send(tx, people[0], group.id, dinner.summary, bill=dinner)
+        await messages.send(tx, people[0], group.id, dinner.summary, bill=dinner)
     log.info("seeded the demo world")
 
 
@@ -139,7 +139,7 @@ async def _act(tx: Tx, rng: random.Random, me: Account, people: list[Account]) -
         await posts.create(tx, person, rng.choice(POSTS))
     elif roll < 0.9:
         conversation, _ = await chat.start(tx, person, [me.handle])
-        await chat.send(tx, person, conversation.id, rng.choice(MESSAGES))
+        await messages.send(tx, person, conversation.id, rng.choice(MESSAGES))
     elif roll < 0.93:
         waiting = await bills.requests_for(tx.conn, me, "incoming", "open", Cursor(limit=3))
         if len(waiting.items) < 3:  # a few open requests make a demo; a pile is a chore

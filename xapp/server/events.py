@@ -9,7 +9,7 @@ latency, never an event.
 from __future__ import annotations
 
 import asyncio
-from collections import defaultdict
+from collections import defaultdict, deque
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
@@ -23,28 +23,46 @@ if TYPE_CHECKING:
     from xapp.server.db import Tx
 
 
-class EventHub:
-    """Wakes the feed connections of accounts whose log grew."""
+class Subscription:
+    """One feed connection: woken when its account's log grows or an ephemeral signal
+    (typing) comes in; ephemeral frames wait in a short queue, and are dropped if the
+    connection falls far behind (they are stale by then anyway)."""
 
     def __init__(self) -> None:
-        self._waiters: dict[str, set[asyncio.Event]] = defaultdict(set)
+        self.wake = asyncio.Event()
+        self.ephemeral: deque[str] = deque(maxlen=100)
 
-    def subscribe(self, account_id: str) -> asyncio.Event:
-        waiter = asyncio.Event()
-        self._waiters[account_id].add(waiter)
-        return waiter
 
-    def unsubscribe(self, account_id: str, waiter: asyncio.Event) -> None:
-        waiters = self._waiters.get(account_id)
-        if waiters is not None:
-            waiters.discard(waiter)
-            if not waiters:
-                del self._waiters[account_id]
+class EventHub:
+    """Wakes the feed connections of accounts whose log grew, and carries ephemeral
+    signals to the connections open right now (in this process)."""
+
+    def __init__(self) -> None:
+        self._subscriptions: dict[str, set[Subscription]] = defaultdict(set)
+
+    def subscribe(self, account_id: str) -> Subscription:
+        subscription = Subscription()
+        self._subscriptions[account_id].add(subscription)
+        return subscription
+
+    def unsubscribe(self, account_id: str, subscription: Subscription) -> None:
+        subscriptions = self._subscriptions.get(account_id)
+        if subscriptions is not None:
+            subscriptions.discard(subscription)
+            if not subscriptions:
+                del self._subscriptions[account_id]
 
     def notify(self, account_ids: set[str]) -> None:
         for account_id in account_ids:
-            for waiter in self._waiters.get(account_id, ()):
-                waiter.set()
+            for subscription in self._subscriptions.get(account_id, ()):
+                subscription.wake.set()
+
+    def publish(self, account_ids: list[str], frame: str) -> None:
+        """Send an ephemeral frame to whoever of these accounts is connected now."""
+        for account_id in account_ids:
+            for subscription in self._subscriptions.get(account_id, ()):
+                subscription.ephemeral.append(frame)
+                subscription.wake.set()
 
 
 async def append(tx: Tx, account_id: str, type_: str, data: BaseModel) -> int:

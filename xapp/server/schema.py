@@ -29,6 +29,7 @@ from sqlalchemy import (
     Table,
     Text,
     false,
+    true,
 )
 
 metadata = MetaData()
@@ -73,6 +74,7 @@ accounts = Table(
     Column("pin_hash", String(200)),
     Column("pin_attempts", Integer, nullable=False, server_default="0"),
     Column("pin_locked_until", BigInteger, nullable=False, server_default="0"),
+    Column("read_receipts", Boolean, nullable=False, server_default=true()),
     Index("ix_accounts_skeleton", "handle_skeleton", unique=True),
 )
 
@@ -110,6 +112,9 @@ conversations = Table(
     pk_column(),
     Column("id", String(36), nullable=False, unique=True),
     Column("pair_key", String(80), unique=True),
+    Column("name", Text),
+    Column("is_group", Boolean, nullable=False, server_default=false()),
+    Column("created_by", String(36)),
     Column("activity", BigInteger, nullable=False),
     Column("created_at", BigInteger, nullable=False),
     Column("updated_at", BigInteger, nullable=False),
@@ -121,6 +126,10 @@ conversation_members = Table(
     Column("conversation_id", String(36), ForeignKey("conversations.id"), primary_key=True),
     Column("account_id", String(36), ForeignKey("accounts.id"), primary_key=True),
     Column("joined_at", BigInteger, nullable=False),
+    Column("role", String(10), nullable=False, server_default="member"),
+    # Positions (message pks) this member's client has received and has shown.
+    Column("delivered_pk", BigInteger, nullable=False, server_default="0"),
+    Column("read_pk", BigInteger, nullable=False, server_default="0"),
     Index("ix_members_account", "account_id"),
 )
 
@@ -136,7 +145,20 @@ messages = Table(
     Column("kind", String(10), nullable=False, server_default="text"),
     Column("transfer_id", String(36)),
     Column("bill_id", String(36)),
+    Column("reply_to", String(36)),
+    Column("edited_at", BigInteger),
+    Column("deleted_at", BigInteger),
+    Column("client_key", String(255)),
     Index("ix_messages_conversation_pk", "conversation_id", "pk"),
+)
+
+reactions = Table(
+    "reactions",
+    metadata,
+    Column("message_id", String(36), ForeignKey("messages.id"), primary_key=True),
+    Column("account_id", String(36), ForeignKey("accounts.id"), primary_key=True),
+    Column("emoji", String(32), primary_key=True),
+    Column("created_at", BigInteger, nullable=False),
 )
 
 ledger_accounts = Table(

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from xapp.api.models import Account, CreateAccount, CreateSession, Handle, Me, SessionCreated
+from xapp.api.models import (
+    Account,
+    CreateAccount,
+    CreateSession,
+    Handle,
+    Me,
+    Preferences,
+    SessionCreated,
+)
 from xapp.server import accounts
 from xapp.server.auth import (
     CurrentAccount,
@@ -64,8 +72,17 @@ async def sign_out(request: Request, db: Db, _me: CurrentAccount) -> Response:
 @router.get("/me", response_model=Me)
 async def me(db: Db, account: CurrentAccount) -> Me:
     async with db.read() as conn:
-        seq, has_pin = await accounts.private_state(conn, account.id)
-    return Me(**account.model_dump(), event_seq=seq, has_pin=has_pin)
+        seq, has_pin, read_receipts = await accounts.private_state(conn, account.id)
+    return Me(**account.model_dump(), event_seq=seq, has_pin=has_pin, read_receipts=read_receipts)
+
+
+@router.put("/me/preferences", response_model=Preferences)
+async def preferences(body: Preferences, db: Db, account: CurrentAccount) -> Preferences:
+    """`read_receipts: false` stops others seeing how far I have read (my unread counts
+    still work; delivered marks still go out)."""
+    async with db.write() as tx:
+        await accounts.set_preferences(tx, account, body.read_receipts)
+    return body
 
 
 @router.post("/accounts/{handle}/follow", status_code=204)

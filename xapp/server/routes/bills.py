@@ -7,7 +7,7 @@ from typing import Literal
 from fastapi import APIRouter, Response
 
 from xapp.api.models import Bill, CreateBill, CreateRequest, Page, PaymentRequest, Transfer
-from xapp.server import bills, chat
+from xapp.server import bills, messages
 from xapp.server.auth import CurrentAccount, Db
 from xapp.server.db import Tx
 from xapp.server.idempotency import Idempotent
@@ -26,7 +26,7 @@ async def request_money(body: CreateRequest, once: Idempotent) -> Response:
             tx, once.account, body.handles, body.amount, body.note, body.conversation_id
         )
         if body.conversation_id:  # asked in a chat: a card shows there
-            await chat.send(tx, once.account, body.conversation_id, bill.summary, bill=bill)
+            await messages.send(tx, once.account, body.conversation_id, bill.summary, bill=bill)
         return bill
 
     return await once(body, ask)
@@ -40,7 +40,7 @@ async def split_bill(conversation_id: str, body: CreateBill, once: Idempotent) -
         bill = await bills.split(
             tx, once.account, conversation_id, body.total, body.note, body.shares
         )
-        await chat.send(tx, once.account, conversation_id, bill.summary, bill=bill)
+        await messages.send(tx, once.account, conversation_id, bill.summary, bill=bill)
         return bill
 
     return await once(body, split)

@@ -29,22 +29,24 @@ async def feed(websocket: WebSocket, since: int = Query(0, ge=0)) -> None:
     if account is None:
         await websocket.close(CLOSE_UNAUTHORIZED, "unauthorized")
         return
-    waiter = db.hub.subscribe(account.id)
+    subscription = db.hub.subscribe(account.id)
     receiver = asyncio.create_task(websocket.receive())
     try:
         last = since
         while True:
             # Clear before reading: a commit after the read sets it again, so no wake-up
             # between the read and the wait is lost.
-            waiter.clear()
+            subscription.wake.clear()
             async with db.read() as conn:
                 batch = await events.after(conn, account.id, last, BATCH)
             for seq, frame in batch:
                 await websocket.send_text(frame)
                 last = seq
+            while subscription.ephemeral:
+                await websocket.send_text(subscription.ephemeral.popleft())
             if len(batch) == BATCH:
                 continue
-            woken = asyncio.create_task(waiter.wait())
+            woken = asyncio.create_task(subscription.wake.wait())
             done, _ = await asyncio.wait({receiver, woken}, return_when=asyncio.FIRST_COMPLETED)
             woken.cancel()
             if receiver in done:
@@ -55,4 +57,4 @@ async def feed(websocket: WebSocket, since: int = Query(0, ge=0)) -> None:
         return
     finally:
         receiver.cancel()
-        db.hub.unsubscribe(account.id, waiter)
+        db.hub.unsubscribe(account.id, subscription)

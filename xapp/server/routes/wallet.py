@@ -23,7 +23,7 @@ from xapp.api.models import (
     TransferKind,
     Wallet,
 )
-from xapp.server import accounts, chat, ledger, payments, pins
+from xapp.server import accounts, chat, ledger, messages, payments, pins
 from xapp.server.auth import CurrentAccount, Db
 from xapp.server.db import Tx
 from xapp.server.errors import AppError
@@ -62,7 +62,7 @@ async def transfer(
             tx, once.account, recipient, body.amount, body.note, links=links, hold_seconds=hold
         )
         if body.conversation_id:
-            await chat.send(tx, once.account, body.conversation_id, body.note, transfer=sent)
+            await messages.send(tx, once.account, body.conversation_id, body.note, transfer=sent)
         return sent
 
     return await once(body, pay)
