@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Label, TextArea
 
 from xapp.api.client import AttemptKey
+from xapp.api.errors import ApiError, ServerUnavailable
 from xapp.api.models import POST_MAX, Post
 from xapp.screens.form import FormModal
 from xapp.session import Session
@@ -53,5 +54,22 @@ class ComposeScreen(FormModal[Post | None]):
         if length > POST_MAX:
             self.show_error(f"That is {length} characters; a post holds {POST_MAX}")
             return
-        key = self.attempt.key_for(text)
-        self.call(lambda: self.session.client.create_post(text, key=key), self.dismiss)
+        self.post(text, self.attempt.key_for(text))
+
+    @work(exclusive=True, exit_on_error=False)
+    async def post(self, text: str, key: str) -> None:
+        """Post now; with the server away, leave it in the outbox (same key) and close."""
+        try:
+            post = await self.session.client.create_post(text, key=key)
+        except ServerUnavailable:
+            if self.session.outbox is None:
+                self.show_error("The server can't be reached; your post is kept here.")
+                return
+            self.session.outbox.add("post", text, key=key)
+            self.app.notify("Can't reach the server: the post will go out when it's back.")
+            self.dismiss(None)
+            return
+        except ApiError as exc:
+            self.show_error(exc.message)
+            return
+        self.dismiss(post)

@@ -1,12 +1,12 @@
-"""Start (or reopen) a conversation with @handle."""
+"""Start (or reopen) a conversation: one @handle for a chat, several (or a name) for a group."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import Input
+from textual.widgets import Input, Label
 
 from xapp.api.handles import normalize_handle
-from xapp.api.models import Conversation
+from xapp.api.models import GROUP_NAME_MAX, Conversation
 from xapp.screens.form import FormModal
 from xapp.session import Session
 
@@ -20,12 +20,20 @@ class NewConversationScreen(FormModal[Conversation | None]):
         self.session = session
 
     def compose_fields(self) -> ComposeResult:
-        yield Input(placeholder="@handle", id="handle")
+        yield Label("Who (several handles make a group)")
+        yield Input(placeholder="@ada or @ada @grace @alan", id="handle")
+        yield Label("Group name (optional)")
+        yield Input(placeholder="Climbing club", id="name", max_length=GROUP_NAME_MAX)
 
     def submit(self) -> None:
+        words = self.query_one("#handle", Input).value.replace(",", " ").split()
         try:
-            handle = normalize_handle(self.query_one("#handle", Input).value)
+            handles = [normalize_handle(w) for w in words]
         except ValueError as exc:
             self.show_error(f"That is not a handle: {exc}")
             return
-        self.call(lambda: self.session.client.open_conversation(handle), self.dismiss)
+        if not handles:
+            self.show_error("Type at least one @handle")
+            return
+        name = self.query_one("#name", Input).value.strip() or None
+        self.call(lambda: self.session.client.open_conversation(*handles, name=name), self.dismiss)

@@ -12,35 +12,38 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, OptionList
+from textual.widgets import Footer, Label
 
 from xapp.api.client import AttemptKey
 from xapp.api.errors import ApiError
+from xapp.api.feed import LiveEvent
 from xapp.api.models import (
     Bill,
     BillUpdated,
     Conversation,
-    FeedEvent,
-    Message,
+    ConversationLeft,
+    ConversationUpdated,
     MessageCreated,
+    MessageUpdated,
     Post,
     PostCreated,
+    ReceiptUpdated,
     Transfer,
     TransferUpdated,
+    Typing,
 )
 from xapp.api.money import format_amount
-from xapp.screens import chat_commands
+from xapp.screens.chat_dialogs import HelpScreen
 from xapp.screens.compose import ComposeScreen
 from xapp.screens.conversation import NewConversationScreen
 from xapp.screens.pay import PayScreen
-from xapp.screens.request import RequestScreen, SplitBillScreen
+from xapp.screens.request import RequestScreen
 from xapp.screens.tip import TipScreen
 from xapp.session import Session
+from xapp.widgets.chat_pane import ChatPane
 from xapp.widgets.conversation_list import ConversationList
 from xapp.widgets.lines import ItemLines
-from xapp.widgets.message_log import MessageLog
 from xapp.widgets.request_list import RequestList
 from xapp.widgets.status_bar import StatusBar
 from xapp.widgets.timeline import Timeline
@@ -61,6 +64,7 @@ class HomeScreen(Screen[None]):
         Binding("1", "pane(0)", "Timeline", key_display="1"),
         Binding("2", "pane(1)", "Chat", key_display="2"),
         Binding("3", "pane(2)", "Wallet", key_display="3"),
+        Binding("question_mark", "help", "Help", key_display="?"),
         Binding("escape", "leave_input", "Back", show=False),
     ]
 
@@ -68,26 +72,16 @@ class HomeScreen(Screen[None]):
         super().__init__()
         self.session = session
         self.pane = 0
-        self.open_id: str | None = None
         self.timeline_next: str | None = None
         self.timeline_loading = False
         self.draft = AttemptKey()
 
     def compose(self) -> ComposeResult:
-        me = self.session.me.id
         yield StatusBar(id="status")
         with Vertical(id="timeline-pane", classes="pane"):
             yield Label("Timeline", classes="pane-title")
             yield Timeline(id="timeline", empty="No posts yet. Press n to write one.")
-        with Vertical(id="chat-pane", classes="pane"):
-            yield Label("Messages", classes="pane-title")
-            yield ConversationList(me, id="conversations")
-            yield Label("", id="chat-title")
-            yield MessageLog(me, id="messages", empty="Pick a conversation, or press m.")
-            yield Input(
-                placeholder="Write a message… (enter sends · /pay 12.50 pizza · /split 60 dinner)",
-                id="chat-input",
-            )
+        yield ChatPane(self.session, id="chat-pane", classes="pane")
         yield WalletPane(self.session, id="wallet-pane", classes="pane")
         yield Footer()
 
@@ -95,7 +89,7 @@ class HomeScreen(Screen[None]):
         self._layout_for(self.app.size.width)
         self.query_one(Timeline).focus()
         self.load_timeline()
-        self.load_conversations()
+        self.chat.load_conversations()
         self.wallet.load()
         self.set_interval(60, self._tick)
 
@@ -131,149 +125,44 @@ class HomeScreen(Screen[None]):
         if self.timeline_next and not self.timeline_loading:
             self.load_timeline(self.timeline_next)
 
-    @work(exclusive=True, group="conversations", exit_on_error=False)
-    async def load_conversations(self) -> None:
-        try:
-            page = await self.session.client.conversations()
-        except ApiError as exc:
-            self.notify(exc.message, title="Messages", severity="error")
-            return
-        listing = self.query_one(ConversationList)
-        listing.show(page.items)
-        if self.open_id is None and page.items:
-            self.open_conversation(page.items[0])
-
     @property
     def wallet(self) -> WalletPane:
         return self.query_one(WalletPane)
 
-    # --- conversations --------------------------------------------------------------
+    @property
+    def chat(self) -> ChatPane:
+        return self.query_one(ChatPane)
 
-    def open_conversation(self, conversation: Conversation) -> None:
-        self.open_id = conversation.id
-        title = self.query_one(ConversationList).title(conversation)
-        self.query_one("#chat-title", Label).update(Content(f"Chat with {title}"))
-        log = self.query_one(MessageLog)
-        log.set_items([])
-        self.load_messages(conversation.id)
-
-    @work(exclusive=True, group="messages", exit_on_error=False)
-    async def load_messages(self, conversation_id: str) -> None:
-        try:
-            page = await self.session.client.messages(conversation_id)
-        except ApiError as exc:
-            self.notify(exc.message, title="Messages", severity="error")
-            return
-        if conversation_id != self.open_id:
-            return
-        log = self.query_one(MessageLog)
-        log.set_items(reversed(page.items))
-        log.show_latest()
-
-    @on(OptionList.OptionSelected, "#conversations")
-    def _picked(self, event: OptionList.OptionSelected) -> None:
-        conversation = self.query_one(ConversationList).get(event.option.id or "")
-        if conversation is not None:
-            self.open_conversation(conversation)
-            self.query_one("#chat-input", Input).focus()
-
-    @on(Input.Submitted, "#chat-input")
-    def _send(self, event: Input.Submitted) -> None:
-        text = event.value
-        if not text.strip():
-            return
-        if self.open_id is None:
-            self.notify("Open a conversation first (m starts one).", severity="warning")
-            return
-        try:
-            command = chat_commands.parse(text)
-        except ValueError as exc:
-            self.notify(str(exc), title="Chat", severity="warning", markup=False)
-            return
-        if command is not None:
-            self.run_command(command)
-            return
-        self.send_message(self.open_id, text, self.draft.key_for((self.open_id, text)))
-
-    def run_command(self, command: chat_commands.ChatCommand) -> None:
-        """Open the dialog a chat command names, pre-filled; the input is cleared once
-        the dialog did its work (and kept if it was cancelled)."""
-        conversation = self.query_one(ConversationList).get(self.open_id or "")
-        if conversation is None:
-            return
-        others = [m.handle for m in conversation.members if m.id != self.session.me.id]
-        handles = [h.removeprefix("@") for h in command.handles] or others
-
-        def done(result: object) -> None:
-            if result is not None:
-                self.query_one("#chat-input", Input).value = ""
-
-        if command.name == "pay":
-            if len(handles) != 1:
-                self.notify("Say who to pay: /pay @handle 12.50 note", severity="warning")
-                return
-            screen: Screen = PayScreen(
-                self.session, f"@{handles[0]}", command.amount, command.note, conversation.id
-            )
-        elif command.name == "request":
-            screen = RequestScreen(
-                self.session,
-                " ".join(f"@{h}" for h in handles),
-                command.amount,
-                command.note,
-                conversation.id,
-            )
-        else:
-            screen = SplitBillScreen(self.session, conversation, command.amount, command.note)
-        self.app.push_screen(screen, done)
-
-    @work(group="send", exit_on_error=False)
-    async def send_message(self, conversation_id: str, text: str, key: str) -> None:
-        chat_input = self.query_one("#chat-input", Input)
-        try:
-            message = await self.session.client.send_message(conversation_id, text, key=key)
-        except ApiError as exc:
-            # The text stays in the input: enter again retries with the same key.
-            self.notify(exc.message, title="Not sent", severity="error")
-            return
-        if chat_input.value == text:
-            chat_input.value = ""
-        self.draft.reset()
-        self._message_arrived(message)
+    def show_unread(self, total: int) -> None:
+        self.query_one(StatusBar).show(unread=total)
 
     # --- live events ----------------------------------------------------------------
 
-    def apply(self, event: FeedEvent) -> None:
+    def apply(self, event: LiveEvent) -> None:
         """Show one event from the feed (the App calls this for every event)."""
         if isinstance(event, PostCreated):
-            self._post_arrived(event.data)
+            self.post_arrived(event.data)
         elif isinstance(event, MessageCreated):
-            self._message_arrived(event.data)
+            self.chat.message_arrived(event.data)
+        elif isinstance(event, MessageUpdated):
+            self.chat.message_changed(event.data)
+        elif isinstance(event, ConversationUpdated):
+            self.chat.conversation_changed(event.data)
+        elif isinstance(event, ConversationLeft):
+            self.chat.conversation_left(event.data)
+        elif isinstance(event, ReceiptUpdated):
+            self.chat.receipt_changed(event.data)
+        elif isinstance(event, Typing):
+            self.chat.someone_typing(event)
         elif isinstance(event, TransferUpdated):
             self.wallet.transfer_changed(event.data.transfer, event.data.balance)
-            self.query_one(MessageLog).update_cards(transfer=event.data.transfer)
+            self.chat.log.update_cards(transfer=event.data.transfer)
         elif isinstance(event, BillUpdated):
             self.wallet.bill_changed(event.data)
-            self.query_one(MessageLog).update_cards(bill=event.data)
+            self.chat.log.update_cards(bill=event.data)
 
-    def _post_arrived(self, post: Post) -> None:
+    def post_arrived(self, post: Post) -> None:
         self.query_one(Timeline).add_top([post])
-
-    def _message_arrived(self, message: Message) -> None:
-        listing = self.query_one(ConversationList)
-        known = listing.get(message.conversation_id)
-        if known is None:
-            self.load_conversations()
-        else:
-            listing.touch(known.model_copy(update={"last_message": message}))
-        if message.conversation_id == self.open_id:
-            self.query_one(MessageLog).append(message)
-        elif message.sender.id != self.session.me.id:
-            self.notify(
-                f"{message.sender.display_name}: {message.text[:80]}",
-                title="New message",
-                markup=False,
-            )
 
     # --- actions --------------------------------------------------------------------
 
@@ -284,12 +173,16 @@ class HomeScreen(Screen[None]):
         self.query_one(target).focus()
 
     def action_leave_input(self) -> None:
-        self.query_one(Timeline).focus()
+        if not self.chat.leave_modes():
+            self.query_one(Timeline).focus()
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen())
 
     def action_compose(self) -> None:
         def done(post: Post | None) -> None:
             if post is not None:
-                self._post_arrived(post)
+                self.post_arrived(post)
                 self.notify("Posted.")
 
         self.app.push_screen(ComposeScreen(self.session), done)
@@ -297,17 +190,17 @@ class HomeScreen(Screen[None]):
     def action_new_conversation(self) -> None:
         def done(conversation: Conversation | None) -> None:
             if conversation is not None:
-                self.query_one(ConversationList).touch(conversation)
-                self.open_conversation(conversation)
+                self.chat.listing.touch(conversation)
+                self.chat.open(conversation)
                 self.action_pane(1)
-                self.query_one("#chat-input", Input).focus()
+                self.chat.input.focus()
 
         self.app.push_screen(NewConversationScreen(self.session), done)
 
     def action_pay(self) -> None:
         """Pay someone; from a one-to-one chat, pay the other person inside that chat."""
-        chat_pane = self.query_one("#chat-pane")
-        conversation = self.query_one(ConversationList).get(self.open_id or "")
+        chat_pane = self.chat
+        conversation = chat_pane.open_conversation_now
         others = (
             [m for m in conversation.members if m.id != self.session.me.id] if conversation else []
         )
@@ -370,7 +263,27 @@ class HomeScreen(Screen[None]):
 
     def action_remind(self) -> None:
         """r on a bill card in the chat reminds everyone who has not paid."""
-        message = self.query_one(MessageLog).selected
+        message = self.chat.log.selected
         if message is not None and message.bill is not None:
             if message.bill.requester.id == self.session.me.id:
                 self.wallet.remind(message.bill.id)
+
+    # The message list's keys (its bindings name these screen actions).
+
+    def action_reply(self) -> None:
+        self.chat.reply()
+
+    def action_react(self) -> None:
+        self.chat.react()
+
+    def action_edit(self) -> None:
+        self.chat.edit()
+
+    def action_delete(self) -> None:
+        self.chat.delete()
+
+    def action_readers(self) -> None:
+        self.chat.readers()
+
+    def action_retry(self) -> None:
+        self.chat.retry()

@@ -103,7 +103,7 @@ async def test_split_bill_card_shows_who_has_paid(people: People, tmp_path) -> N
 
 async def type_in_chat(pilot, home, text: str) -> None:
     """Type into the open chat's message box and press enter, as a person would."""
-    await wait_for(pilot, lambda: home.open_id is not None)
+    await wait_for(pilot, lambda: home.chat.open_id is not None)
     home.query_one("#chat-input", Input).focus()
     await pilot.press(*text, "enter")
 
@@ -119,13 +119,13 @@ async def test_p_in_a_chat_pays_the_other_person_there(people: People, tmp_path)
     app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         home = await home_of(pilot)
-        await wait_for(pilot, lambda: home.open_id is not None)
+        await wait_for(pilot, lambda: home.chat.open_id is not None)
         home.query_one(MessageLog).focus()
         await pilot.press("p")
         pay = app.screen
         assert isinstance(pay, PayScreen)
         assert pay.query_one("#to", Input).value == "@bob"
-        assert pay.conversation_id == home.open_id
+        assert pay.conversation_id == home.chat.open_id
         await pilot.press("escape")
         home.query_one("#timeline").focus()
         await pilot.press("p")

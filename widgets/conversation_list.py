@@ -1,4 +1,5 @@
-"""Conversations ordered by last activity, each with its last message as a preview."""
+"""Conversations ordered by last activity, each with its name (or members), unread count
+and last message as a preview."""
 
 from __future__ import annotations
 
@@ -18,18 +19,53 @@ class ConversationList(OptionList):
         self.conversations: list[Conversation] = []
 
     def title(self, conversation: Conversation) -> str:
+        if conversation.name:
+            return conversation.name
         others = [m for m in conversation.members if m.id != self.me_id] or conversation.members
         return ", ".join(f"{m.display_name} @{m.handle}" for m in others)
 
     def _option(self, conversation: Conversation) -> Option:
         last = conversation.last_message
-        preview = last.text.replace("\n", " ")[:PREVIEW] if last else "no messages yet"
+        if last is None:
+            preview = "no messages yet"
+        elif last.deleted:
+            preview = "message deleted"
+        else:
+            who = "you: " if last.sender.id == self.me_id else ""
+            if conversation.is_group and last.sender.id != self.me_id and last.kind != "system":
+                who = f"{last.sender.handle}: "
+            preview = who + last.text.replace("\n", " ")
+        unread = f" ({conversation.unread})" if conversation.unread else ""
+        style = "bold $accent" if conversation.unread else "bold"
         prompt = Content.from_markup(
-            "[bold]$title[/bold]\n[dim]$preview[/dim]",
+            f"[{style}]$title$unread[/]\n[dim]$preview[/dim]",
             title=self.title(conversation),
-            preview=preview,
+            unread=unread,
+            preview=preview[:PREVIEW],
         )
         return Option(prompt, id=conversation.id)
+
+    @property
+    def total_unread(self) -> int:
+        return sum(c.unread for c in self.conversations)
+
+    def replace(self, conversation: Conversation) -> None:
+        """Show a conversation's new state where it is (a rename, a receipt, a read)."""
+        self.show([conversation if c.id == conversation.id else c for c in self.conversations])
+
+    def drop(self, conversation_id: str) -> None:
+        self.show([c for c in self.conversations if c.id != conversation_id])
+
+    def next_unread(self, after: str | None, step: int) -> Conversation | None:
+        """The next (step 1) or previous (step -1) conversation with unread messages,
+        going round the list from `after`."""
+        ids = [c.id for c in self.conversations]
+        start = ids.index(after) if after in ids else (-1 if step > 0 else 0)
+        for offset in range(1, len(ids) + 1):
+            candidate = self.conversations[(start + step * offset) % len(ids)]
+            if candidate.unread:
+                return candidate
+        return None
 
     def show(self, conversations: list[Conversation]) -> None:
         """Replace the list, keeping the highlighted conversation highlighted."""

@@ -58,6 +58,9 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
         def control(self) -> ItemLines:
             return self.lines
 
+    class NearStart(NearEnd):
+        """The reader is close to the first item (a chat's oldest loaded message)."""
+
     def __init__(self, empty: str = "", **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.empty = empty
@@ -87,9 +90,10 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
         self._items, self._ids, self._rendered = [], set(), []
         self.add_bottom(items)
 
-    def add_top(self, items: Iterable[T]) -> int:
+    def add_top(self, items: Iterable[T], keep_view: bool = False) -> int:
         """Insert items above the first; returns how many were new. The view keeps its
-        place unless it was at the very top, so reading is never interrupted."""
+        place unless it was at the very top (or always, with `keep_view`: older history
+        loaded above a reader must not move what they are reading)."""
         new = self._fresh(items)
         if not new:
             return 0
@@ -97,7 +101,7 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
         added_lines = sum(len(r) for r in rendered)
         self._items[:0] = new
         self._rendered[:0] = rendered
-        at_top = self.scroll_y == 0
+        at_top = self.scroll_y == 0 and not keep_view
         if self._items[len(new) :]:
             # Keep the same item selected without the watcher scrolling to it.
             self.set_reactive(ItemLines.cursor, self.cursor + len(new))
@@ -220,6 +224,8 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
             self.scroll_to(y=max(top, bottom - height), animate=False)
         if new >= len(self._items) - 5:
             self.post_message(self.NearEnd(self))
+        if new <= 5:
+            self.post_message(self.NearStart(self))
         self.refresh()
 
     def action_cursor(self, delta: int) -> None:
@@ -232,3 +238,5 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
         super().watch_scroll_y(old, new)
         if self._lines and new + self.scrollable_content_region.height >= len(self._lines) - 2:
             self.post_message(self.NearEnd(self))
+        if self._lines and new <= 2 and old > new:
+            self.post_message(self.NearStart(self))

@@ -1,45 +1,138 @@
-"""The open conversation's messages, oldest at the top, pinned to the newest."""
+"""The open conversation's messages, oldest at the top, pinned to the newest.
+
+Beside messages from the server it shows the outbox's entries for this conversation
+(queued or failed) until the server has them. Own messages carry their receipt: sent,
+delivered, read (or "read by N" in a group); mentions of me are highlighted; replies
+show what they answer; reactions, edits and deletions show as they are now.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.content import Content
 
-from xapp.api.models import Bill, Message, Transfer
+from xapp.api.models import Account, Bill, Message, Position, Transfer
+from xapp.outbox import Entry
 from xapp.widgets.cards import bill_card, payment_card
+from xapp.widgets.clock import ago
 from xapp.widgets.lines import ItemLines
-from xapp.widgets.timeline import authored
+
+LOCAL = "local:"
+"""Id prefix of an outbox entry shown before the server has it."""
+
+
+def local_message(entry: Entry, me: Account) -> Message:
+    assert entry.conversation_id is not None
+    return Message(
+        id=LOCAL + entry.key,
+        conversation_id=entry.conversation_id,
+        sender=me,
+        text=entry.text,
+        created_at=entry.created_at,
+        client_key=entry.key,
+    )
 
 
 class MessageLog(ItemLines[Message]):
-    """Messages, with payment and bill cards drawn as the payment or bill is now."""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("R", "screen.reply", "Reply"),
+        Binding("plus", "screen.react", "React", key_display="+"),
+        Binding("e", "screen.edit", "Edit"),
+        Binding("d", "screen.delete", "Delete"),
+        Binding("v", "screen.readers", "Read by"),
+        Binding("ctrl+r", "screen.retry", "Retry"),
+        Binding("r", "screen.remind", "Remind"),
+    ]
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("r", "screen.remind", "Remind")]
-
-    def __init__(self, me_id: str, **kwargs: object) -> None:
+    def __init__(self, me: Account, **kwargs: object) -> None:
         super().__init__(**kwargs)
-        self.me_id = me_id
+        self.me = me
+        self.me_id = me.id
+        self.positions: list[Position] = []
+        self.is_group = False
+        self.failed: dict[str, str] = {}
+        """Outbox keys that failed, with the server's sentence."""
+        self._mention = re.compile(rf"@{re.escape(me.handle)}\b", re.IGNORECASE)
 
     def item_id(self, item: Message) -> str:
         return item.id
 
-    def render_item(self, item: Message, width: int) -> list[Content]:
-        lines = authored(item.sender, item.created_at, item.text, width)
-        if item.transfer is not None:
-            return [lines[0], *payment_card(item.transfer, width), Content("")]
-        if item.bill is not None:
-            return [lines[0], *bill_card(item.bill, self.me_id, width), Content("")]
-        return lines
+    def show_conversation(self, positions: list[Position], is_group: bool) -> None:
+        self.positions, self.is_group = positions, is_group
+        self.refresh_items()
 
-    def update_cards(self, transfer: Transfer | None = None, bill: Bill | None = None) -> None:
-        """Redraw the cards of a payment or bill that changed (live, from the feed)."""
-        for message in list(self.items):
-            if transfer is not None and message.transfer and message.transfer.id == transfer.id:
-                self.upsert(message.model_copy(update={"transfer": transfer}))
-            if bill is not None and message.bill and message.bill.id == bill.id:
-                self.upsert(message.model_copy(update={"bill": bill}))
+    def render_item(self, item: Message, width: int) -> list[Content]:
+        if item.kind == "system":
+            line = Content.from_markup(
+                "[dim i]— $text · $when —[/]", text=item.text, when=ago(item.created_at)
+            )
+            return [*line.wrap(width), Content("")]
+        head = Content.from_markup(
+            "[bold]$name[/bold] [dim]@$handle · $when$edited[/dim]",
+            name=item.sender.display_name,
+            handle=item.sender.handle,
+            when=ago(item.created_at),
+            edited=" · edited" if item.edited_at and not item.deleted else "",
+        )
+        lines = [*head.wrap(width)]
+        if item.reply_to is not None:
+            quoted = "deleted message" if item.reply_to.deleted else item.reply_to.text
+            quote = Content.from_markup(
+                "[dim]↳ @$handle: $text[/dim]",
+                handle=item.reply_to.sender.handle,
+                text=quoted.replace("\n", " ")[:80],
+            )
+            lines += quote.wrap(width)
+        if item.transfer is not None:
+            lines += payment_card(item.transfer, width)
+        elif item.bill is not None:
+            lines += bill_card(item.bill, self.me_id, width)
+        elif item.deleted:
+            lines.append(Content.from_markup("[dim i]message deleted[/]"))
+        else:
+            lines += self._body(item).wrap(width)
+        if item.reactions:
+            lines.append(
+                Content(
+                    "  ".join(f"{r.emoji} {r.count}" for r in item.reactions), style="$text-muted"
+                )
+            )
+        status = self._status(item)
+        if status is not None:
+            lines += status.wrap(width)
+        return [*lines, Content("")]
+
+    def _body(self, item: Message) -> Content:
+        body = Content(item.text).expand_tabs(4)
+        if item.sender.id != self.me_id:
+            for match in self._mention.finditer(body.plain):
+                body = body.stylize("bold $accent reverse", match.start(), match.end())
+        return body
+
+    def _status(self, item: Message) -> Content | None:
+        """The receipt under my own messages (and the outbox state of local ones)."""
+        if item.sender.id != self.me_id or item.kind != "text" or item.deleted:
+            return None
+        if item.id.startswith(LOCAL):
+            key = item.id.removeprefix(LOCAL)
+            if key in self.failed:
+                return Content.from_markup(
+                    "[$error]✗ failed: $why · ctrl+r retries · d deletes[/]", why=self.failed[key]
+                )
+            return Content.from_markup("[$warning]◷ queued[/]")
+        others = [p for p in self.positions if p.account_id != self.me_id]
+        readers = [p for p in others if p.read is not None and p.read >= item.position]
+        if self.is_group:
+            if readers:
+                return Content.from_markup("[dim]✓✓ read by $n · v shows who[/]", n=len(readers))
+        elif readers:
+            return Content.from_markup("[$accent]✓✓ read[/]")
+        if others and all(p.delivered >= item.position for p in others):
+            return Content.from_markup("[dim]✓✓ delivered[/]")
+        return Content.from_markup("[dim]✓ sent[/]")
 
     @property
     def pinned(self) -> bool:
@@ -53,7 +146,28 @@ class MessageLog(ItemLines[Message]):
         self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
 
     def append(self, message: Message) -> None:
+        """Add a new message at the bottom; one sent from here replaces its local copy."""
+        if message.client_key and message.sender.id == self.me_id:
+            self.remove(LOCAL + message.client_key)
         pinned = self.pinned
+        if message.id in {m.id for m in self.items}:
+            self.upsert(message)
+            return
         self.add_bottom([message])
         if pinned:
             self.show_latest()
+
+    def select(self, message_id: str) -> None:
+        """Put the cursor on a message (a search hit) and bring it into view."""
+        for index, message in enumerate(self.items):
+            if message.id == message_id:
+                self.call_after_refresh(setattr, self, "cursor", index)
+                return
+
+    def update_cards(self, transfer: Transfer | None = None, bill: Bill | None = None) -> None:
+        """Redraw the cards of a payment or bill that changed (live, from the feed)."""
+        for message in list(self.items):
+            if transfer is not None and message.transfer and message.transfer.id == transfer.id:
+                self.upsert(message.model_copy(update={"transfer": transfer}))
+            if bill is not None and message.bill and message.bill.id == bill.id:
+                self.upsert(message.model_copy(update={"bill": bill}))

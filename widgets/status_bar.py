@@ -1,4 +1,5 @@
-"""The bar across the top: who is signed in, and whether the live feed is connected."""
+"""The bar across the top: who is signed in, whether the live feed is connected, and how
+many messages are unread."""
 
 from __future__ import annotations
 
@@ -11,6 +12,20 @@ class StatusBar(Static):
     StatusBar { dock: top; height: 1; background: $panel; padding: 0 1; }
     """
 
-    def show(self, handle: str, feed: str) -> None:
-        line = Content.from_markup("[bold]xapp[/bold]  @$handle · $feed", handle=handle, feed=feed)
+    handle = ""
+    feed = ""
+    unread = 0
+
+    def show(
+        self, handle: str | None = None, feed: str | None = None, unread: int | None = None
+    ) -> None:
+        self.handle = handle if handle is not None else self.handle
+        self.feed = feed if feed is not None else self.feed
+        self.unread = unread if unread is not None else self.unread
+        line = Content.from_markup(
+            "[bold]xapp[/bold]  @$handle · $feed$unread",
+            handle=self.handle,
+            feed=self.feed,
+            unread=f" · ✉ {self.unread} unread" if self.unread else "",
+        )
         self.update(line)

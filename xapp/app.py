@@ -4,6 +4,7 @@ and owns the one long-lived feed worker that every screen's live updates come fr
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from typing import ClassVar
 
 from textual import on, work
@@ -14,6 +15,7 @@ from xapp.api.errors import ApiError, Unauthorized
 from xapp.api.feed import Feed, FeedState
 from xapp.credentials import Credentials, VaultName
 from xapp.embedded import EmbeddedWorld
+from xapp.outbox import Outbox
 from xapp.screens.home import HomeScreen
 from xapp.screens.keyring_choice import KeyringChoiceScreen
 from xapp.screens.login import LoginScreen
@@ -43,6 +45,7 @@ class XApp(App[None]):
         credentials: Credentials | None = None,
         embedded: EmbeddedWorld | None = None,
         retype_above: int = RETYPE_ABOVE,
+        bell: bool = False,
     ) -> None:
         super().__init__()
         if (server is None) == (embedded is None):
@@ -51,6 +54,7 @@ class XApp(App[None]):
         self.credentials = credentials
         self.embedded = embedded
         self.retype_above = retype_above
+        self.bell = bell
         self.session: Session | None = None
         self.feed: Feed | None = None
         self.home: HomeScreen | None = None
@@ -117,6 +121,11 @@ class XApp(App[None]):
         elif self.credentials is not None:
             session.data_dir = self.credentials.state_path.parent
         session.retype_above = self.retype_above
+        session.bell = self.bell
+        if session.data_dir is not None:
+            # One outbox per server and account: a queued message never goes elsewhere.
+            name = hashlib.sha256(f"{session.server} {session.me.id}".encode()).hexdigest()[:16]
+            session.outbox = Outbox(session.data_dir / "outbox" / f"{name}.json")
         self.session = session
         self.home = HomeScreen(session)
         await self.switch_screen(self.home)
@@ -137,6 +146,8 @@ class XApp(App[None]):
     def _show_feed_state(self, state: FeedState) -> None:
         if self.home is not None and self.session is not None:
             self.home.query_one(StatusBar).show(self.session.me.handle, FEED_LABELS[state])
+            if state == FeedState.ONLINE:  # the server is back: send what waited
+                self.home.chat.drain()
 
     async def on_unmount(self) -> None:
         if self.feed is not None:

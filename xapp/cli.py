@@ -30,12 +30,17 @@ def _tui(args: argparse.Namespace) -> int:
     server = args.server or settings.server
     if server:
         credentials = Credentials(data_dir, system_keyring())
-        app = XApp(server=server, credentials=credentials, retype_above=settings.retype_above)
+        app = XApp(
+            server=server,
+            credentials=credentials,
+            retype_above=settings.retype_above,
+            bell=settings.bell,
+        )
         app.run()
         return 0
     world = EmbeddedWorld(data_dir, undo_seconds=settings.undo_seconds)
     try:
-        XApp(embedded=world, retype_above=settings.retype_above).run()
+        XApp(embedded=world, retype_above=settings.retype_above, bell=settings.bell).run()
     finally:
         world.stop()
     return 0

@@ -25,5 +25,8 @@ class ClientSettings(BaseSettings):
     undo_seconds: float = 0.0
     """For the embedded server: seconds a payment stays pending and can be undone (u)."""
 
+    bell: bool = False
+    """Ring the terminal bell for a message in a conversation that is not on screen."""
+
     retype_above: int = 200_00
     """Payments above this many cents (minor units) need the amount typed again."""

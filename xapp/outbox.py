@@ -67,9 +67,12 @@ class Outbox:
         text: str,
         conversation_id: str | None = None,
         reply_to: str | None = None,
+        key: str | None = None,
     ) -> Entry:
+        """Keep something to send; pass the `key` of an attempt that may have reached the
+        server already, so sending it again cannot make a copy."""
         entry = Entry(
-            key=new_key(),
+            key=key or new_key(),
             kind=kind,
             text=text,
             conversation_id=conversation_id,

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from xapp.api.client import ApiClient
 from xapp.api.models import Me
+from xapp.outbox import Outbox
 
 RETYPE_ABOVE = 200_00
 """Payments above this many minor units ask for the amount to be typed again."""
@@ -21,6 +22,10 @@ class Session:
     retype_above: int = RETYPE_ABOVE
     password_hint: str = field(default="")
     """Shown where the password is asked again (the demo account's is public)."""
+    bell: bool = False
+    """Ring the terminal bell for a message in a conversation that is not on screen."""
+    outbox: Outbox | None = None
+    """Messages and posts waiting for the server (in the data dir, so restarts keep them)."""
 
     @property
     def server(self) -> str:
