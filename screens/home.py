@@ -64,6 +64,9 @@ class HomeScreen(Screen[None]):
         Binding("1", "pane(0)", "Timeline", key_display="1"),
         Binding("2", "pane(1)", "Chat", key_display="2"),
         Binding("3", "pane(2)", "Wallet", key_display="3"),
+        Binding("ctrl+down", "unread(1)", "Next unread"),
+        Binding("ctrl+up", "unread(-1)", "Prev unread"),
+        Binding("ctrl+f", "search", "Search"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("escape", "leave_input", "Back", show=False),
     ]
@@ -175,6 +178,15 @@ class HomeScreen(Screen[None]):
     def action_leave_input(self) -> None:
         if not self.chat.leave_modes():
             self.query_one(Timeline).focus()
+
+    def action_unread(self, step: int) -> None:
+        """Open the next (or previous) conversation with unread messages, from anywhere."""
+        if self.chat.next_unread(step):
+            self.action_pane(1)
+            self.chat.log.focus()
+
+    def action_search(self) -> None:
+        self.chat.search()
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen())

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
-from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
@@ -48,12 +46,6 @@ PLACEHOLDER = "Write a message… (enter sends · /pay 12.50 pizza · /split 60 
 
 
 class ChatPane(Vertical):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+down", "unread(1)", "Next unread"),
-        Binding("ctrl+up", "unread(-1)", "Prev unread"),
-        Binding("ctrl+f", "search", "Search"),
-    ]
-
     def __init__(self, session: Session, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.session = session
@@ -182,13 +174,14 @@ class ChatPane(Vertical):
             self.open(conversation)
             self.input.focus()
 
-    def action_unread(self, step: int) -> None:
+    def next_unread(self, step: int) -> bool:
         target = self.listing.next_unread(self.open_id, step)
         if target is None:
             self.notify("No unread messages.")
-            return
+            return False
         self.open(target)
         self.listing.highlighted = self.listing.conversations.index(target)
+        return True
 
     # --- receipts -------------------------------------------------------------------
 
@@ -542,7 +535,7 @@ class ChatPane(Vertical):
         self.log.refresh_items()
         self.drain()
 
-    def action_search(self) -> None:
+    def search(self) -> None:
         conversation = self.open_conversation_now
         here = self.log.has_focus and conversation is not None
 

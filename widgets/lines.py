@@ -8,6 +8,7 @@ event racing) a no-op.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from typing import ClassVar, Generic, TypeVar
 
@@ -21,6 +22,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 T = TypeVar("T")
+
+log = logging.getLogger("xapp.widgets")
 
 
 class ItemLines(ScrollView, Generic[T], can_focus=True):
@@ -157,8 +160,15 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
 
     def _render(self, item: T) -> list[Strip]:
         width = max(self._width, 10)
+        try:
+            lines = self.render_item(item, width)
+        except Exception:
+            # Drawing runs inside workers, where an exception would vanish and leave the
+            # old picture up: say so on screen and in the log instead.
+            log.exception("could not draw %r", self.item_id(item))
+            lines = [Content.from_markup("[$error]⚠ this item could not be drawn (see xapp.log)[/]")]
         strips = []
-        for line in self.render_item(item, width):
+        for line in lines:
             segments = line.render_segments()
             strips.append(Strip(segments, line.cell_length))
         return strips
@@ -224,7 +234,7 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
             self.scroll_to(y=max(top, bottom - height), animate=False)
         if new >= len(self._items) - 5:
             self.post_message(self.NearEnd(self))
-        if new <= 5:
+        if new <= 10:
             self.post_message(self.NearStart(self))
         self.refresh()
 
@@ -238,5 +248,5 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
         super().watch_scroll_y(old, new)
         if self._lines and new + self.scrollable_content_region.height >= len(self._lines) - 2:
             self.post_message(self.NearEnd(self))
-        if self._lines and new <= 2 and old > new:
-            self.post_message(self.NearStart(self))
+        if self._lines and new < old and new <= self.scrollable_content_region.height:
+            self.post_message(self.NearStart(self))  # within a screen of the top

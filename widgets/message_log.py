@@ -95,11 +95,8 @@ class MessageLog(ItemLines[Message]):
         else:
             lines += self._body(item).wrap(width)
         if item.reactions:
-            lines.append(
-                Content(
-                    "  ".join(f"{r.emoji} {r.count}" for r in item.reactions), style="$text-muted"
-                )
-            )
+            counts = "  ".join(f"{r.emoji} {r.count}" for r in item.reactions)
+            lines.append(Content.from_markup("[$text-muted]$counts[/]", counts=counts))
         status = self._status(item)
         if status is not None:
             lines += status.wrap(width)

@@ -1,0 +1,105 @@
+"""The chat pane driven as a person would: the list's order and unread counts, staying
+pinned to the newest message (and not when reading history), replies and reactions."""
+
+from __future__ import annotations
+
+from tests.conftest import People
+from tests.test_tui_home import drawn, home_of, shown, signed_in_app, visible, wait_for
+from xapp.screens.chat_dialogs import ReactScreen
+from xapp.widgets.conversation_list import ConversationList
+from xapp.widgets.message_log import MessageLog
+
+
+def listed(listing: ConversationList) -> list[str]:
+    return [
+        str(listing.get_option_at_index(i).prompt).split("\n")[0]
+        for i in range(listing.option_count)
+    ]
+
+
+async def test_the_list_orders_by_activity_and_counts_unread(people: People, tmp_path) -> None:
+    alice = await people.signed_in("alice")
+    bob = await people.signed_in("bob", "Bob Builder")
+    cat = await people.signed_in("cat", "Cat Stevens")
+    with_bob = await alice.open_conversation("bob")
+    with_cat = await alice.open_conversation("cat")
+    await alice.send_message(with_bob.id, "hi bob")
+    await alice.send_message(with_cat.id, "hi cat")
+    app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        home = await home_of(pilot)
+        listing = home.query_one(ConversationList)
+        await wait_for(pilot, lambda: listing.option_count == 2)
+        assert listed(listing) == ["Cat Stevens @cat", "Bob Builder @bob"]
+        await wait_for(pilot, lambda: home.chat.open_id == with_cat.id)
+        await bob.send_message(with_bob.id, "one")
+        await bob.send_message(with_bob.id, "two")
+        await wait_for(pilot, lambda: listed(listing)[0] == "Bob Builder @bob (2)")
+        assert shown(home.query_one("#status")).endswith("✉ 2 unread")
+        assert shown(home.query_one("#chat-heading")) == "Messages · 2 unread"
+        await pilot.press("ctrl+down")  # jump to the next unread conversation
+        await wait_for(pilot, lambda: home.chat.open_id == with_bob.id)
+        await wait_for(pilot, lambda: listed(listing)[0] == "Bob Builder @bob")
+        assert "✉" not in shown(home.query_one("#status"))
+    assert (await alice.conversation(with_bob.id)).unread == 0  # read on the server too
+    assert (await cat.conversation(with_cat.id)).unread == 1
+
+
+async def test_the_chat_stays_pinned_unless_reading_history(people: People, tmp_path) -> None:
+    alice = await people.signed_in("alice")
+    bob = await people.signed_in("bob")
+    chat = await alice.open_conversation("bob")
+    for i in range(120):  # more than one page: older ones load when scrolling up
+        await bob.send_message(chat.id, f"message {i}")
+    app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        home = await home_of(pilot)
+        log = home.query_one(MessageLog)
+        await wait_for(pilot, lambda: "message 119" in visible(log))
+        await bob.send_message(chat.id, "newest")
+        await wait_for(pilot, lambda: "newest" in visible(log))  # pinned: it scrolls in
+        log.focus()
+        for _ in range(42):  # reading back up through the page
+            await pilot.press("up")
+        await wait_for(pilot, lambda: len(log.items) > 100)  # older pages came in above
+        before = visible(log)
+        await bob.send_message(chat.id, "while reading")
+        await wait_for(pilot, lambda: "while reading" in drawn(log))
+        await pilot.pause(0.2)
+        assert visible(log) == before  # reading history: nothing moved
+        await pilot.press("home")
+        await wait_for(pilot, lambda: "message 0\n" in drawn(log) + "\n")
+
+
+async def test_reply_and_react_from_the_keyboard(people: People, tmp_path) -> None:
+    alice = await people.signed_in("alice", "Alice Liddell")
+    bob = await people.signed_in("bob", "Bob Builder")
+    chat = await alice.open_conversation("bob")
+    await bob.send_message(chat.id, "pizza tonight?")
+    app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        home = await home_of(pilot)
+        log = home.query_one(MessageLog)
+        await wait_for(pilot, lambda: "pizza tonight?" in drawn(log))
+        log.focus()
+        log.action_cursor_to(-1)
+        await pilot.press("R")
+        assert "replying to @bob: pizza tonight?" in shown(home.query_one("#reply-bar"))
+        assert home.chat.input.has_focus
+        await pilot.press(*"yes please", "enter")
+        await wait_for(pilot, lambda: "↳ @bob: pizza tonight?\nyes please" in drawn(log))
+        await wait_for(pilot, lambda: "✓ sent" in drawn(log) or "✓✓" in drawn(log))
+        assert shown(home.query_one("#reply-bar")) == ""
+
+        log.focus()
+        log.action_cursor_to(0)
+        await pilot.press("plus")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReactScreen))
+        await wait_for(pilot, lambda: bool(app.screen.query("#emoji-0")))
+        await pilot.press("enter")  # 👍, the first quick reaction
+        await wait_for(pilot, lambda: "👍 1" in drawn(log))
+        await bob.react(chat.id, (await bob.messages(chat.id)).items[-1].id, "👍")
+        await wait_for(pilot, lambda: "👍 2" in drawn(log))
+    [reply, question] = (await bob.messages(chat.id)).items
+    assert reply.reply_to is not None and reply.reply_to.id == question.id
+    assert [(r.emoji, r.handles) for r in question.reactions] == [("👍", ["alice", "bob"])]
