@@ -166,7 +166,9 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
             # Drawing runs inside workers, where an exception would vanish and leave the
             # old picture up: say so on screen and in the log instead.
             log.exception("could not draw %r", self.item_id(item))
-            lines = [Content.from_markup("[$error]⚠ this item could not be drawn (see xapp.log)[/]")]
+            lines = [
+                Content.from_markup("[$error]⚠ this item could not be drawn (see xapp.log)[/]")
+            ]
         strips = []
         for line in lines:
             segments = line.render_segments()
