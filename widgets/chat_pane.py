@@ -66,12 +66,21 @@ class ChatPane(Vertical):
         yield ConversationList(self.me.id, id="conversations")
         yield Label("", id="chat-title")
         yield MessageLog(self.me, id="messages", empty="Pick a conversation, or press m.")
-        yield Label("", id="typing")
-        yield Label("", id="reply-bar")
+        yield Label("", id="typing", classes="chat-note")
+        yield Label("", id="reply-bar", classes="chat-note")
         yield Input(placeholder=PLACEHOLDER, id="chat-input")
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self._expire_typers)
+        self._note("typing", "")
+        self._note("reply-bar", "")
+
+    def _note(self, name: str, text: str | Content) -> None:
+        """The small lines under the chat (who is typing, what I am replying to) take no
+        room while they have nothing to say."""
+        label = self.query_one(f"#{name}", Label)
+        label.update(text)
+        label.display = bool(str(text))
 
     @property
     def log(self) -> MessageLog:
@@ -295,7 +304,7 @@ class ChatPane(Vertical):
             text = f"{names[0]} is typing…"
         elif names:
             text = f"{', '.join(names)} are typing…"
-        self.query_one("#typing", Label).update(Content(text))
+        self._note("typing", Content(text))
 
     # --- writing --------------------------------------------------------------------
 
@@ -409,7 +418,7 @@ class ChatPane(Vertical):
 
     def _cancel_modes(self) -> None:
         self.reply_to = self.editing = None
-        self.query_one("#reply-bar", Label).update("")
+        self._note("reply-bar", "")
         self.input.placeholder = PLACEHOLDER
 
     def reply(self) -> None:
@@ -418,12 +427,13 @@ class ChatPane(Vertical):
             return
         self._cancel_modes()
         self.reply_to = message
-        self.query_one("#reply-bar", Label).update(
+        self._note(
+            "reply-bar",
             Content.from_markup(
                 "[dim]↳ replying to @$handle: $text · esc cancels[/dim]",
                 handle=message.sender.handle,
                 text=message.text.replace("\n", " ")[:60],
-            )
+            ),
         )
         self.input.focus()
 
@@ -436,9 +446,7 @@ class ChatPane(Vertical):
             return
         self._cancel_modes()
         self.editing = message
-        self.query_one("#reply-bar", Label).update(
-            Content("editing your message · enter saves · esc cancels")
-        )
+        self._note("reply-bar", Content("editing your message · enter saves · esc cancels"))
         self.input.value = message.text
         self.input.focus()
 

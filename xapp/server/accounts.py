@@ -6,12 +6,11 @@ from collections.abc import Iterable
 
 from sqlalchemy import Row, delete, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from xapp.api.handles import skeleton
 from xapp.api.models import Account
 from xapp.server import ledger
-from xapp.server.db import Tx
+from xapp.server.db import Conn, Tx
 from xapp.server.errors import AppError, not_found
 from xapp.server.schema import accounts, follows, new_id, now_us, to_datetime
 
@@ -64,7 +63,7 @@ async def create(tx: Tx, handle: str, display_name: str, password_hash: str) -> 
     )
 
 
-async def password_hash_for(conn: AsyncConnection, handle: str) -> Row | None:
+async def password_hash_for(conn: Conn, handle: str) -> Row | None:
     return (
         await conn.execute(
             select(*ACCOUNT_COLUMNS, accounts.c.password_hash).where(accounts.c.handle == handle)
@@ -72,14 +71,14 @@ async def password_hash_for(conn: AsyncConnection, handle: str) -> Row | None:
     ).first()
 
 
-async def by_handle(conn: AsyncConnection, handle: str) -> Account:
+async def by_handle(conn: Conn, handle: str) -> Account:
     row = (await conn.execute(select(*ACCOUNT_COLUMNS).where(accounts.c.handle == handle))).first()
     if row is None:
         raise not_found(f"@{handle}")
     return to_account(row)
 
 
-async def by_ids(conn: AsyncConnection, ids: Iterable[str]) -> dict[str, Account]:
+async def by_ids(conn: Conn, ids: Iterable[str]) -> dict[str, Account]:
     wanted = set(ids)
     if not wanted:
         return {}
@@ -87,7 +86,7 @@ async def by_ids(conn: AsyncConnection, ids: Iterable[str]) -> dict[str, Account
     return {row.id: to_account(row) for row in rows}
 
 
-async def private_state(conn: AsyncConnection, account_id: str) -> tuple[int, bool, bool]:
+async def private_state(conn: Conn, account_id: str) -> tuple[int, bool, bool]:
     """The account's last event seq, whether it has a payments PIN, and whether it sends
     read receipts."""
     row = (
@@ -132,7 +131,7 @@ async def unfollow(tx: Tx, follower: Account, handle: str) -> None:
     )
 
 
-async def follower_ids(conn: AsyncConnection, account_id: str) -> list[str]:
+async def follower_ids(conn: Conn, account_id: str) -> list[str]:
     rows = await conn.execute(
         select(follows.c.follower_id).where(follows.c.followee_id == account_id)
     )

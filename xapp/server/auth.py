@@ -18,11 +18,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Depends, Request
 from sqlalchemy import delete, select
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from xapp.api.models import Account
 from xapp.server.accounts import ACCOUNT_COLUMNS, to_account
-from xapp.server.db import Database, Tx
+from xapp.server.db import Conn, Database, Tx
 from xapp.server.errors import AppError
 from xapp.server.schema import accounts, now_us, tokens
 
@@ -68,7 +67,7 @@ async def revoke_token(tx: Tx, token: str) -> None:
     await tx.conn.execute(delete(tokens).where(tokens.c.token_hash == hash_token(token)))
 
 
-async def account_for_token(conn: AsyncConnection, token: str) -> Account | None:
+async def account_for_token(conn: Conn, token: str) -> Account | None:
     row = (
         await conn.execute(
             select(*ACCOUNT_COLUMNS)

@@ -15,12 +15,11 @@ from __future__ import annotations
 from collections import defaultdict
 
 from sqlalchemy import Row, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from xapp.api.models import Account, Bill, Money, Page, PaymentRequest, Transfer
 from xapp.api.money import format_amount
 from xapp.server import accounts, events, payments
-from xapp.server.db import Tx
+from xapp.server.db import Conn, Tx
 from xapp.server.errors import AppError, not_found
 from xapp.server.members import member_ids
 from xapp.server.pages import Cursor
@@ -35,7 +34,7 @@ from xapp.server.schema import (
 REMIND_EVERY_US = 24 * 3600 * 1_000_000
 
 
-async def load(conn: AsyncConnection, bill_ids: list[str]) -> dict[str, Bill]:
+async def load(conn: Conn, bill_ids: list[str]) -> dict[str, Bill]:
     if not bill_ids:
         return {}
     bill_rows = (await conn.execute(select(bills).where(bills.c.id.in_(bill_ids)))).all()
@@ -94,7 +93,7 @@ async def _announce(tx: Tx, bill_id: str) -> Bill:
     return bill
 
 
-async def get(conn: AsyncConnection, me: Account, bill_id: str) -> Bill:
+async def get(conn: Conn, me: Account, bill_id: str) -> Bill:
     bill = (await load(conn, [bill_id])).get(bill_id)
     if bill is None:
         raise not_found("That request")
@@ -323,7 +322,7 @@ async def remind(tx: Tx, me: Account, bill_id: str) -> Bill:
 
 
 async def requests_for(
-    conn: AsyncConnection, me: Account, role: str, status: str | None, cursor: Cursor
+    conn: Conn, me: Account, role: str, status: str | None, cursor: Cursor
 ) -> Page[PaymentRequest]:
     column = payment_requests.c.payer_id if role == "incoming" else payment_requests.c.requester_id
     query = select(payment_requests).where(column == me.id)

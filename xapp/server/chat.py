@@ -12,11 +12,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 from sqlalchemy import Row, delete, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from xapp.api.models import GROUP_MAX, Account, Conversation, Page
 from xapp.server import accounts, events, messages
-from xapp.server.db import Tx
+from xapp.server.db import Conn, Tx
 from xapp.server.errors import AppError, not_found
 from xapp.server.members import member_ids
 from xapp.server.pages import Cursor
@@ -24,9 +23,7 @@ from xapp.server.schema import conversation_members, conversations, new_id, now_
 from xapp.server.schema import messages as messages_table
 
 
-async def require_member(
-    conn: AsyncConnection, me: Account, conversation_id: str, other: Account
-) -> None:
+async def require_member(conn: Conn, me: Account, conversation_id: str, other: Account) -> None:
     """Both `me` and `other` must be in the conversation (a payment card is shown there)."""
     members = await messages.require_member(conn, me, conversation_id)
     if other.id not in members:
@@ -100,18 +97,18 @@ async def start(
     return await get(tx.conn, me, conversation_id), True
 
 
-async def _row(conn: AsyncConnection, conversation_id: str) -> Row:
+async def _row(conn: Conn, conversation_id: str) -> Row:
     return (
         await conn.execute(select(conversations).where(conversations.c.id == conversation_id))
     ).one()
 
 
-async def get(conn: AsyncConnection, me: Account, conversation_id: str) -> Conversation:
+async def get(conn: Conn, me: Account, conversation_id: str) -> Conversation:
     await messages.require_member(conn, me, conversation_id)
     return (await _conversations(conn, me, [await _row(conn, conversation_id)]))[0]
 
 
-async def _conversations(conn: AsyncConnection, me: Account, rows: list[Row]) -> list[Conversation]:
+async def _conversations(conn: Conn, me: Account, rows: list[Row]) -> list[Conversation]:
     ids = [r.id for r in rows]
     member_rows = (
         await conn.execute(
@@ -151,7 +148,7 @@ async def _conversations(conn: AsyncConnection, me: Account, rows: list[Row]) ->
     ]
 
 
-async def list_for(conn: AsyncConnection, me: Account, cursor: Cursor) -> Page[Conversation]:
+async def list_for(conn: Conn, me: Account, cursor: Cursor) -> Page[Conversation]:
     mine = select(conversation_members.c.conversation_id).where(
         conversation_members.c.account_id == me.id
     )

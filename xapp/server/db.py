@@ -4,6 +4,13 @@ begin on each database, so domain code is the same on SQLite and PostgreSQL.
 SQLite (the embedded default) runs in WAL mode with `synchronous=FULL`; every write is a
 `BEGIN IMMEDIATE` transaction, and writes from this process are queued on one lock, so
 there is a single writer and no `database is locked` retries. Reads run beside writes.
+
+On SQLite, statements run on a plain `sqlite3` connection right on the server's event
+loop (`LoopConnection`). An SQLite statement takes microseconds, while the aiosqlite
+route costs about four thread hand-offs per statement: a message send (a dozen
+statements) took 18 ms that way. Writes are one at a time anyway; the price is that a
+commit's fsync (0.2 ms on this machine) holds the loop. PostgreSQL keeps the async
+driver, whose waits are network waits. Domain code sees one `Conn` either way.
 """
 
 from __future__ import annotations
@@ -13,22 +20,50 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy import Executable, Result, create_engine, event
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
 from xapp.server.events import EventHub
+
+
+class Conn(Protocol):
+    """What domain code may do with a connection: run a statement, or fetch one value."""
+
+    async def execute(self, statement: Executable, parameters: Any = None) -> Result[Any]: ...
+
+    async def scalar(self, statement: Executable, parameters: Any = None) -> Any: ...
+
+
+class LoopConnection:
+    """A synchronous SQLite connection behind the async `Conn` face (see the module
+    docstring for why)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.sync = conn
+
+    async def execute(self, statement: Executable, parameters: Any = None) -> Result[Any]:
+        return self.sync.execute(statement, parameters)
+
+    async def scalar(self, statement: Executable, parameters: Any = None) -> Any:
+        return self.sync.scalar(statement, parameters)
+
+    @asynccontextmanager
+    async def begin(self) -> AsyncIterator[None]:
+        with self.sync.begin():
+            yield
 
 
 @dataclass
 class Tx:
     """A write transaction, and the accounts whose feeds it wrote to (woken after commit)."""
 
-    conn: AsyncConnection
+    conn: Conn
     touched: set[str] = field(default_factory=set)
 
 
@@ -46,10 +81,10 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.close()
 
 
-def _sqlite_engine(url: str, begin: str) -> AsyncEngine:
-    engine = create_async_engine(url)
-    event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-    event.listen(engine.sync_engine, "begin", lambda conn: conn.exec_driver_sql(begin))
+def _sqlite_engine(url: str, begin: str) -> Engine:
+    engine = create_engine(url.replace("+aiosqlite", ""), connect_args={"check_same_thread": False})
+    event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(begin))
     return engine
 
 
@@ -60,12 +95,13 @@ class Database:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         self.hub = EventHub()
+        self._sqlite: tuple[Engine, Engine] | None = None
+        self._async: AsyncEngine | None = None
         if self.is_sqlite:
             self._ensure_parent_dir()
-            self._writer = _sqlite_engine(url, "BEGIN IMMEDIATE")
-            self._reader = _sqlite_engine(url, "BEGIN")
+            self._sqlite = (_sqlite_engine(url, "BEGIN IMMEDIATE"), _sqlite_engine(url, "BEGIN"))
         else:
-            self._writer = self._reader = create_async_engine(url, pool_size=10)
+            self._async = create_async_engine(url, pool_size=10)
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
 
     def _ensure_parent_dir(self) -> None:
@@ -77,29 +113,39 @@ class Database:
     async def write(self) -> AsyncIterator[Tx]:
         """A write transaction; feeds it touched are woken once it has committed."""
         tx: Tx
-        if self._write_lock is not None:
-            async with self._write_lock, self._writer.begin() as conn:
-                tx = Tx(conn)
-                yield tx
+        if self._sqlite is not None:
+            assert self._write_lock is not None
+            async with self._write_lock:
+                with self._sqlite[0].begin() as conn:
+                    tx = Tx(LoopConnection(conn))
+                    yield tx
         else:
-            async with self._writer.begin() as conn:
+            assert self._async is not None
+            async with self._async.begin() as conn:
                 tx = Tx(conn)
                 yield tx
         self.hub.notify(tx.touched)
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[AsyncConnection]:
-        async with self._reader.connect() as conn:
-            yield conn
+    async def read(self) -> AsyncIterator[Conn]:
+        if self._sqlite is not None:
+            with self._sqlite[1].connect() as conn:
+                yield LoopConnection(conn)
+        else:
+            assert self._async is not None
+            async with self._async.connect() as conn:
+                yield conn
 
     async def migrate(self) -> None:
         """Bring the schema to the newest migration (in a thread: Alembic is synchronous)."""
         await asyncio.to_thread(migrate_sync, self.url)
 
     async def close(self) -> None:
-        await self._writer.dispose()
-        if self._reader is not self._writer:
-            await self._reader.dispose()
+        if self._sqlite is not None:
+            for engine in self._sqlite:
+                engine.dispose()
+        if self._async is not None:
+            await self._async.dispose()
 
 
 def migrate_sync(url: str, revision: str = "head") -> None:

@@ -18,9 +18,7 @@ from sqlalchemy import select, update
 from xapp.server.schema import accounts, events, now_us
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncConnection
-
-    from xapp.server.db import Tx
+    from xapp.server.db import Conn, Tx
 
 
 class Subscription:
@@ -88,9 +86,7 @@ async def append(tx: Tx, account_id: str, type_: str, data: BaseModel) -> int:
     return seq
 
 
-async def after(
-    conn: AsyncConnection, account_id: str, seq: int, limit: int
-) -> list[tuple[int, str]]:
+async def after(conn: Conn, account_id: str, seq: int, limit: int) -> list[tuple[int, str]]:
     """The account's events after `seq`, oldest first, each with its ready-to-send frame."""
     rows = await conn.execute(
         select(events.c.seq, events.c.type, events.c.data)

@@ -18,11 +18,10 @@ This module knows money, not people: `payments` decides who pays whom and why.
 from __future__ import annotations
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from xapp.api.models import Money
 from xapp.api.money import format_amount
-from xapp.server.db import Tx
+from xapp.server.db import Conn, Tx
 from xapp.server.errors import AppError
 from xapp.server.schema import ledger_accounts, new_id, postings
 
@@ -65,7 +64,7 @@ async def open_user_account(tx: Tx, owner_id: str, currency: str) -> str:
     return await _insert(tx, _user_key(owner_id, currency), owner_id, currency, overdraw=False)
 
 
-async def _account_id(conn: AsyncConnection, key: str) -> str | None:
+async def _account_id(conn: Conn, key: str) -> str | None:
     return await conn.scalar(select(ledger_accounts.c.id).where(ledger_accounts.c.key == key))
 
 
@@ -83,7 +82,7 @@ async def user_account(tx: Tx, owner_id: str, currency: str) -> str:
     )
 
 
-async def balances(conn: AsyncConnection, owner_id: str) -> list[Money]:
+async def balances(conn: Conn, owner_id: str) -> list[Money]:
     rows = await conn.execute(
         select(ledger_accounts.c.balance, ledger_accounts.c.currency)
         .where(ledger_accounts.c.owner_id == owner_id)
@@ -92,7 +91,7 @@ async def balances(conn: AsyncConnection, owner_id: str) -> list[Money]:
     return [Money(amount=b, currency=c) for b, c in rows]
 
 
-async def balance(conn: AsyncConnection, owner_id: str, currency: str) -> Money:
+async def balance(conn: Conn, owner_id: str, currency: str) -> Money:
     amount = await conn.scalar(
         select(ledger_accounts.c.balance).where(
             ledger_accounts.c.key == _user_key(owner_id, currency)

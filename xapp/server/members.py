@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncConnection
 
+from xapp.server.db import Conn
 from xapp.server.schema import conversation_members
 
 
-async def member_ids(conn: AsyncConnection, conversation_id: str) -> list[str]:
+async def member_ids(conn: Conn, conversation_id: str) -> list[str]:
     rows = await conn.execute(
         select(conversation_members.c.account_id).where(
             conversation_members.c.conversation_id == conversation_id

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import defaultdict
 
 from sqlalchemy import Row, delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from xapp.api.models import (
     Account,
@@ -25,7 +24,7 @@ from xapp.api.models import (
     Transfer,
 )
 from xapp.server import accounts, bills, events, payments
-from xapp.server.db import Tx
+from xapp.server.db import Conn, Tx
 from xapp.server.errors import AppError, not_found
 from xapp.server.members import member_ids
 from xapp.server.pages import Cursor
@@ -43,14 +42,14 @@ from xapp.server.schema import (
 QUOTE_MAX = 140
 
 
-async def require_member(conn: AsyncConnection, me: Account, conversation_id: str) -> list[str]:
+async def require_member(conn: Conn, me: Account, conversation_id: str) -> list[str]:
     members = await member_ids(conn, conversation_id)
     if me.id not in members:
         raise not_found("That conversation")
     return members
 
 
-async def load(conn: AsyncConnection, rows: list[Row]) -> list[Message]:
+async def load(conn: Conn, rows: list[Row]) -> list[Message]:
     """Wire messages for rows, with their cards, quotes and reactions as they are now."""
     if not rows:
         return []
@@ -111,7 +110,7 @@ async def load(conn: AsyncConnection, rows: list[Row]) -> list[Message]:
     ]
 
 
-async def _row(conn: AsyncConnection, me: Account, conversation_id: str, message_id: str) -> Row:
+async def _row(conn: Conn, me: Account, conversation_id: str, message_id: str) -> Row:
     await require_member(conn, me, conversation_id)
     row = (
         await conn.execute(
@@ -245,9 +244,7 @@ async def react(
     return await _announce(tx, row.id)
 
 
-async def history(
-    conn: AsyncConnection, me: Account, conversation_id: str, cursor: Cursor
-) -> Page[Message]:
+async def history(conn: Conn, me: Account, conversation_id: str, cursor: Cursor) -> Page[Message]:
     await require_member(conn, me, conversation_id)
     rows, next_cursor = await cursor.fetch(
         conn, select(messages).where(messages.c.conversation_id == conversation_id), messages.c.pk
@@ -256,7 +253,7 @@ async def history(
 
 
 async def around(
-    conn: AsyncConnection, me: Account, conversation_id: str, message_id: str, limit: int
+    conn: Conn, me: Account, conversation_id: str, message_id: str, limit: int
 ) -> Page[Message]:
     """A page that holds `message_id` near its middle (to jump to a search hit); `next`
     pages on into older messages as usual."""
@@ -274,7 +271,7 @@ async def around(
 
 
 async def search(
-    conn: AsyncConnection, me: Account, text: str, conversation_id: str | None, cursor: Cursor
+    conn: Conn, me: Account, text: str, conversation_id: str | None, cursor: Cursor
 ) -> tuple[list[Message], str | None]:
     """Messages holding `text` (case-insensitive), newest first, in my conversations or in
     one of them; deleted messages are never found."""
@@ -298,9 +295,7 @@ async def search(
 # --- delivered and read -----------------------------------------------------------------
 
 
-async def positions(
-    conn: AsyncConnection, conversation_ids: list[str]
-) -> dict[str, list[Position]]:
+async def positions(conn: Conn, conversation_ids: list[str]) -> dict[str, list[Position]]:
     """Every member's positions per conversation; `read` hidden for those who opted out."""
     rows = await conn.execute(
         select(
@@ -361,7 +356,7 @@ async def mark(tx: Tx, me: Account, conversation_id: str, up_to: int, read: bool
     return mine
 
 
-async def unread(conn: AsyncConnection, me: Account, conversation_ids: list[str]) -> dict[str, int]:
+async def unread(conn: Conn, me: Account, conversation_ids: list[str]) -> dict[str, int]:
     """Messages from others after my read position, per conversation (system lines and
     deleted messages don't count)."""
     if not conversation_ids:

@@ -12,9 +12,9 @@ from typing import Annotated
 
 from fastapi import Depends, Query
 from sqlalchemy import Column, Row, Select
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from xapp.api.models import PAGE_MAX
+from xapp.server.db import Conn
 from xapp.server.errors import AppError
 
 
@@ -23,9 +23,7 @@ class Cursor:
     before: int | None = None
     limit: int = 50
 
-    async def fetch(
-        self, conn: AsyncConnection, query: Select, key: Column
-    ) -> tuple[list[Row], str | None]:
+    async def fetch(self, conn: Conn, query: Select, key: Column) -> tuple[list[Row], str | None]:
         """Run `query` for one page, newest first by the unique integer `key` (selected by
         the query); returns the rows and the cursor of the next page."""
         if self.before is not None:

@@ -16,7 +16,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import Row, func, select, union_all, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from xapp.api.models import (
     Account,
@@ -30,7 +29,7 @@ from xapp.api.models import (
 )
 from xapp.api.money import format_amount
 from xapp.server import accounts, events, ledger, posts
-from xapp.server.db import Tx
+from xapp.server.db import Conn, Tx
 from xapp.server.errors import AppError, not_found
 from xapp.server.members import member_ids
 from xapp.server.pages import Cursor
@@ -65,14 +64,14 @@ def to_transfer(row: Row, people: dict[str, Account]) -> Transfer:
     )
 
 
-async def _wire(conn: AsyncConnection, rows: list[Row]) -> list[Transfer]:
+async def _wire(conn: Conn, rows: list[Row]) -> list[Transfer]:
     people = await accounts.by_ids(
         conn, {r.recipient_id for r in rows} | {r.sender_id for r in rows if r.sender_id}
     )
     return [to_transfer(r, people) for r in rows]
 
 
-async def by_ids(conn: AsyncConnection, ids: Iterable[str]) -> dict[str, Transfer]:
+async def by_ids(conn: Conn, ids: Iterable[str]) -> dict[str, Transfer]:
     wanted = set(ids)
     if not wanted:
         return {}
@@ -80,11 +79,11 @@ async def by_ids(conn: AsyncConnection, ids: Iterable[str]) -> dict[str, Transfe
     return {t.id: t for t in await _wire(conn, rows)}
 
 
-async def _row(conn: AsyncConnection, transfer_id: str) -> Row | None:
+async def _row(conn: Conn, transfer_id: str) -> Row | None:
     return (await conn.execute(select(transfers).where(transfers.c.id == transfer_id))).first()
 
 
-async def get(conn: AsyncConnection, me: Account, transfer_id: str) -> Transfer:
+async def get(conn: Conn, me: Account, transfer_id: str) -> Transfer:
     """A transfer as one of its parties sees it; anyone else gets a 404."""
     row = await _row(conn, transfer_id)
     if row is None or me.id not in (row.sender_id, row.recipient_id):
@@ -252,7 +251,7 @@ async def release_due(tx: Tx, now: int | None = None) -> int:
     return len(due)
 
 
-async def next_release(conn: AsyncConnection) -> int | None:
+async def next_release(conn: Conn) -> int | None:
     return await conn.scalar(
         select(func.min(transfers.c.release_at)).where(transfers.c.status == "pending")
     )
@@ -330,7 +329,7 @@ async def tip(tx: Tx, me: Account, post_id: str, amount: Money) -> Transfer:
     return await pay(tx, me, author, amount, note, kind="tip", links=Links(post_id=post_id))
 
 
-async def paid_before(conn: AsyncConnection, me: Account, payee: Account) -> bool:
+async def paid_before(conn: Conn, me: Account, payee: Account) -> bool:
     return (
         await conn.scalar(
             select(transfers.c.id)
@@ -367,7 +366,7 @@ def _like(text: str) -> str:
 
 
 async def history(
-    conn: AsyncConnection, me: Account, cursor: Cursor, filters: Filters = Filters()
+    conn: Conn, me: Account, cursor: Cursor, filters: Filters = Filters()
 ) -> Page[Transfer]:
     """My transfers, newest first. Sent and received money are walked separately, each
     down its own (party, pk) index and cut at one page, then merged: an OR of the two
@@ -406,7 +405,7 @@ async def history(
     return Page[Transfer](items=await _wire(conn, rows), next=next_cursor)
 
 
-async def earnings(conn: AsyncConnection, me: Account, currency: str) -> Earnings:
+async def earnings(conn: Conn, me: Account, currency: str) -> Earnings:
     """Tips received: per post (with its opening words) and per UTC day, newest first."""
     tips = (
         await conn.execute(

@@ -4,11 +4,10 @@ of the accounts they follow, newest first."""
 from __future__ import annotations
 
 from sqlalchemy import Row, or_, select
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from xapp.api.models import Account, Page, Post
 from xapp.server import accounts, events
-from xapp.server.db import Tx
+from xapp.server.db import Conn, Tx
 from xapp.server.pages import Cursor
 from xapp.server.schema import follows, new_id, now_us, posts, to_datetime
 
@@ -24,7 +23,7 @@ async def create(tx: Tx, author: Account, text: str) -> Post:
     return post
 
 
-async def _page(conn: AsyncConnection, rows: list[Row], next_cursor: str | None) -> Page[Post]:
+async def _page(conn: Conn, rows: list[Row], next_cursor: str | None) -> Page[Post]:
     authors = await accounts.by_ids(conn, {r.author_id for r in rows})
     return Page[Post](
         items=[
@@ -40,7 +39,7 @@ async def _page(conn: AsyncConnection, rows: list[Row], next_cursor: str | None)
     )
 
 
-async def home(conn: AsyncConnection, viewer_id: str, cursor: Cursor) -> Page[Post]:
+async def home(conn: Conn, viewer_id: str, cursor: Cursor) -> Page[Post]:
     followed = select(follows.c.followee_id).where(follows.c.follower_id == viewer_id)
     query = select(posts).where(
         or_(posts.c.author_id == viewer_id, posts.c.author_id.in_(followed))
@@ -48,5 +47,5 @@ async def home(conn: AsyncConnection, viewer_id: str, cursor: Cursor) -> Page[Po
     return await _page(conn, *await cursor.fetch(conn, query, posts.c.pk))
 
 
-async def everyone(conn: AsyncConnection, cursor: Cursor) -> Page[Post]:
+async def everyone(conn: Conn, cursor: Cursor) -> Page[Post]:
     return await _page(conn, *await cursor.fetch(conn, select(posts), posts.c.pk))
