@@ -35,7 +35,8 @@ class ConversationList(OptionList):
             if conversation.is_group and last.sender.id != self.me_id and last.kind != "system":
                 who = f"{last.sender.handle}: "
             preview = who + last.text.replace("\n", " ")
-        unread = f" ({conversation.unread})" if conversation.unread else ""
+        count = conversation.unread
+        unread = f" ({'99+' if count > 99 else count})" if count else ""
         style = "bold $accent" if conversation.unread else "bold"
         prompt = Content.from_markup(
             f"[{style}]$title$unread[/]\n[dim]$preview[/dim]",

@@ -88,8 +88,7 @@ async def _announce(tx: Tx, bill_id: str) -> Bill:
     audience = [bill.requester.id, *(r.payer.id for r in bill.requests)]
     if bill.conversation_id:
         audience += await member_ids(tx.conn, bill.conversation_id)
-    for account_id in dict.fromkeys(audience):
-        await events.append(tx, account_id, "bill.updated", bill)
+    await events.append_to(tx, list(dict.fromkeys(audience)), "bill.updated", bill)
     return bill
 
 

@@ -63,27 +63,33 @@ class EventHub:
                 subscription.wake.set()
 
 
-async def append(tx: Tx, account_id: str, type_: str, data: BaseModel) -> int:
-    """Log one event for `account_id` in this transaction and return its seq."""
-    seq = (
+async def append(tx: Tx, account_id: str, type_: str, data: BaseModel) -> None:
+    """Log one event for `account_id` in this transaction."""
+    await append_to(tx, [account_id], type_, data)
+
+
+async def append_to(tx: Tx, account_ids: list[str], type_: str, data: BaseModel) -> None:
+    """Log the same event for several accounts (a message to every member) in two
+    statements: one numbers them all, one writes them all."""
+    if not account_ids:
+        return
+    numbered = (
         await tx.conn.execute(
             update(accounts)
-            .where(accounts.c.id == account_id)
+            .where(accounts.c.id.in_(account_ids))
             .values(event_seq=accounts.c.event_seq + 1)
-            .returning(accounts.c.event_seq)
+            .returning(accounts.c.id, accounts.c.event_seq)
         )
-    ).scalar_one()
+    ).all()
+    payload, created = data.model_dump_json(), now_us()
     await tx.conn.execute(
-        events.insert().values(
-            account_id=account_id,
-            seq=seq,
-            type=type_,
-            data=data.model_dump_json(),
-            created_at=now_us(),
-        )
+        events.insert(),
+        [
+            {"account_id": a, "seq": seq, "type": type_, "data": payload, "created_at": created}
+            for a, seq in numbered
+        ],
     )
-    tx.touched.add(account_id)
-    return seq
+    tx.touched.update(account_ids)
 
 
 async def after(conn: Conn, account_id: str, seq: int, limit: int) -> list[tuple[int, str]]:

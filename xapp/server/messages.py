@@ -139,8 +139,7 @@ async def send(
     """Post a message; with `transfer` or `bill` it is that card and `text` its summary;
     `system` is a line about the conversation itself ("@ada added @bob")."""
     members = await require_member(tx.conn, me, conversation_id)
-    if reply_to is not None:
-        await _row(tx.conn, me, conversation_id, reply_to)  # must be in this conversation
+    replied = await _row(tx.conn, me, conversation_id, reply_to) if reply_to else None
     created = now_us()
     kind = "system" if system else "payment" if transfer else "bill" if bill else "text"
     message_id = new_id()
@@ -174,18 +173,39 @@ async def send(
         )
         .values(delivered_pk=pk, read_pk=pk)
     )
-    row = (await tx.conn.execute(select(messages).where(messages.c.pk == pk))).one()
-    [message] = await load(tx.conn, [row])
-    for member in members:
-        await events.append(tx, member, "message.created", message)
+    quote = None
+    if replied is not None:  # it must be in this conversation: `_row` checked
+        people = await accounts.by_ids(tx.conn, [replied.sender_id])
+        quote = Quote(
+            id=replied.id,
+            sender=people[replied.sender_id],
+            text="" if replied.deleted_at else replied.text[:QUOTE_MAX],
+            deleted=replied.deleted_at is not None,
+        )
+    # Everything about a new message is known here: no need to read it back.
+    message = Message(
+        id=message_id,
+        conversation_id=conversation_id,
+        sender=me,
+        text=text,
+        created_at=to_datetime(created),
+        kind=kind,
+        position=pk,
+        transfer=transfer,
+        bill=bill,
+        reply_to=quote,
+        client_key=client_key,
+    )
+    await events.append_to(tx, members, "message.created", message)
     return message
 
 
 async def _announce(tx: Tx, row_id: str) -> Message:
     row = (await tx.conn.execute(select(messages).where(messages.c.id == row_id))).one()
     [message] = await load(tx.conn, [row])
-    for member in await member_ids(tx.conn, row.conversation_id):
-        await events.append(tx, member, "message.updated", message)
+    await events.append_to(
+        tx, await member_ids(tx.conn, row.conversation_id), "message.updated", message
+    )
     return message
 
 
@@ -356,25 +376,33 @@ async def mark(tx: Tx, me: Account, conversation_id: str, up_to: int, read: bool
     return mine
 
 
+UNREAD_CAP = 100
+"""Unread counts stop here ("99+" is what a person reads anyway), so a chat with 100,000
+unread messages costs what one with 100 does."""
+
+
 async def unread(conn: Conn, me: Account, conversation_ids: list[str]) -> dict[str, int]:
-    """Messages from others after my read position, per conversation (system lines and
-    deleted messages don't count)."""
-    if not conversation_ids:
-        return {}
-    rows = await conn.execute(
-        select(messages.c.conversation_id, func.count())
-        .join(
-            conversation_members,
-            (conversation_members.c.conversation_id == messages.c.conversation_id)
-            & (conversation_members.c.account_id == me.id),
+    """Messages from others after my read position, per conversation, up to UNREAD_CAP
+    (system lines and deleted messages don't count)."""
+    counts: dict[str, int] = {}
+    for conversation_id in conversation_ids:
+        read_pk = select(conversation_members.c.read_pk).where(
+            conversation_members.c.conversation_id == conversation_id,
+            conversation_members.c.account_id == me.id,
         )
-        .where(
-            messages.c.conversation_id.in_(conversation_ids),
-            messages.c.pk > conversation_members.c.read_pk,
-            messages.c.sender_id != me.id,
-            messages.c.kind != "system",
-            messages.c.deleted_at.is_(None),
+        newer = (
+            select(messages.c.pk)
+            .where(
+                messages.c.conversation_id == conversation_id,
+                messages.c.pk > read_pk.scalar_subquery(),
+                messages.c.sender_id != me.id,
+                messages.c.kind != "system",
+                messages.c.deleted_at.is_(None),
+            )
+            .limit(UNREAD_CAP)
+            .subquery()
         )
-        .group_by(messages.c.conversation_id)
-    )
-    return dict(rows.all())
+        count = await conn.scalar(select(func.count()).select_from(newer))
+        if count:
+            counts[conversation_id] = count
+    return counts

@@ -18,8 +18,8 @@ async def create(tx: Tx, author: Account, text: str) -> Post:
     await tx.conn.execute(
         posts.insert().values(id=post.id, author_id=author.id, text=text, created_at=created)
     )
-    for reader in [author.id, *await accounts.follower_ids(tx.conn, author.id)]:
-        await events.append(tx, reader, "post.created", post)
+    readers = [author.id, *await accounts.follower_ids(tx.conn, author.id)]
+    await events.append_to(tx, readers, "post.created", post)
     return post
 
 
