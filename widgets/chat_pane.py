@@ -56,6 +56,7 @@ class ChatPane(Vertical):
         self.editing: Message | None = None
         self.typing_sent = 0.0
         self.typers: dict[str, tuple[Account, datetime]] = {}
+        self.shown_unread = -1
 
     @property
     def me(self) -> Account:
@@ -79,6 +80,8 @@ class ChatPane(Vertical):
         """The small lines under the chat (who is typing, what I am replying to) take no
         room while they have nothing to say."""
         label = self.query_one(f"#{name}", Label)
+        if str(label.content) == str(text) and label.display == bool(str(text)):
+            return  # unchanged: an update would cost a layout pass for nothing
         label.update(text)
         label.display = bool(str(text))
 
@@ -114,6 +117,9 @@ class ChatPane(Vertical):
 
     def _show_unread(self) -> None:
         total = self.listing.total_unread
+        if total == self.shown_unread:
+            return
+        self.shown_unread = total
         heading = f"Messages · {total} unread" if total else "Messages"
         self.query_one("#chat-heading", Label).update(Content(heading))
         screen = self.screen
@@ -228,16 +234,16 @@ class ChatPane(Vertical):
         known = self.listing.get(message.conversation_id)
         mine = message.sender.id == self.me.id
         showing = message.conversation_id == self.open_id and self.log.display
+        if message.conversation_id == self.open_id:  # the message first, the list after
+            self.log.append(message)
+            self.typers.pop(message.sender.id, None)
+            self._show_typers()
         if known is None:
             self.load_conversations()
         else:
             unread = known.unread + (0 if mine or showing or message.kind == "system" else 1)
             self.listing.touch(known.model_copy(update={"last_message": message, "unread": unread}))
             self._show_unread()
-        if message.conversation_id == self.open_id:
-            self.log.append(message)
-            self.typers.pop(message.sender.id, None)
-            self._show_typers()
         if not mine:
             self.mark(message.conversation_id, message.position, read=False)
             if showing and self.log.pinned:

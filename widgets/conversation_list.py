@@ -52,7 +52,10 @@ class ConversationList(OptionList):
 
     def replace(self, conversation: Conversation) -> None:
         """Show a conversation's new state where it is (a rename, a receipt, a read)."""
-        self.show([conversation if c.id == conversation.id else c for c in self.conversations])
+        for index, known in enumerate(self.conversations):
+            if known.id == conversation.id:
+                self.conversations[index] = conversation
+                self.replace_option_prompt(conversation.id, self._option(conversation).prompt)
 
     def drop(self, conversation_id: str) -> None:
         self.show([c for c in self.conversations if c.id != conversation_id])
@@ -79,7 +82,12 @@ class ConversationList(OptionList):
             self.highlighted = ids.index(keep)
 
     def touch(self, conversation: Conversation) -> None:
-        """Move a conversation that just had activity to the top."""
+        """Move a conversation that just had activity to the top (redrawing only its
+        entry when it is there already: the busy chat is usually the top one)."""
+        if self.conversations and self.conversations[0].id == conversation.id:
+            self.conversations[0] = conversation
+            self.replace_option_prompt(conversation.id, self._option(conversation).prompt)
+            return
         rest = [c for c in self.conversations if c.id != conversation.id]
         self.show([conversation, *rest])
 

@@ -125,6 +125,11 @@ class Database:
                 tx = Tx(conn)
                 yield tx
         self.hub.notify(tx.touched)
+        if tx.touched:
+            # Let the woken feed connections send before this request goes on to build
+            # its own response: the other side of a chat sees the message sooner.
+            for _ in range(4):
+                await asyncio.sleep(0)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Conn]:
