@@ -245,11 +245,12 @@ class ChatPane(Vertical):
             self.listing.touch(known.model_copy(update={"last_message": message, "unread": unread}))
             self._show_unread()
         if not mine:
-            self.mark(message.conversation_id, message.position, read=False)
             if showing and self.log.pinned:
-                self._mark_read()
-            elif message.conversation_id != self.open_id:
-                self._notify(message, known)
+                self._mark_read()  # read says delivered too: one request, not two
+            else:
+                self.mark(message.conversation_id, message.position, read=False)
+                if message.conversation_id != self.open_id:
+                    self._notify(message, known)
 
     def _notify(self, message: Message, conversation: Conversation | None) -> None:
         mentioned = f"@{self.me.handle}" in message.text.casefold()
