@@ -1,12 +1,12 @@
 """Slash commands typed in a chat: `/pay 12.50 pizza`, `/request 20 lunch`, `/split 60
-dinner`. Parsing only: the home screen opens the matching dialog, pre-filled, so nothing
-is ever sent without the usual review."""
+dinner`, `/receipts on|off`. Parsing only: the chat opens the matching dialog,
+pre-filled, so no money moves without the usual review."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-USAGE = "Try /pay 12.50 pizza, /request 20 lunch or /split 60 dinner"
+USAGE = "Try /pay 12.50 pizza, /request 20 lunch, /split 60 dinner or /receipts off"
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ def parse(text: str) -> ChatCommand | None:
     if not text.startswith("/") or text.startswith("//"):
         return None
     name, *words = text[1:].split()
-    if name not in ("pay", "request", "split"):
+    if name not in ("pay", "request", "split", "receipts"):
         raise ValueError(f"/{name} is not a command. {USAGE}")
     handles = tuple(w for w in words if w.startswith("@"))
     rest = [w for w in words if not w.startswith("@")]

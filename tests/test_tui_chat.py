@@ -103,3 +103,17 @@ async def test_reply_and_react_from_the_keyboard(people: People, tmp_path) -> No
     [reply, question] = (await bob.messages(chat.id)).items
     assert reply.reply_to is not None and reply.reply_to.id == question.id
     assert [(r.emoji, r.handles) for r in question.reactions] == [("👍", ["alice", "bob"])]
+
+
+async def test_read_receipts_can_be_turned_off_from_the_chat(people: People, tmp_path) -> None:
+    alice = await people.signed_in("alice")
+    await people.signed_in("bob")
+    await alice.open_conversation("bob")
+    app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        home = await home_of(pilot)
+        await wait_for(pilot, lambda: home.chat.open_id is not None)
+        home.chat.input.focus()
+        await pilot.press(*"/receipts off", "enter")
+        await wait_for(pilot, lambda: home.chat.input.value == "")
+    assert not (await alice.me()).read_receipts

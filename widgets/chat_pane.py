@@ -396,6 +396,12 @@ class ChatPane(Vertical):
             if result is not None:
                 self.input.value = ""
 
+        if command.name == "receipts":
+            if command.amount not in ("on", "off"):
+                self.notify("Say /receipts on or /receipts off", severity="warning")
+                return
+            self.set_read_receipts(command.amount == "on")
+            return
         if command.name == "pay":
             if len(handles) != 1:
                 self.notify("Say who to pay: /pay @handle 12.50 note", severity="warning")
@@ -414,6 +420,20 @@ class ChatPane(Vertical):
         else:
             screen = SplitBillScreen(self.session, conversation, command.amount, command.note)
         self.app.push_screen(screen, done)
+
+    @work(group="preferences", exit_on_error=False)
+    async def set_read_receipts(self, on: bool) -> None:
+        try:
+            await self.session.client.set_preferences(read_receipts=on)
+        except ApiError as exc:
+            self.notify(exc.message, severity="error")
+            return
+        self.input.value = ""
+        self.notify(
+            "Others see when you have read their messages."
+            if on
+            else "Read receipts off: others no longer see how far you have read."
+        )
 
     # --- actions on the selected message --------------------------------------------
 
