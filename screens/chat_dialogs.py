@@ -174,7 +174,7 @@ HELP = """\
   u undo a pending payment · 1 2 3 timeline / chat / wallet · ? this help · ctrl+q quit
 [b]Chat[/b]
   enter send · ctrl+down / ctrl+up next / previous unread conversation · ctrl+f search
-  /pay 12.50 note · /request 20 note · /split 90 note · /receipts off   (in the message box)
+  in the message box: /pay 12.50 note · /request 20 note · /split 90 note · /receipts off
 [b]On a message[/b] (the message list focused)
   R reply · + react · e edit · d delete (for everyone) · v who has read it
   ctrl+r retry a failed message · r remind a bill's payers
