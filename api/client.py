@@ -65,9 +65,6 @@ class AttemptKey:
             self._content, self._key = content, new_key()
         return self._key
 
-    def reset(self) -> None:
-        self._content, self._key = None, None
-
 
 class ApiClient:
     def __init__(self, base_url: str, token: str | None = None, timeout: float = 15.0) -> None:

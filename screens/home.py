@@ -15,7 +15,6 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Label
 
-from xapp.api.client import AttemptKey
 from xapp.api.errors import ApiError
 from xapp.api.feed import LiveEvent
 from xapp.api.models import (
@@ -77,7 +76,6 @@ class HomeScreen(Screen[None]):
         self.pane = 0
         self.timeline_next: str | None = None
         self.timeline_loading = False
-        self.draft = AttemptKey()
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
