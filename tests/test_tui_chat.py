@@ -117,3 +117,19 @@ async def test_read_receipts_can_be_turned_off_from_the_chat(people: People, tmp
         await pilot.press(*"/receipts off", "enter")
         await wait_for(pilot, lambda: home.chat.input.value == "")
     assert not (await alice.me()).read_receipts
+
+
+async def test_someone_typing_shows_then_expires(people: People, tmp_path) -> None:
+    alice = await people.signed_in("alice")
+    bob = await people.signed_in("bob")
+    chat = await alice.open_conversation("bob")
+    app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        home = await home_of(pilot)
+        await wait_for(pilot, lambda: home.chat.open_id == chat.id)
+        await wait_for(pilot, lambda: "online" in shown(home.query_one("#status")))
+        await bob.typing(chat.id)
+        typing = home.query_one("#typing")
+        await wait_for(pilot, lambda: shown(typing) == "@bob is typing…")
+        assert typing.display
+        await wait_for(pilot, lambda: not typing.display, timeout=10)  # gone after 6 s
