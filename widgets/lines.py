@@ -186,11 +186,20 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
         self._lines, self._owner, self._starts = lines, owner, starts
         if self.cursor >= len(self._items):  # the list shrank under the cursor
             self.set_reactive(ItemLines.cursor, max(len(self._items) - 1, 0))
-        self.virtual_size = Size(self._width, len(lines))
-        # A list sized to its content (height: auto) must be laid out again when its line
-        # count changes; a fixed-height one only redraws.
+        size = Size(self._width, len(lines))
         height = self.styles.height
-        self.refresh(layout=height is not None and height.is_auto)
+        if height is not None and height.is_auto:
+            # Sized to its content: the screen must be laid out again.
+            self.virtual_size = size
+        else:
+            # A fixed-height list only needs its scrollbar told. Assigning `virtual_size`
+            # (a layout reactive) would lay out the whole screen for every new item: a
+            # chat message reached the other screen ~4 ms later that way (bench/chat.py).
+            # `_scroll_update` is what Textual itself runs after a size change; the
+            # Textual range in pyproject.toml and the Pilot tests guard it.
+            self.set_reactive(ItemLines.virtual_size, size)
+            self._scroll_update(size)
+        self.refresh()
 
     def on_resize(self) -> None:
         width = self.scrollable_content_region.width
