@@ -33,7 +33,7 @@ def state(transfer: Transfer) -> Content:
     else:
         words = "completed"
     style = "$accent" if transfer.refunded.amount else STATUS_STYLE[transfer.status]
-    return Content.from_markup(f"[{style}]$words[/]", words=words)
+    return Content(words).stylize(style)
 
 
 def payment_card(transfer: Transfer, width: int) -> list[Content]:
@@ -61,14 +61,12 @@ def bill_card(bill: Bill, me_id: str, width: int) -> list[Content]:
             "cancelled": ("✗", "dim"),
         }[request.status]
         who = "you" if request.payer.id == me_id else f"@{request.payer.handle}"
+        amount = format_amount(request.amount.amount, request.amount.currency)
         lines.append(
-            Content.from_markup(
-                f"│ [{style}]$mark[/] $who $amount [{style}]$status[/]",
-                mark=mark,
-                who=who,
-                amount=format_amount(request.amount.amount, request.amount.currency),
-                status=request.status,
-            )
+            Content("│ ")
+            + Content(mark).stylize(style)
+            + Content(f" {who} {amount} ")
+            + Content(request.status).stylize(style)
         )
     paid = sum(r.status == "paid" for r in bill.requests)
     hint = ""

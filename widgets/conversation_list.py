@@ -38,11 +38,10 @@ class ConversationList(OptionList):
         count = conversation.unread
         unread = f" ({'99+' if count > 99 else count})" if count else ""
         style = "bold $accent" if conversation.unread else "bold"
-        prompt = Content.from_markup(
-            f"[{style}]$title$unread[/]\n[dim]$preview[/dim]",
-            title=self.title(conversation),
-            unread=unread,
-            preview=preview[:PREVIEW],
+        prompt = (
+            Content(self.title(conversation) + unread).stylize(style)
+            + Content("\n")
+            + Content(preview[:PREVIEW]).stylize("dim")
         )
         return Option(prompt, id=conversation.id)
 
