@@ -78,6 +78,17 @@ async def by_handle(conn: Conn, handle: str) -> Account:
     return to_account(row)
 
 
+async def others(conn: Conn, me: Account, handles: list[str], refusal: AppError) -> list[Account]:
+    """The accounts of these handles, each once, in order; `refusal` if one of them is me."""
+    found = []
+    for handle in dict.fromkeys(handles):
+        other = await by_handle(conn, handle)
+        if other.id == me.id:
+            raise refusal
+        found.append(other)
+    return found
+
+
 async def by_ids(conn: Conn, ids: Iterable[str]) -> dict[str, Account]:
     wanted = set(ids)
     if not wanted:

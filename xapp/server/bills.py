@@ -149,16 +149,6 @@ async def _create(
     return await _announce(tx, bill_id)
 
 
-async def _payers(tx: Tx, me: Account, handles: list[str]) -> list[Account]:
-    payers = []
-    for handle in dict.fromkeys(handles):
-        payer = await accounts.by_handle(tx.conn, handle)
-        if payer.id == me.id:
-            raise AppError(422, "cannot_request_self", "You can't request money from yourself")
-        payers.append(payer)
-    return payers
-
-
 async def request(
     tx: Tx,
     me: Account,
@@ -168,7 +158,12 @@ async def request(
     conversation_id: str | None = None,
 ) -> Bill:
     """Ask each handle for `amount`; asked inside a chat, everyone asked must be in it."""
-    payers = await _payers(tx, me, handles)
+    payers = await accounts.others(
+        tx.conn,
+        me,
+        handles,
+        AppError(422, "cannot_request_self", "You can't request money from yourself"),
+    )
     if conversation_id is not None:
         in_chat = set(await member_ids(tx.conn, conversation_id))
         if me.id not in in_chat:

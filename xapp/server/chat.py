@@ -10,6 +10,7 @@ built for each member (their unread count is their own). Messages live in `messa
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Awaitable
 
 from sqlalchemy import Row, delete, select, update
 
@@ -30,16 +31,9 @@ async def require_member(conn: Conn, me: Account, conversation_id: str, other: A
         raise AppError(422, "not_a_member", f"@{other.handle} is not in this conversation")
 
 
-async def _people(tx: Tx, me: Account, handles: list[str]) -> list[Account]:
-    found = []
-    for handle in dict.fromkeys(handles):
-        other = await accounts.by_handle(tx.conn, handle)
-        if other.id == me.id:
-            raise AppError(
-                422, "cannot_message_self", "You can't start a conversation with yourself"
-            )
-        found.append(other)
-    return found
+def _people(tx: Tx, me: Account, handles: list[str]) -> Awaitable[list[Account]]:
+    refusal = AppError(422, "cannot_message_self", "You can't start a conversation with yourself")
+    return accounts.others(tx.conn, me, handles, refusal)
 
 
 async def start(

@@ -34,12 +34,6 @@ def _locked(until_us: int) -> AppError:
     )
 
 
-async def has_pin(db: Database, account_id: str) -> bool:
-    async with db.read() as conn:
-        pin_hash = await conn.scalar(select(accounts.c.pin_hash).where(accounts.c.id == account_id))
-    return pin_hash is not None
-
-
 async def set_pin(db: Database, passwords: Passwords, me: Account, password: str, pin: str) -> None:
     """Set or change the PIN; the password proves it is the owner, not a stolen token."""
     async with db.read() as conn:
