@@ -175,14 +175,17 @@ async def _group(tx: Tx, me: Account, conversation_id: str, admin: bool) -> Row:
 async def _announce(tx: Tx, conversation_id: str, gone: Account | None = None) -> None:
     """Tell every member (and whoever just left) how the conversation now looks to them."""
     row = await _row(tx.conn, conversation_id)
-    member_rows = await member_ids(tx.conn, conversation_id)
-    people = await accounts.by_ids(tx.conn, member_rows)
-    for member_id in member_rows:
-        [view] = await _conversations(tx.conn, people[member_id], [row])
-        await events.append(tx, member_id, "conversation.updated", view)
+    viewers = [
+        *(await accounts.by_ids(tx.conn, await member_ids(tx.conn, conversation_id))).values()
+    ]
     if gone is not None:
-        [view] = await _conversations(tx.conn, gone, [row])
-        await events.append(tx, gone.id, "conversation.left", view)
+        viewers.append(gone)
+    # Built once; only the unread count is each viewer's own.
+    [shared] = await _conversations(tx.conn, viewers[0], [row])
+    for viewer in viewers:
+        unread = (await messages.unread(tx.conn, viewer, [conversation_id])).get(conversation_id, 0)
+        kind = "conversation.left" if viewer is gone else "conversation.updated"
+        await events.append(tx, viewer.id, kind, shared.model_copy(update={"unread": unread}))
 
 
 async def rename(tx: Tx, me: Account, conversation_id: str, name: str) -> Conversation:
