@@ -32,7 +32,11 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         app.state.db = db
         if settings.demo:
             await demo.seed(db, app.state.passwords)
-        tasks = [asyncio.create_task(_release_pending(db))]
+        tasks = []
+        async with db.read() as conn:
+            held = await payments.next_release(conn) is not None
+        if settings.undo_seconds > 0 or held:  # without an undo window nothing is ever held
+            tasks.append(asyncio.create_task(_release_pending(db)))
         if settings.demo_activity:
             tasks.append(asyncio.create_task(demo.keep_alive(db, settings.demo_activity_interval)))
         try:
