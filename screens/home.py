@@ -134,8 +134,13 @@ class HomeScreen(Screen[None]):
     def chat(self) -> ChatPane:
         return self.query_one(ChatPane)
 
-    def show_unread(self, total: int) -> None:
-        self.query_one(StatusBar).show(unread=total)
+    @on(ChatPane.UnreadChanged)
+    def _show_unread(self, event: ChatPane.UnreadChanged) -> None:
+        self.query_one(StatusBar).show(unread=event.total)
+
+    @on(ChatPane.PostSent)
+    def _queued_post_sent(self, event: ChatPane.PostSent) -> None:
+        self.post_arrived(event.post)
 
     # --- live events ----------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
+from textual.message import Message as TextualMessage
 from textual.screen import Screen
 from textual.widgets import Input, Label, OptionList
 
@@ -46,6 +47,20 @@ PLACEHOLDER = "Write a message… (enter sends · /pay 12.50 pizza · /split 60 
 
 
 class ChatPane(Vertical):
+    class UnreadChanged(TextualMessage):
+        """The total of unread messages changed (the top bar shows it)."""
+
+        def __init__(self, total: int) -> None:
+            super().__init__()
+            self.total = total
+
+    class PostSent(TextualMessage):
+        """A post that waited in the outbox went out (the timeline shows it)."""
+
+        def __init__(self, post: Post) -> None:
+            super().__init__()
+            self.post = post
+
     def __init__(self, session: Session, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.session = session
@@ -122,9 +137,7 @@ class ChatPane(Vertical):
         self.shown_unread = total
         heading = f"Messages · {total} unread" if total else "Messages"
         self.query_one("#chat-heading", Label).update(Content(heading))
-        screen = self.screen
-        if hasattr(screen, "show_unread"):
-            screen.show_unread(total)
+        self.post_message(self.UnreadChanged(total))
 
     def open(self, conversation: Conversation, around: str | None = None) -> None:
         """Show a conversation: its newest page (or the page around a search hit)."""
@@ -373,9 +386,7 @@ class ChatPane(Vertical):
         if isinstance(result, Message):
             self.message_arrived(result)
         else:
-            screen = self.screen
-            if hasattr(screen, "post_arrived"):
-                screen.post_arrived(result)
+            self.post_message(self.PostSent(result))
 
     def _failed(self, entry: Entry) -> None:
         if entry.kind == "message":
