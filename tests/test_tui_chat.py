@@ -4,7 +4,15 @@ pinned to the newest message (and not when reading history), replies and reactio
 from __future__ import annotations
 
 from tests.conftest import People
-from tests.test_tui_home import drawn, home_of, shown, signed_in_app, visible, wait_for
+from tests.test_tui_home import (
+    drawn,
+    home_of,
+    shown,
+    signed_in_app,
+    type_in_chat,
+    visible,
+    wait_for,
+)
 from xapp.screens.chat_dialogs import ReactScreen
 from xapp.widgets.conversation_list import ConversationList
 from xapp.widgets.message_log import MessageLog
@@ -112,9 +120,7 @@ async def test_read_receipts_can_be_turned_off_from_the_chat(people: People, tmp
     app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         home = await home_of(pilot)
-        await wait_for(pilot, lambda: home.chat.open_id is not None)
-        home.chat.input.focus()
-        await pilot.press(*"/receipts off", "enter")
+        await type_in_chat(pilot, home, "/receipts off")
         await wait_for(pilot, lambda: home.chat.input.value == "")
     assert not (await alice.me()).read_receipts
 

@@ -61,6 +61,17 @@ async def home_of(pilot) -> HomeScreen:
     return pilot.app.screen
 
 
+async def type_in_chat(pilot, home, text: str) -> None:
+    """Type into the open chat's message box and press enter, as a person would."""
+    await wait_for(pilot, lambda: home.chat.open_id is not None)
+    home.query_one("#chat-input", Input).focus()
+    await pilot.press(*text, "enter")
+
+
+def notes(app) -> str:
+    return "\n".join(str(n.message) for n in app._notifications)
+
+
 async def test_write_a_post_and_see_it_on_top(people: People, tmp_path) -> None:
     alice = await people.signed_in("alice", "Alice Liddell")
     await alice.create_post("an older post")

@@ -10,7 +10,7 @@ import pytest
 from textual.widgets import Input
 
 from tests.conftest import People, balance_of, serve, usd
-from tests.test_tui_home import drawn, home_of, signed_in_app, wait_for
+from tests.test_tui_home import drawn, home_of, notes, signed_in_app, type_in_chat, wait_for
 from tests.test_tui_payments import PIN, alice_and_bob, confirm_screen
 from xapp.embedded import ServerThread
 from xapp.screens.pay import PayScreen
@@ -99,17 +99,6 @@ async def test_split_bill_card_shows_who_has_paid(people: People, tmp_path) -> N
         await wait_for(pilot, lambda: "Reminder sent." in notes(app))
     [cat_request] = (await cat.requests()).items
     assert cat_request.reminded_at is not None
-
-
-async def type_in_chat(pilot, home, text: str) -> None:
-    """Type into the open chat's message box and press enter, as a person would."""
-    await wait_for(pilot, lambda: home.chat.open_id is not None)
-    home.query_one("#chat-input", Input).focus()
-    await pilot.press(*text, "enter")
-
-
-def notes(app) -> str:
-    return "\n".join(str(n.message) for n in app._notifications)
 
 
 async def test_p_in_a_chat_pays_the_other_person_there(people: People, tmp_path) -> None:

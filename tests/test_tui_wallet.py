@@ -8,8 +8,7 @@ import json
 from textual.widgets import DataTable, Input, Select
 
 from tests.conftest import PASSWORD, People, usd
-from tests.test_tui_home import drawn, home_of, shown, signed_in_app, wait_for
-from tests.test_tui_pay_in_chat import notes
+from tests.test_tui_home import drawn, home_of, notes, shown, signed_in_app, wait_for
 from tests.test_tui_payments import PIN, confirm_screen
 from xapp.api.models import Receipt
 from xapp.api.receipts import verify
