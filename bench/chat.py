@@ -26,7 +26,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+
+from rich.console import RenderableType
+from textual._compositor import ChopsUpdate, LayoutUpdate
+from textual.screen import Screen
+from textual.strip import Strip
 
 from xapp.api.client import ApiClient
 from xapp.app import XApp
@@ -146,12 +152,28 @@ def _visible(log: MessageLog) -> str:
 
 
 async def round_trip(url: str, folder: Path) -> dict[str, float]:
-    """alice sends with her ApiClient; bob's App shows it: median of 50."""
+    """ann sends from her own process, as she would from her own terminal; ben's App
+    paints it. Timed from the moment ann's process calls `send_message` until Textual
+    composes a screen update for ben's terminal that holds the text (median of 50).
+    Both processes read CLOCK_MONOTONIC, which is one clock for the whole machine."""
     ann, ben = await person(url, "ann"), await person(url, "ben")
     chat = await ann.open_conversation("ben")
     await ann.send_message(chat.id, "warm up")
+    sender = await asyncio.create_subprocess_exec(
+        sys.executable,
+        __file__,
+        "--send",
+        url,
+        ann.token or "",
+        chat.id,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert sender.stdin is not None and sender.stdout is not None
+    await sender.stdout.readline()  # ready
     app = signed_in_app(url, "ben", ben.token or "", folder)
-    times = []
+    paints = PaintWatch(app)
+    times, replies = [], []
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: bool(app.screen.query(MessageLog)), timeout=30)
         home = app.screen
@@ -159,19 +181,72 @@ async def round_trip(url: str, folder: Path) -> dict[str, float]:
         await wait_for(pilot, lambda: "warm up" in "".join(m.text for m in log.items), 30)
         await wait_for(pilot, lambda: "online" in str(home.query_one("#status").render()), 30)
         for i in range(50):
-            text = f"ping {i}"
-            t0 = time.perf_counter()
-            await ann.send_message(chat.id, text)
-            while not any(m.text == text for m in log.items):
-                await asyncio.sleep(0.0005)
-            times.append(time.perf_counter() - t0)
+            text = f"ping {i:02}"
+            painted = paints.expect(text)
+            sender.stdin.write(f"{text}\n".encode())
+            await sender.stdin.drain()
+            started, replied = map(int, (await sender.stdout.readline()).split())
+            times.append((await painted - started) / 1e6)
+            replies.append((replied - started) / 1e6)
             await pilot.pause()
+            await asyncio.sleep(0.05)  # messages in a chat come seconds apart, not queued
+    sender.stdin.close()
+    await sender.wait()
     await ann.aclose()
     await ben.aclose()
     return {
-        "round_trip_median_ms": round(statistics.median(times) * 1000, 2),
-        "round_trip_p95_ms": round(sorted(times)[int(len(times) * 0.95)] * 1000, 2),
+        "round_trip_median_ms": round(statistics.median(times), 2),
+        "round_trip_p95_ms": round(sorted(times)[int(len(times) * 0.95)], 2),
+        "sender_reply_median_ms": round(statistics.median(replies), 2),
     }
+
+
+class PaintWatch:
+    """Notes when the App hands its terminal a screen update showing some text. Headless,
+    Textual composes each update but writes it nowhere; this looks at what it composed."""
+
+    def __init__(self, app: XApp) -> None:
+        self._display = app._display
+        self._waiting: dict[str, asyncio.Future[int]] = {}
+        app._display = self._record  # type: ignore[method-assign]
+
+    def expect(self, text: str) -> asyncio.Future[int]:
+        """Resolves to the CLOCK_MONOTONIC time (ns) of the first update showing `text`."""
+        future = self._waiting[text] = asyncio.get_running_loop().create_future()
+        return future
+
+    def _record(self, screen: Screen, renderable: RenderableType | None) -> None:
+        now = time.clock_gettime_ns(time.CLOCK_MONOTONIC)
+        if self._waiting and renderable is not None:
+            shown = "\n".join(strip.text for strip in _strips(renderable))
+            for text in [t for t in self._waiting if t in shown]:
+                self._waiting.pop(text).set_result(now)
+        self._display(screen, renderable)
+
+
+def _strips(update: RenderableType) -> Iterator[Strip]:
+    if isinstance(update, ChopsUpdate):
+        for chop in update.chops:
+            yield from (strip for strip in chop.values() if strip is not None)
+    elif isinstance(update, LayoutUpdate):
+        for line in update.strips:
+            yield from line
+
+
+async def send_from_stdin(url: str, token: str, conversation_id: str) -> None:
+    """The sender's process: one message per line of stdin; for each, one line back with
+    the clock read just before sending and just after the reply."""
+    client = ApiClient(url, token)
+    await client.me()  # a warm connection, as an app that has been open a while has
+    print("ready", flush=True)
+    lines = asyncio.StreamReader()
+    loop = asyncio.get_running_loop()
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(lines), sys.stdin)
+    while line := await lines.readline():
+        started = time.clock_gettime_ns(time.CLOCK_MONOTONIC)
+        await client.send_message(conversation_id, line.decode().rstrip("\n"))
+        print(started, time.clock_gettime_ns(time.CLOCK_MONOTONIC), flush=True)
+    await client.aclose()
 
 
 def main() -> dict[str, float]:
@@ -205,6 +280,9 @@ def _free_port() -> int:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--send"]:
+        asyncio.run(send_from_stdin(*sys.argv[2:5]))
+        sys.exit()
     result = main()
     for name, value in result.items():
         print(f"{name:40} {value}")

@@ -244,26 +244,34 @@ class ChatPane(Vertical):
     # --- live events ----------------------------------------------------------------
 
     def message_arrived(self, message: Message) -> None:
-        known = self.listing.get(message.conversation_id)
-        mine = message.sender.id == self.me.id
-        showing = message.conversation_id == self.open_id and self.log.display
-        if message.conversation_id == self.open_id:  # the message first, the list after
-            self.log.append(message)
+        if message.conversation_id == self.open_id:
+            seen = self.log.append(message) and bool(self.log.display)
             self.typers.pop(message.sender.id, None)
             self._show_typers()
+            # The message is painted first; the list, the unread count and the receipt
+            # (a request) follow right after that paint instead of delaying it.
+            self.call_after_refresh(self._list_message, message, seen)
+        else:
+            self._list_message(message, seen=False)
+
+    def _list_message(self, message: Message, seen: bool) -> None:
+        """Move the conversation up with its new preview; count or mark the message."""
+        known = self.listing.get(message.conversation_id)
+        mine = message.sender.id == self.me.id
         if known is None:
             self.load_conversations()
         else:
-            unread = known.unread + (0 if mine or showing or message.kind == "system" else 1)
+            unread = known.unread + (0 if mine or seen or message.kind == "system" else 1)
             self.listing.touch(known.model_copy(update={"last_message": message, "unread": unread}))
             self._show_unread()
-        if not mine:
-            if showing and self.log.pinned:
-                self._mark_read()  # read says delivered too: one request, not two
-            else:
-                self.mark(message.conversation_id, message.position, read=False)
-                if message.conversation_id != self.open_id:
-                    self._notify(message, known)
+        if mine:
+            return
+        if seen:
+            self._mark_read()  # read says delivered too: one request, not two
+        else:
+            self.mark(message.conversation_id, message.position, read=False)
+            if message.conversation_id != self.open_id:
+                self._notify(message, known)
 
     def _notify(self, message: Message, conversation: Conversation | None) -> None:
         mentioned = f"@{self.me.handle}" in message.text.casefold()

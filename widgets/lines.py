@@ -14,8 +14,9 @@ from typing import ClassVar, Generic, TypeVar
 
 from rich.style import Style
 from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
 from textual.content import Content
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -24,6 +25,8 @@ from textual.strip import Strip
 T = TypeVar("T")
 
 log = logging.getLogger("xapp.widgets")
+
+PAINTED_LINES = 512  # a tall terminal's worth of lines, twice (cursor and not)
 
 
 class ItemLines(ScrollView, Generic[T], can_focus=True):
@@ -74,6 +77,12 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
         self._lines: list[Strip] = []
         self._owner: list[int] = []
         self._starts: list[int] = []
+        self._base_style = self._cursor_style = Style()
+        # Keyed by the source strip's id; the entry holds the strip, so the id can't be
+        # reused while the entry lives.
+        self._painted: LRUCache[tuple[int, Style, int, int], tuple[Strip, Strip]] = LRUCache(
+            PAINTED_LINES
+        )
 
     # --- what subclasses provide ---------------------------------------------------
 
@@ -91,6 +100,7 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
 
     def set_items(self, items: Iterable[T]) -> None:
         self._items, self._ids, self._rendered = [], set(), []
+        self._lines, self._owner, self._starts = [], [], []
         self.add_bottom(items)
 
     def add_top(self, items: Iterable[T], keep_view: bool = False) -> int:
@@ -115,10 +125,16 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
 
     def add_bottom(self, items: Iterable[T]) -> int:
         new = self._fresh(items)
-        if new:
-            self._items.extend(new)
-            self._rendered.extend(self._render(item) for item in new)
-        self._relayout()
+        # Extend the line index rather than rebuild it: a chat message arriving at the
+        # bottom of a long history costs its own lines, not the whole history's.
+        for item in new:
+            strips = self._render(item)
+            self._starts.append(len(self._lines))
+            self._owner.extend([len(self._items)] * len(strips))
+            self._lines.extend(strips)
+            self._items.append(item)
+            self._rendered.append(strips)
+        self._sized()
         return len(new)
 
     def upsert(self, item: T) -> None:
@@ -176,6 +192,7 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
         return strips
 
     def _relayout(self) -> None:
+        """Index every item's lines again (after a change anywhere but the bottom)."""
         lines: list[Strip] = []
         owner: list[int] = []
         starts: list[int] = []
@@ -184,9 +201,13 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
             lines.extend(strips)
             owner.extend([index] * len(strips))
         self._lines, self._owner, self._starts = lines, owner, starts
+        self._sized()
+
+    def _sized(self) -> None:
+        """Tell Textual the new height, and keep the cursor on an item."""
         if self.cursor >= len(self._items):  # the list shrank under the cursor
             self.set_reactive(ItemLines.cursor, max(len(self._items) - 1, 0))
-        size = Size(self._width, len(lines))
+        size = Size(self._width, len(self._lines))
         height = self.styles.height
         if height is not None and height.is_auto:
             # Sized to its content: the screen must be laid out again.
@@ -212,21 +233,36 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
         self._rendered = [self._render(item) for item in self._items]
         self._relayout()
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The styles are the same for every line of one paint: look them up once (each
+        # lookup walks the ancestors' CSS), not once per line.
+        self._base_style = self.rich_style
+        self._cursor_style = self._base_style + self.get_component_rich_style(
+            "item-lines--cursor"
+        )
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
         line_no = scroll_y + y
-        base = self.rich_style
+        base = self._base_style
         if not self._lines:
             if y == 0 and self.empty:
                 return Strip([*Content(self.empty).render_segments()]).crop_extend(0, width, base)
             return Strip.blank(width, base)
         if line_no >= len(self._lines):
             return Strip.blank(width, base)
-        style: Style = base
-        if self._owner[line_no] == self.cursor:
-            style = base + self.get_component_rich_style("item-lines--cursor")
-        return self._lines[line_no].crop_extend(scroll_x, scroll_x + width, None).apply_style(style)
+        style = self._cursor_style if self._owner[line_no] == self.cursor else base
+        line = self._lines[line_no]
+        # A line that looks as it did last paint is handed back as the same Strip, so
+        # Textual's per-strip caches hit: a new message repaints one line's worth of work.
+        key = (id(line), style, scroll_x, width)
+        painted = self._painted.get(key)
+        if painted is None or painted[0] is not line:
+            painted = (line, line.crop_extend(scroll_x, scroll_x + width, None).apply_style(style))
+            self._painted[key] = painted
+        return painted[1]
 
     # --- the cursor -----------------------------------------------------------------
 

@@ -142,17 +142,21 @@ class MessageLog(ItemLines[Message]):
         self.set_reactive(MessageLog.cursor, max(len(self.items) - 1, 0))
         self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
 
-    def append(self, message: Message) -> None:
-        """Add a new message at the bottom; one sent from here replaces its local copy."""
+    def append(self, message: Message) -> bool:
+        """Add a new message at the bottom; one sent from here replaces its local copy.
+        Returns whether the reader was at the bottom (so now sees the message)."""
         if message.client_key and message.sender.id == self.me_id:
             self.remove(LOCAL + message.client_key)
         pinned = self.pinned
         if message.id in {m.id for m in self.items}:
             self.upsert(message)
-            return
+            return pinned
         self.add_bottom([message])
         if pinned:
-            self.show_latest()
+            # Laid out already, so scroll now: the message is in the very next paint.
+            self.set_reactive(MessageLog.cursor, len(self.items) - 1)
+            self.scroll_end(animate=False, immediate=True)
+        return pinned
 
     def select(self, message_id: str) -> None:
         """Put the cursor on a message (a search hit) and bring it into view."""

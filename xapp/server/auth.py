@@ -17,7 +17,7 @@ from typing import Annotated
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Depends, Request
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 
 from xapp.api.models import Account
 from xapp.server.accounts import ACCOUNT_COLUMNS, to_account
@@ -67,14 +67,16 @@ async def revoke_token(tx: Tx, token: str) -> None:
     await tx.conn.execute(delete(tokens).where(tokens.c.token_hash == hash_token(token)))
 
 
+# Every request asks this: built once (see db.py on statements built per call).
+_ACCOUNT_FOR_TOKEN = (
+    select(*ACCOUNT_COLUMNS)
+    .join(tokens, tokens.c.account_id == accounts.c.id)
+    .where(tokens.c.token_hash == bindparam("token_hash"))
+)
+
+
 async def account_for_token(conn: Conn, token: str) -> Account | None:
-    row = (
-        await conn.execute(
-            select(*ACCOUNT_COLUMNS)
-            .join(tokens, tokens.c.account_id == accounts.c.id)
-            .where(tokens.c.token_hash == hash_token(token))
-        )
-    ).first()
+    row = (await conn.execute(_ACCOUNT_FOR_TOKEN, {"token_hash": hash_token(token)})).first()
     return to_account(row) if row else None
 
 
@@ -93,7 +95,7 @@ UNAUTHORIZED = AppError(
 )
 
 
-def database(request: Request) -> Database:
+async def database(request: Request) -> Database:
     return request.app.state.db
 
 

@@ -29,7 +29,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
-from xapp.server.events import EventHub
+from xapp.server.events import EventHub, Frame
 
 
 class Conn(Protocol):
@@ -61,10 +61,11 @@ class LoopConnection:
 
 @dataclass
 class Tx:
-    """A write transaction, and the accounts whose feeds it wrote to (woken after commit)."""
+    """A write transaction, and the feed frames it wrote per account (handed to their
+    open connections once it has committed)."""
 
     conn: Conn
-    touched: set[str] = field(default_factory=set)
+    committed: dict[str, list[Frame]] = field(default_factory=dict)
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
@@ -111,7 +112,7 @@ class Database:
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[Tx]:
-        """A write transaction; feeds it touched are woken once it has committed."""
+        """A write transaction; its frames reach the open feeds once it has committed."""
         tx: Tx
         if self._sqlite is not None:
             assert self._write_lock is not None
@@ -124,8 +125,8 @@ class Database:
             async with self._async.begin() as conn:
                 tx = Tx(conn)
                 yield tx
-        self.hub.notify(tx.touched)
-        if tx.touched:
+        self.hub.notify(tx.committed)
+        if tx.committed:
             # Let the woken feed connections send before this request goes on to build
             # its own response: the other side of a chat sees the message sooner.
             for _ in range(4):

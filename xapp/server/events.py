@@ -1,8 +1,11 @@
 """The durable per-account event log and the in-process wake-up hub (DESIGN.md principle 6).
 
 `append` writes an event in the caller's transaction, numbered with the account's next
-`seq`, so an event exists exactly when the change it describes does. The hub only says
-"look again": a feed connection that is woken reads the log, so a lost wake-up costs
+`seq`, so an event exists exactly when the change it describes does. After the commit the
+hub hands each of the account's open feed connections the frames just written, so the
+common case sends without reading them back. The log stays the truth: a connection whose
+frames don't continue exactly from what it last sent (written by another process, out of
+order, or dropped from a full queue) reads the log instead, so a lost hand-off costs
 latency, never an event.
 """
 
@@ -13,7 +16,7 @@ from collections import defaultdict, deque
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from xapp.server.schema import accounts, events, now_us
 
@@ -21,14 +24,35 @@ if TYPE_CHECKING:
     from xapp.server.db import Conn, Tx
 
 
+Frame = tuple[int, str]
+"""An event as a feed sends it: its seq, and its ready-to-send JSON."""
+
+QUEUED_FRAMES = 500
+
+
+def frame(seq: int, type_: str, data: str) -> str:
+    return f'{{"seq":{seq},"type":"{type_}","data":{data}}}'
+
+
 class Subscription:
     """One feed connection: woken when its account's log grows or an ephemeral signal
-    (typing) comes in; ephemeral frames wait in a short queue, and are dropped if the
-    connection falls far behind (they are stale by then anyway)."""
+    (typing) comes in. Committed frames and ephemeral ones wait in short queues; when a
+    queue overflows its oldest go (committed ones are read from the log instead, and
+    ephemeral ones are stale by then anyway)."""
 
     def __init__(self) -> None:
         self.wake = asyncio.Event()
+        self.committed: deque[Frame] = deque(maxlen=QUEUED_FRAMES)
         self.ephemeral: deque[str] = deque(maxlen=100)
+
+    def take(self, last: int) -> list[Frame] | None:
+        """The handed-off frames after `last` if they continue from it without a gap;
+        None when the log must be read."""
+        frames = [f for f in self.committed if f[0] > last]
+        self.committed.clear()
+        if not frames or any(seq != last + 1 + i for i, (seq, _) in enumerate(frames)):
+            return None
+        return frames
 
 
 class EventHub:
@@ -50,9 +74,11 @@ class EventHub:
             if not subscriptions:
                 del self._subscriptions[account_id]
 
-    def notify(self, account_ids: set[str]) -> None:
-        for account_id in account_ids:
+    def notify(self, committed: dict[str, list[Frame]]) -> None:
+        """Hand the frames a transaction committed to their accounts' connections."""
+        for account_id, frames in committed.items():
             for subscription in self._subscriptions.get(account_id, ()):
+                subscription.committed.extend(frames)
                 subscription.wake.set()
 
     def publish(self, account_ids: list[str], frame: str) -> None:
@@ -61,6 +87,24 @@ class EventHub:
             for subscription in self._subscriptions.get(account_id, ()):
                 subscription.ephemeral.append(frame)
                 subscription.wake.set()
+
+
+# Every change logs events and every feed reads them: built once, because a statement
+# built per call costs ~100 µs of SQLAlchemy construction and cache-key work, about three
+# times what running it costs (bench/chat.py's round trip).
+_NUMBER = (
+    update(accounts)
+    .where(accounts.c.id.in_(bindparam("accounts", expanding=True)))
+    .values(event_seq=accounts.c.event_seq + 1)
+    .returning(accounts.c.id, accounts.c.event_seq)
+)
+_LOG = events.insert()
+_AFTER = (
+    select(events.c.seq, events.c.type, events.c.data)
+    .where(events.c.account_id == bindparam("account_id"), events.c.seq > bindparam("seq"))
+    .order_by(events.c.seq)
+    .limit(bindparam("limit"))
+)
 
 
 async def append(tx: Tx, account_id: str, type_: str, data: BaseModel) -> None:
@@ -73,31 +117,20 @@ async def append_to(tx: Tx, account_ids: list[str], type_: str, data: BaseModel)
     statements: one numbers them all, one writes them all."""
     if not account_ids:
         return
-    numbered = (
-        await tx.conn.execute(
-            update(accounts)
-            .where(accounts.c.id.in_(account_ids))
-            .values(event_seq=accounts.c.event_seq + 1)
-            .returning(accounts.c.id, accounts.c.event_seq)
-        )
-    ).all()
+    numbered = (await tx.conn.execute(_NUMBER, {"accounts": account_ids})).all()
     payload, created = data.model_dump_json(), now_us()
     await tx.conn.execute(
-        events.insert(),
+        _LOG,
         [
             {"account_id": a, "seq": seq, "type": type_, "data": payload, "created_at": created}
             for a, seq in numbered
         ],
     )
-    tx.touched.update(account_ids)
+    for account_id, seq in numbered:
+        tx.committed.setdefault(account_id, []).append((seq, frame(seq, type_, payload)))
 
 
-async def after(conn: Conn, account_id: str, seq: int, limit: int) -> list[tuple[int, str]]:
+async def after(conn: Conn, account_id: str, seq: int, limit: int) -> list[Frame]:
     """The account's events after `seq`, oldest first, each with its ready-to-send frame."""
-    rows = await conn.execute(
-        select(events.c.seq, events.c.type, events.c.data)
-        .where(events.c.account_id == account_id, events.c.seq > seq)
-        .order_by(events.c.seq)
-        .limit(limit)
-    )
-    return [(s, f'{{"seq":{s},"type":"{t}","data":{d}}}') for s, t, d in rows]
+    rows = await conn.execute(_AFTER, {"account_id": account_id, "seq": seq, "limit": limit})
+    return [(s, frame(s, t, d)) for s, t, d in rows]

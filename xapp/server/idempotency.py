@@ -15,7 +15,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request, Response
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from xapp.api.models import Account
 from xapp.server.auth import CurrentAccount, Db
@@ -24,7 +24,7 @@ from xapp.server.errors import AppError
 from xapp.server.schema import idempotency_keys, now_us
 
 
-def idempotency_key(
+async def idempotency_key(
     key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
 ) -> str:
     if key is None:
@@ -41,6 +41,13 @@ def idempotency_key(
 
 
 IdempotencyKey = Annotated[str, Depends(idempotency_key)]
+
+# Every write that can be retried asks these: built once (see db.py).
+_STORED = select(idempotency_keys).where(
+    idempotency_keys.c.account_id == bindparam("account_id"),
+    idempotency_keys.c.key == bindparam("key"),
+)
+_STORE = idempotency_keys.insert()
 
 
 def _fingerprint(request: Request, body: BaseModel | None) -> str:
@@ -68,12 +75,7 @@ class Once:
         request_fingerprint = _fingerprint(self.request, body)
         async with self.db.write() as tx:
             row = (
-                await tx.conn.execute(
-                    select(idempotency_keys).where(
-                        idempotency_keys.c.account_id == self.account.id,
-                        idempotency_keys.c.key == self.key,
-                    )
-                )
+                await tx.conn.execute(_STORED, {"account_id": self.account.id, "key": self.key})
             ).first()
             if row is not None:
                 if row.fingerprint != request_fingerprint:
@@ -85,19 +87,20 @@ class Once:
                 return _json(row.body, row.status_code)
             stored = (await action(tx)).model_dump_json()
             await tx.conn.execute(
-                idempotency_keys.insert().values(
-                    account_id=self.account.id,
-                    key=self.key,
-                    fingerprint=request_fingerprint,
-                    status_code=201,
-                    body=stored,
-                    created_at=now_us(),
-                )
+                _STORE,
+                {
+                    "account_id": self.account.id,
+                    "key": self.key,
+                    "fingerprint": request_fingerprint,
+                    "status_code": 201,
+                    "body": stored,
+                    "created_at": now_us(),
+                },
             )
         return _json(stored, 201)
 
 
-def _once(request: Request, db: Db, account: CurrentAccount, key: IdempotencyKey) -> Once:
+async def _once(request: Request, db: Db, account: CurrentAccount, key: IdempotencyKey) -> Once:
     return Once(db, account, key, request)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import Row, delete, func, select, update
+from sqlalchemy import Row, bindparam, delete, func, select, update
 
 from xapp.api.models import (
     Account,
@@ -124,6 +124,23 @@ async def _row(conn: Conn, me: Account, conversation_id: str, message_id: str) -
     return row
 
 
+# Sending is the hot path: its statements are built once (see events.py for why).
+_INSERT = messages.insert().returning(messages.c.pk)
+_TOUCH = (
+    update(conversations)
+    .where(conversations.c.id == bindparam("conversation"))
+    .values(activity=bindparam("message_pk"), updated_at=bindparam("at"))
+)
+_SEEN_OWN = (
+    update(conversation_members)
+    .where(
+        conversation_members.c.conversation_id == bindparam("conversation"),
+        conversation_members.c.account_id == bindparam("member"),
+    )
+    .values(delivered_pk=bindparam("message_pk"), read_pk=bindparam("message_pk"))
+)
+
+
 async def send(
     tx: Tx,
     me: Account,
@@ -144,34 +161,26 @@ async def send(
     kind = "system" if system else "payment" if transfer else "bill" if bill else "text"
     message_id = new_id()
     pk = await tx.conn.scalar(
-        messages.insert()
-        .values(
-            id=message_id,
-            conversation_id=conversation_id,
-            sender_id=me.id,
-            text=text,
-            created_at=created,
-            kind=kind,
-            transfer_id=transfer.id if transfer else None,
-            bill_id=bill.id if bill else None,
-            reply_to=reply_to,
-            client_key=client_key,
-        )
-        .returning(messages.c.pk)
+        _INSERT,
+        {
+            "id": message_id,
+            "conversation_id": conversation_id,
+            "sender_id": me.id,
+            "text": text,
+            "created_at": created,
+            "kind": kind,
+            "transfer_id": transfer.id if transfer else None,
+            "bill_id": bill.id if bill else None,
+            "reply_to": reply_to,
+            "client_key": client_key,
+        },
     )
     await tx.conn.execute(
-        update(conversations)
-        .where(conversations.c.id == conversation_id)
-        .values(activity=pk, updated_at=created)
+        _TOUCH, {"conversation": conversation_id, "message_pk": pk, "at": created}
     )
     # My own message is delivered to and read by me.
     await tx.conn.execute(
-        update(conversation_members)
-        .where(
-            conversation_members.c.conversation_id == conversation_id,
-            conversation_members.c.account_id == me.id,
-        )
-        .values(delivered_pk=pk, read_pk=pk)
+        _SEEN_OWN, {"conversation": conversation_id, "member": me.id, "message_pk": pk}
     )
     quote = None
     if replied is not None:  # it must be in this conversation: `_row` checked

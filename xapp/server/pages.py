@@ -34,7 +34,7 @@ class Cursor:
         return page, (str(page[-1]._mapping[key]) if more and page else None)
 
 
-def page_params(
+async def page_params(
     limit: Annotated[int, Query(ge=1, le=PAGE_MAX)] = 50,
     before: Annotated[str | None, Query(max_length=20)] = None,
 ) -> Cursor:

@@ -37,8 +37,10 @@ async def feed(websocket: WebSocket, since: int = Query(0, ge=0)) -> None:
             # Clear before reading: a commit after the read sets it again, so no wake-up
             # between the read and the wait is lost.
             subscription.wake.clear()
-            async with db.read() as conn:
-                batch = await events.after(conn, account.id, last, BATCH)
+            batch = subscription.take(last)
+            if batch is None:
+                async with db.read() as conn:
+                    batch = await events.after(conn, account.id, last, BATCH)
             for seq, frame in batch:
                 await websocket.send_text(frame)
                 last = seq
