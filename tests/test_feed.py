@@ -9,6 +9,7 @@ import pytest
 import websockets
 
 from tests.conftest import People, take, usd
+from xapp.api.client import ApiClient
 from xapp.api.errors import Unauthorized
 from xapp.api.feed import Feed, FeedState, feed_url
 from xapp.api.models import MessageCreated, PostCreated, TransferUpdated
@@ -37,6 +38,29 @@ async def test_feed_delivers_posts_messages_and_payments_live(people: People) ->
     assert events[2].data.transfer.id == transfer.id
     assert events[2].data.balance == usd(250)
     assert [e.seq for e in events] == [since + 1, since + 2, since + 3]
+
+
+async def test_an_event_written_by_another_server_process_is_not_skipped(
+    people: People, db_path
+) -> None:
+    """Frames handed to open feeds at commit are a shortcut, not the source: an event
+    another process committed (no hand-off here) still arrives, in order, before the
+    next one handed off."""
+    alice = await people.signed_in("alice")
+    bob = await people.signed_in("bob")
+    await bob.follow("alice")
+    since = (await bob.me()).event_seq
+    feed = Feed(people.url, bob.token or "", since)
+    collecting = asyncio.create_task(take(feed, 2))
+    await asyncio.sleep(0.3)
+    with ServerThread(ServerSettings(db=str(db_path))) as elsewhere:
+        async with ApiClient(elsewhere.url, alice.token) as there:
+            first = await there.create_post("written by the other process")
+    second = await alice.create_post("written by this one")
+    events = await collecting
+    await feed.close()
+    assert [e.data.id for e in events] == [first.id, second.id]
+    assert [e.seq for e in events] == [since + 1, since + 2]
 
 
 async def test_reconnect_replays_exactly_the_missed_events_in_order(people: People) -> None:

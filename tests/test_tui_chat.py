@@ -3,6 +3,8 @@ pinned to the newest message (and not when reading history), replies and reactio
 
 from __future__ import annotations
 
+import asyncio
+
 from tests.conftest import People
 from tests.test_tui_home import (
     drawn,
@@ -13,6 +15,7 @@ from tests.test_tui_home import (
     visible,
     wait_for,
 )
+from xapp.api.client import ApiClient
 from xapp.screens.chat_dialogs import ReactScreen
 from xapp.widgets.conversation_list import ConversationList
 from xapp.widgets.message_log import MessageLog
@@ -23,6 +26,17 @@ def listed(listing: ConversationList) -> list[str]:
         str(listing.get_option_at_index(i).prompt).split("\n")[0]
         for i in range(listing.option_count)
     ]
+
+
+async def wait_until_read_by(
+    client: ApiClient, conversation_id: str, reader_id: str, position: int
+) -> None:
+    for _ in range(100):
+        conversation = await client.conversation(conversation_id)
+        if any(p.account_id == reader_id and p.read == position for p in conversation.positions):
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"never read up to {position}: {conversation.positions}")
 
 
 async def test_the_list_orders_by_activity_and_counts_unread(people: People, tmp_path) -> None:
@@ -57,6 +71,7 @@ async def test_the_chat_stays_pinned_unless_reading_history(people: People, tmp_
     alice = await people.signed_in("alice")
     bob = await people.signed_in("bob")
     chat = await alice.open_conversation("bob")
+    alice_id = (await alice.me()).id
     for i in range(120):  # more than one page: older ones load when scrolling up
         await bob.send_message(chat.id, f"message {i}")
     app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
@@ -64,8 +79,10 @@ async def test_the_chat_stays_pinned_unless_reading_history(people: People, tmp_
         home = await home_of(pilot)
         log = home.query_one(MessageLog)
         await wait_for(pilot, lambda: "message 119" in visible(log))
-        await bob.send_message(chat.id, "newest")
+        newest = await bob.send_message(chat.id, "newest")
         await wait_for(pilot, lambda: "newest" in visible(log))  # pinned: it scrolls in
+        # ...and alice read it there, which bob's receipts say (not merely "delivered").
+        await wait_until_read_by(bob, chat.id, alice_id, newest.position)
         log.focus()
         for _ in range(42):  # reading back up through the page
             await pilot.press("up")
@@ -75,6 +92,10 @@ async def test_the_chat_stays_pinned_unless_reading_history(people: People, tmp_
         await wait_for(pilot, lambda: "while reading" in drawn(log))
         await pilot.pause(0.2)
         assert visible(log) == before  # reading history: nothing moved
+        mine = await bob.conversation(chat.id)
+        [alice_at] = [p for p in mine.positions if p.account_id == alice_id]
+        assert alice_at.read == newest.position  # delivered, not read: it is off screen
+        assert alice_at.delivered > newest.position
         await pilot.press("home")
         await wait_for(pilot, lambda: "message 0\n" in drawn(log) + "\n")
 
