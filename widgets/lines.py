@@ -158,6 +158,9 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
                 self._relayout()
                 return
 
+    def has(self, item_id: str) -> bool:
+        return item_id in self._ids
+
     @property
     def selected(self) -> T | None:
         """The item under the cursor, if there are any."""
@@ -237,9 +240,7 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
         # The styles are the same for every line of one paint: look them up once (each
         # lookup walks the ancestors' CSS), not once per line.
         self._base_style = self.rich_style
-        self._cursor_style = self._base_style + self.get_component_rich_style(
-            "item-lines--cursor"
-        )
+        self._cursor_style = self._base_style + self.get_component_rich_style("item-lines--cursor")
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:

@@ -30,10 +30,10 @@ async def feed(websocket: WebSocket, since: int = Query(0, ge=0)) -> None:
         await websocket.close(CLOSE_UNAUTHORIZED, "unauthorized")
         return
     subscription = db.hub.subscribe(account.id)
-    receiver = asyncio.create_task(websocket.receive())
+    listener = asyncio.create_task(_until_closed(websocket, subscription))
     try:
         last = since
-        while True:
+        while not listener.done():
             # Clear before reading: a commit after the read sets it again, so no wake-up
             # between the read and the wait is lost.
             subscription.wake.clear()
@@ -46,17 +46,20 @@ async def feed(websocket: WebSocket, since: int = Query(0, ge=0)) -> None:
                 last = seq
             while subscription.ephemeral:
                 await websocket.send_text(subscription.ephemeral.popleft())
-            if len(batch) == BATCH:
-                continue
-            woken = asyncio.create_task(subscription.wake.wait())
-            done, _ = await asyncio.wait({receiver, woken}, return_when=asyncio.FIRST_COMPLETED)
-            woken.cancel()
-            if receiver in done:
-                if receiver.result()["type"] == "websocket.disconnect":
-                    return
-                receiver = asyncio.create_task(websocket.receive())  # clients may say nothing
+            if len(batch) < BATCH:
+                await subscription.wake.wait()
     except WebSocketDisconnect:
         return
     finally:
-        receiver.cancel()
+        listener.cancel()
         db.hub.unsubscribe(account.id, subscription)
+
+
+async def _until_closed(websocket: WebSocket, subscription: events.Subscription) -> None:
+    """Read (and ignore: clients say nothing) until the client goes, then wake the sender
+    loop so it ends. The loop itself waits on one event, the quickest wake-up there is."""
+    try:
+        while (await websocket.receive())["type"] != "websocket.disconnect":
+            pass
+    finally:
+        subscription.wake.set()
