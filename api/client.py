@@ -31,10 +31,13 @@ from xapp.api.models import (
     PaymentRequest,
     Position,
     Post,
+    PostCounts,
+    PostVersion,
     Preferences,
     Receipt,
     SearchHit,
     SessionCreated,
+    Thread,
     Transfer,
     Wallet,
 )
@@ -176,8 +179,49 @@ class ApiClient:
 
     # --- posts ----------------------------------------------------------------------
 
-    async def create_post(self, text: str, key: str | None = None) -> Post:
-        return await self._send(Post, "POST", "/v1/posts", {"text": text}, key or new_key())
+    async def create_post(
+        self,
+        text: str,
+        key: str | None = None,
+        reply_to: str | None = None,
+        quote_of: str | None = None,
+    ) -> Post:
+        """A post; with `reply_to` a reply, with `quote_of` a quote."""
+        body = {"text": text, "reply_to": reply_to, "quote_of": quote_of}
+        return await self._send(Post, "POST", "/v1/posts", body, key or new_key())
+
+    async def post(self, post_id: str) -> Post:
+        return await self._get(Post, f"/v1/posts/{post_id}")
+
+    async def thread(self, post_id: str, before: str | None = None, limit: int = 50) -> Thread:
+        return await self._get(Thread, f"/v1/posts/{post_id}/thread", before=before, limit=limit)
+
+    async def edit_history(self, post_id: str) -> list[PostVersion]:
+        response = await self._request("GET", f"/v1/posts/{post_id}/edits")
+        return _VERSIONS.validate_json(response.content)
+
+    async def edit_post(self, post_id: str, text: str) -> Post:
+        return await self._send(Post, "PATCH", f"/v1/posts/{post_id}", {"text": text})
+
+    async def delete_post(self, post_id: str) -> Post:
+        return await self._send(Post, "DELETE", f"/v1/posts/{post_id}", None)
+
+    async def like(self, post_id: str, on: bool = True) -> PostCounts:
+        return await self._send(
+            PostCounts, "PUT" if on else "DELETE", f"/v1/posts/{post_id}/like", None
+        )
+
+    async def repost(self, post_id: str) -> Post:
+        return await self._send(Post, "POST", f"/v1/posts/{post_id}/repost", None)
+
+    async def undo_repost(self, post_id: str) -> None:
+        await self._request("DELETE", f"/v1/posts/{post_id}/repost")
+
+    async def bookmark(self, post_id: str, on: bool = True) -> None:
+        await self._request("PUT" if on else "DELETE", f"/v1/posts/{post_id}/bookmark")
+
+    async def bookmarks(self, before: str | None = None, limit: int = 50) -> Page[Post]:
+        return await self._get(Page[Post], "/v1/bookmarks", before=before, limit=limit)
 
     async def home_timeline(self, before: str | None = None, limit: int = 50) -> Page[Post]:
         return await self._get(Page[Post], "/v1/timelines/home", before=before, limit=limit)
@@ -449,6 +493,7 @@ def _reason(exc: Exception) -> str:
 
 
 _ERROR_BODY = TypeAdapter(dict[str, dict[str, str]])
+_VERSIONS = TypeAdapter(list[PostVersion])
 
 
 def _error(response: httpx.Response) -> ApiError:

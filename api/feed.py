@@ -13,19 +13,23 @@ import json
 import random
 from collections.abc import AsyncIterator, Callable
 from enum import StrEnum
+from typing import Annotated
 
 import websockets
-from pydantic import TypeAdapter, ValidationError
+from pydantic import Field, TypeAdapter, ValidationError
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
 from xapp.api.errors import Unauthorized
-from xapp.api.models import FeedEvent, Typing
+from xapp.api.models import FeedEvent, PostCountsChanged, Typing
 
 CLOSE_UNAUTHORIZED = 4401
 
 _EVENT = TypeAdapter(FeedEvent)
 
-LiveEvent = FeedEvent | Typing
+Ephemeral = Annotated[Typing | PostCountsChanged, Field(discriminator="type")]
+_EPHEMERAL = TypeAdapter(Ephemeral)
+
+LiveEvent = FeedEvent | Typing | PostCountsChanged
 """What a feed yields: logged events (with a seq) and ephemeral signals (without)."""
 
 
@@ -123,7 +127,7 @@ class Feed:
         frame = json.loads(raw)
         if "seq" not in frame:  # ephemeral: not in the log, nothing to resume from
             try:
-                return Typing.model_validate(frame)
+                return _EPHEMERAL.validate_python(frame)
             except ValidationError:
                 return None
         seq = int(frame["seq"])

@@ -114,6 +114,21 @@ class SessionCreated(Wire):
 
 class CreatePost(Wire):
     text: PostText
+    reply_to: str | None = Field(default=None, max_length=36, description="Reply to this post.")
+    quote_of: str | None = Field(default=None, max_length=36, description="Quote this post.")
+
+
+class EditPost(Wire):
+    text: PostText
+
+
+class QuotedPost(Wire):
+    """A quoted post as it is now, shown inline in the quote."""
+
+    id: str
+    author: Account
+    text: str
+    deleted: bool = False
 
 
 class Post(Wire):
@@ -121,6 +136,47 @@ class Post(Wire):
     author: Account
     text: str
     created_at: datetime
+    reply_to: str | None = Field(default=None, description="The post this replies to.")
+    reply_to_handle: str | None = Field(default=None, description="Its author's handle.")
+    quote: QuotedPost | None = None
+    repost_of: Post | None = Field(
+        default=None, description="Set on a repost: `author` reposted this post."
+    )
+    replies: int = 0
+    likes: int = 0
+    reposts: int = 0
+    quotes: int = 0
+    liked: bool = Field(default=False, description="The viewer likes it.")
+    reposted: bool = Field(default=False, description="The viewer reposted it.")
+    bookmarked: bool = Field(default=False, description="The viewer bookmarked it.")
+    edited_at: datetime | None = None
+    deleted: bool = Field(default=False, description="A tombstone: its text is gone.")
+
+
+class ThreadReply(Wire):
+    post: Post
+    replies: list[Post] = Field(description="Its first few replies, oldest first.")
+    more: int = Field(description="How many more replies it has (open its thread).")
+
+
+class Thread(Wire):
+    ancestors: list[Post] = Field(description="From the first post down to the parent.")
+    post: Post
+    replies: list[ThreadReply] = Field(description="Direct replies, oldest first.")
+    replies_next: str | None = Field(description="Cursor for the next direct replies.")
+
+
+class PostVersion(Wire):
+    text: str
+    written_at: datetime
+
+
+class PostCounts(Wire):
+    id: str
+    replies: int
+    likes: int
+    reposts: int
+    quotes: int
 
 
 T = TypeVar("T")
@@ -496,8 +552,25 @@ class Typing(Wire):
     data: TypingData
 
 
+class PostCountsChanged(Wire):
+    """Ephemeral: a post's counts moved (a like, a repost, a reply); a reload shows the
+    truth, so these are not logged."""
+
+    type: Literal["post.counts"]
+    data: PostCounts
+
+
+class PostUpdated(Wire):
+    """A post was edited or deleted."""
+
+    seq: int
+    type: Literal["post.updated"]
+    data: Post
+
+
 FeedEvent = Annotated[
     PostCreated
+    | PostUpdated
     | MessageCreated
     | TransferUpdated
     | BillUpdated

@@ -5,12 +5,17 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine
+
 from tests.conftest import PASSWORD, People, query
 from xapp.api.client import ApiClient
 from xapp.embedded import ServerThread
 from xapp.server import ServerSettings
 from xapp.server.auth import Passwords
 from xapp.server.db import migrate_sync
+from xapp.server.schema import metadata
 from xapp.server.settings import database_url
 
 
@@ -54,3 +59,46 @@ async def test_a_0001_database_upgrades_to_payments_in_depth(tmp_path: Path) -> 
             assert (await newcomer.me()).handle == "rn1ke"
         finally:
             await registry.close()
+
+
+async def test_a_0003_database_upgrades_to_posts_in_depth(tmp_path: Path) -> None:
+    db_path = tmp_path / "old.db"
+    migrate_sync(database_url(db_path), "0003")
+    password_hash = await Passwords(19 * 1024, 2).hash(PASSWORD)
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(
+            "INSERT INTO accounts (pk, id, handle, display_name, password_hash, created_at) "
+            "VALUES (1, 'id-ada', 'ada', 'Ada', ?, 0)",
+            (password_hash,),
+        )
+        conn.execute(
+            "INSERT INTO posts (pk, id, author_id, text, created_at) "
+            "VALUES (1, 'p1', 'id-ada', 'from before', 0)"
+        )
+
+    with ServerThread(ServerSettings(db=str(db_path))) as server:
+        async with ApiClient(server.url) as client:
+            await client.login("ada", PASSWORD)
+            [old] = (await client.home_timeline()).items
+            assert (old.text, old.replies, old.likes, old.deleted) == ("from before", 0, 0, False)
+            reply = await client.create_post("and after", reply_to="p1")
+            assert (await client.post("p1")).replies == 1
+            await client.like(reply.id)
+            await client.bookmark("p1")
+            await client.edit_post("p1", "from before, edited")
+            assert [v.text for v in await client.edit_history("p1")] == [
+                "from before",
+                "from before, edited",
+            ]
+
+
+def test_the_migrations_build_exactly_the_schema_the_code_uses(tmp_path: Path) -> None:
+    """One schema: the tables and indexes `schema.py` declares are the ones the
+    migrations make, so neither can drift from the other."""
+    db_path = tmp_path / "fresh.db"
+    migrate_sync(database_url(db_path))
+    engine = create_engine(f"sqlite:///{db_path}")
+    with engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), metadata)
+    engine.dispose()
+    assert differences == []

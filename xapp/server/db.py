@@ -66,6 +66,12 @@ class Tx:
 
     conn: Conn
     committed: dict[str, list[Frame]] = field(default_factory=dict)
+    ephemeral: list[tuple[list[str], str]] = field(default_factory=list)
+
+    def after_commit(self, account_ids: list[str], frame: str) -> None:
+        """Send an ephemeral frame (not logged) to these accounts' open feeds, but only
+        if this transaction commits: a rolled-back like must not show as counted."""
+        self.ephemeral.append((account_ids, frame))
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
@@ -126,6 +132,8 @@ class Database:
                 tx = Tx(conn)
                 yield tx
         self.hub.notify(tx.committed)
+        for account_ids, frame in tx.ephemeral:
+            self.hub.publish(account_ids, frame)
         if tx.committed:
             # Let the woken feed connections send before this request goes on to build
             # its own response: the other side of a chat sees the message sooner.

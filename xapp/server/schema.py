@@ -28,6 +28,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     false,
     true,
 )
@@ -103,7 +104,48 @@ posts = Table(
     Column("author_id", String(36), ForeignKey("accounts.id"), nullable=False),
     Column("text", Text, nullable=False),
     Column("created_at", BigInteger, nullable=False),
+    Column("reply_to", String(36)),
+    Column("quote_of", String(36)),
+    Column("repost_of", String(36)),
+    # Counters move in the transaction that adds or removes what they count.
+    Column("reply_count", BigInteger, nullable=False, server_default="0"),
+    Column("like_count", BigInteger, nullable=False, server_default="0"),
+    Column("repost_count", BigInteger, nullable=False, server_default="0"),
+    Column("quote_count", BigInteger, nullable=False, server_default="0"),
+    Column("edited_at", BigInteger),
+    Column("deleted_at", BigInteger),
     Index("ix_posts_author_pk", "author_id", "pk"),
+    Index("ix_posts_reply_to_pk", "reply_to", "pk"),
+    Index("ux_posts_repost", "author_id", "repost_of", unique=True),
+)
+
+likes = Table(
+    "likes",
+    metadata,
+    Column("post_id", String(36), ForeignKey("posts.id"), primary_key=True),
+    Column("account_id", String(36), ForeignKey("accounts.id"), primary_key=True),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+bookmarks = Table(
+    "bookmarks",
+    metadata,
+    pk_column(),
+    Column("account_id", String(36), ForeignKey("accounts.id"), nullable=False),
+    Column("post_id", String(36), ForeignKey("posts.id"), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    UniqueConstraint("account_id", "post_id", name="uq_bookmarks_account_post"),
+    Index("ix_bookmarks_account_pk", "account_id", "pk"),
+)
+
+post_edits = Table(
+    "post_edits",
+    metadata,
+    pk_column(),
+    Column("post_id", String(36), ForeignKey("posts.id"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("written_at", BigInteger, nullable=False),
+    Index("ix_post_edits_post_pk", "post_id", "pk"),
 )
 
 conversations = Table(

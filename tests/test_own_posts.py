@@ -1,0 +1,68 @@
+"""Editing and deleting my own posts: an "edited" marker with the history in order, a
+tombstone that keeps replies in place, and nobody else's hands on either."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from tests.conftest import People, take
+from xapp.api.errors import ApiError
+from xapp.api.feed import Feed
+from xapp.api.models import PostUpdated
+
+
+async def test_edits_keep_their_history_oldest_first(people: People) -> None:
+    ada = await people.signed_in("ada")
+    post = await ada.create_post("first draft")
+    assert post.edited_at is None
+    for text in ("second draft", "third draft", "final"):
+        edited = await ada.edit_post(post.id, text)
+    assert edited.text == "final" and edited.edited_at is not None
+    history = await ada.edit_history(post.id)
+    assert [v.text for v in history] == ["first draft", "second draft", "third draft", "final"]
+    assert [v.written_at for v in history] == sorted(v.written_at for v in history)
+    assert history[0].written_at == post.created_at
+
+
+async def test_only_the_author_edits_or_deletes(people: People) -> None:
+    ada = await people.signed_in("ada")
+    bob = await people.signed_in("bob")
+    post = await ada.create_post("mine")
+    with pytest.raises(ApiError) as editing:
+        await bob.edit_post(post.id, "hijacked")
+    with pytest.raises(ApiError) as deleting:
+        await bob.delete_post(post.id)
+    assert (editing.value.status, editing.value.message) == (
+        403,
+        "You can only edit your own posts",
+    )
+    assert deleting.value.status == 403
+    assert (await bob.post(post.id)).text == "mine"
+
+
+async def test_a_deleted_post_leaves_a_tombstone_and_its_replies(people: People) -> None:
+    ada = await people.signed_in("ada")
+    bob = await people.signed_in("bob")
+    await bob.follow("ada")
+    post = await ada.create_post("regrettable")
+    reply = await bob.create_post("hmm", reply_to=post.id)
+    await bob.repost(post.id)
+    await ada.edit_post(post.id, "still regrettable")
+    feed = Feed(people.url, bob.token or "", (await bob.me()).event_seq)
+    told = asyncio.create_task(take(feed, 1))
+    await asyncio.sleep(0.3)
+    tombstone = await ada.delete_post(post.id)
+    [event] = await told
+    await feed.close()
+    assert tombstone.deleted and tombstone.text == ""
+    assert isinstance(event, PostUpdated) and event.data.deleted
+    thread = await bob.thread(reply.id)
+    assert [(p.id, p.deleted, p.text) for p in thread.ancestors] == [(post.id, True, "")]
+    assert thread.post.text == "hmm"
+    home = [p.id for p in (await bob.home_timeline()).items]
+    assert home == [reply.id]  # neither the post nor bob's repost of it
+    with pytest.raises(ApiError) as history:
+        await ada.edit_history(post.id)
+    assert history.value.status == 409
