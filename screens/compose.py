@@ -1,12 +1,14 @@
-"""Write a post."""
+"""Write a post: a new one, a reply, a quote, or an edit of my own."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.widgets import Label, TextArea
 
 from xapp.api.client import AttemptKey
@@ -20,6 +22,27 @@ def _hint(length: int) -> str:
     return f"{length}/{POST_MAX} · ctrl+s posts · esc cancels"
 
 
+@dataclass(frozen=True)
+class Draft:
+    """What the post answers: at most one of a post to reply to, to quote, or to edit."""
+
+    reply_to: Post | None = None
+    quote_of: Post | None = None
+    editing: Post | None = None
+
+    @property
+    def title(self) -> str:
+        if self.reply_to is not None:
+            return f"Reply to @{self.reply_to.author.handle}"
+        if self.quote_of is not None:
+            return f"Quote @{self.quote_of.author.handle}"
+        return "Edit post" if self.editing is not None else "New post"
+
+    @property
+    def context(self) -> Post | None:
+        return self.reply_to or self.quote_of
+
+
 class ComposeScreen(FormModal[Post | None]):
     TITLE_TEXT = "New post"
     SUBMIT_LABEL = "Post"
@@ -29,14 +52,24 @@ class ComposeScreen(FormModal[Post | None]):
     ]
     DEFAULT_CSS = "ComposeScreen TextArea { height: 8; }"
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, draft: Draft | None = None) -> None:
         super().__init__()
         self.session = session
+        self.draft = draft or Draft()
+        self.TITLE_TEXT = self.draft.title
+        self.SUBMIT_LABEL = "Save" if self.draft.editing else "Post"
         self.attempt = AttemptKey()
 
     def compose_fields(self) -> ComposeResult:
-        yield TextArea(id="text", soft_wrap=True, show_line_numbers=False)
-        yield Label(_hint(0), id="count", classes="hint")
+        context = self.draft.context
+        if context is not None:
+            excerpt = Content(context.text.replace("\n", " ")[:120])
+            yield Label(
+                Content.assemble((f"@{context.author.handle}: ", "bold"), excerpt), classes="hint"
+            )
+        text = self.draft.editing.text if self.draft.editing else ""
+        yield TextArea(text, id="text", soft_wrap=True, show_line_numbers=False)
+        yield Label(_hint(len(text)), id="count", classes="hint")
 
     @on(TextArea.Changed)
     def _count(self, event: TextArea.Changed) -> None:
@@ -58,11 +91,18 @@ class ComposeScreen(FormModal[Post | None]):
 
     @work(exclusive=True, exit_on_error=False)
     async def post(self, text: str, key: str) -> None:
-        """Post now; with the server away, leave it in the outbox (same key) and close."""
+        """Post now; with the server away, leave a new post in the outbox (same key) and
+        close. A reply, quote or edit stays here instead: the outbox carries plain posts."""
+        draft, client = self.draft, self.session.client
         try:
-            post = await self.session.client.create_post(text, key=key)
+            if draft.editing is not None:
+                post = await client.edit_post(draft.editing.id, text)
+            else:
+                reply_to = draft.reply_to.id if draft.reply_to else None
+                quote_of = draft.quote_of.id if draft.quote_of else None
+                post = await client.create_post(text, key, reply_to=reply_to, quote_of=quote_of)
         except ServerUnavailable:
-            if self.session.outbox is None:
+            if self.session.outbox is None or draft != Draft():
                 self.show_error("The server can't be reached; your post is kept here.")
                 return
             self.session.outbox.add("post", text, key=key)

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Label
+from textual.widgets import Footer
 
-from xapp.api.errors import ApiError
 from xapp.api.feed import LiveEvent
 from xapp.api.models import (
     Bill,
@@ -26,7 +24,9 @@ from xapp.api.models import (
     MessageCreated,
     MessageUpdated,
     Post,
+    PostCountsChanged,
     PostCreated,
+    PostUpdated,
     ReceiptUpdated,
     Transfer,
     TransferUpdated,
@@ -46,6 +46,7 @@ from xapp.widgets.lines import ItemLines
 from xapp.widgets.request_list import RequestList
 from xapp.widgets.status_bar import StatusBar
 from xapp.widgets.timeline import Timeline
+from xapp.widgets.timeline_pane import TimelinePane
 from xapp.widgets.wallet_pane import WalletPane
 
 WIDE = 120
@@ -74,14 +75,10 @@ class HomeScreen(Screen[None]):
         super().__init__()
         self.session = session
         self.pane = 0
-        self.timeline_next: str | None = None
-        self.timeline_loading = False
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
-        with Vertical(id="timeline-pane", classes="pane"):
-            yield Label("Timeline", classes="pane-title")
-            yield Timeline(id="timeline", empty="No posts yet. Press n to write one.")
+        yield TimelinePane(self.session, id="timeline-pane", classes="pane")
         yield ChatPane(self.session, id="chat-pane", classes="pane")
         yield WalletPane(self.session, id="wallet-pane", classes="pane")
         yield Footer()
@@ -89,7 +86,7 @@ class HomeScreen(Screen[None]):
     def on_mount(self) -> None:
         self._layout_for(self.app.size.width)
         self.query_one(Timeline).focus()
-        self.load_timeline()
+        self.posts.load()
         self.chat.load_conversations()
         self.wallet.load()
         self.set_interval(60, self._tick)
@@ -108,23 +105,9 @@ class HomeScreen(Screen[None]):
 
     # --- loading --------------------------------------------------------------------
 
-    @work(exclusive=True, group="timeline", exit_on_error=False)
-    async def load_timeline(self, before: str | None = None) -> None:
-        self.timeline_loading = True
-        try:
-            page = await self.session.client.home_timeline(before=before)
-        except ApiError as exc:
-            self.notify(exc.message, title="Timeline", severity="error")
-            return
-        finally:
-            self.timeline_loading = False
-        self.timeline_next = page.next
-        self.query_one(Timeline).add_bottom(page.items)
-
-    @on(ItemLines.NearEnd, "#timeline")
-    def _older_posts(self) -> None:
-        if self.timeline_next and not self.timeline_loading:
-            self.load_timeline(self.timeline_next)
+    @property
+    def posts(self) -> TimelinePane:
+        return self.query_one(TimelinePane)
 
     @property
     def wallet(self) -> WalletPane:
@@ -148,6 +131,10 @@ class HomeScreen(Screen[None]):
         """Show one event from the feed (the App calls this for every event)."""
         if isinstance(event, PostCreated):
             self.post_arrived(event.data)
+        elif isinstance(event, PostUpdated):
+            self.posts.post_changed(event.data)
+        elif isinstance(event, PostCountsChanged):
+            self.posts.counts_changed(event.data)
         elif isinstance(event, MessageCreated):
             self.chat.message_arrived(event.data)
         elif isinstance(event, MessageUpdated):
@@ -168,7 +155,7 @@ class HomeScreen(Screen[None]):
             self.chat.log.update_cards(bill=event.data)
 
     def post_arrived(self, post: Post) -> None:
-        self.query_one(Timeline).add_top([post])
+        self.posts.post_arrived(post)
 
     # --- actions --------------------------------------------------------------------
 
@@ -262,7 +249,8 @@ class HomeScreen(Screen[None]):
         self.app.push_screen(RequestScreen(self.session), done)
 
     def action_tip(self) -> None:
-        post = self.query_one(Timeline).selected
+        post = self.posts.selected
+        post = post.repost_of or post if post is not None else None
         if post is None:
             return
         if post.author.id == self.session.me.id:

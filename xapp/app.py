@@ -54,7 +54,7 @@ class XApp(App[None]):
         self.credentials = credentials
         self.embedded = embedded
         self.retype_above = retype_above
-        self.bell = bell
+        self.ring_bell = bell  # not `bell`: that is App.bell(), which Textual calls
         self.session: Session | None = None
         self.feed: Feed | None = None
         self.home: HomeScreen | None = None
@@ -121,7 +121,7 @@ class XApp(App[None]):
         elif self.credentials is not None:
             session.data_dir = self.credentials.state_path.parent
         session.retype_above = self.retype_above
-        session.bell = self.bell
+        session.bell = self.ring_bell
         if session.data_dir is not None:
             # One outbox per server and account: a queued message never goes elsewhere.
             name = hashlib.sha256(f"{session.server} {session.me.id}".encode()).hexdigest()[:16]

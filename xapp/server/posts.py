@@ -265,9 +265,9 @@ async def create(
         )
     )
     if parent is not None:
-        await _count(tx, parent, "replies", +1)
+        await _count(tx, parent, "replies", +1, author)
     if quoted is not None:
-        await _count(tx, quoted, "quotes", +1)
+        await _count(tx, quoted, "quotes", +1, author)
     post = await get(tx.conn, author, post_id)
     await events.append_to(tx, await _readers(tx.conn, author.id), "post.created", post)
     return post
@@ -289,7 +289,7 @@ async def repost(tx: Tx, me: Account, post_id: str) -> Post:
             id=repost_id, author_id=me.id, text="", created_at=now_us(), repost_of=original.id
         )
     )
-    await _count(tx, original, "reposts", +1)
+    await _count(tx, original, "reposts", +1, me)
     post = await get(tx.conn, me, repost_id)
     await events.append_to(tx, await _readers(tx.conn, me.id), "post.created", post)
     return post
@@ -303,7 +303,7 @@ async def undo_repost(tx: Tx, me: Account, post_id: str) -> None:
         delete(posts).where(posts.c.author_id == me.id, posts.c.repost_of == original.id)
     )
     if removed.rowcount:
-        await _count(tx, original, "reposts", -1)
+        await _count(tx, original, "reposts", -1, me)
 
 
 async def like(tx: Tx, me: Account, post_id: str, on: bool) -> PostCounts:
