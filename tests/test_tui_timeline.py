@@ -10,9 +10,7 @@ from xapp.screens.compose import ComposeScreen
 from xapp.widgets.timeline import Timeline
 
 
-async def test_like_repost_bookmark_and_reply_from_the_keyboard(
-    people: People, tmp_path
-) -> None:
+async def test_like_repost_bookmark_and_reply_from_the_keyboard(people: People, tmp_path) -> None:
     ada = await people.signed_in("ada")
     bob = await people.signed_in("bob")
     await ada.follow("bob")
