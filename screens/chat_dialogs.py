@@ -173,8 +173,9 @@ HELP = """\
   n new post · m message someone · p pay · R request money · $ tip a post
   u undo a pending payment · 1 2 3 timeline / chat / wallet · ? this help · ctrl+q quit
 [b]Timeline[/b] (the timeline focused)
-  j / k or ↓ / ↑ move · home / end first / last · l like · b repost · B bookmark
-  r reply · q quote · e edit · d delete (my posts)
+  j / k or ↓ / ↑ move · home / end first / last · enter thread · l like · b repost
+  B bookmark · r reply · q quote · e edit · d delete (my posts)
+[b]Thread[/b]  enter opens a reply's thread (or its "more replies") · esc back
 [b]Chat[/b]
   enter send · ctrl+down / ctrl+up next / previous unread conversation · ctrl+f search
   in the message box: /pay 12.50 note · /request 20 note · /split 90 note · /receipts off

@@ -1,0 +1,151 @@
+"""A post's thread: the posts it answers (first post first), the post itself, and its
+replies oldest first, each with its first few replies indented under it and a "more
+replies" line that opens that reply's own thread."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Label
+
+from xapp.api.errors import ApiError
+from xapp.api.models import Post, Thread
+from xapp.session import Session
+from xapp.widgets.lines import ItemLines
+from xapp.widgets.post_actions import PostActions
+from xapp.widgets.timeline import post_lines
+
+INDENT = "  "
+
+
+@dataclass(frozen=True)
+class ThreadItem:
+    """One entry of the thread: a post at a depth, or the "more replies" line of one."""
+
+    post: Post
+    depth: int = 0
+    focus: bool = False
+    more: int = 0
+    """On a "more replies" line: how many more replies `post` has."""
+
+    @property
+    def key(self) -> str:
+        return f"more:{self.post.id}" if self.more else self.post.id
+
+
+class ThreadView(ItemLines[ThreadItem]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "screen.open", "Open thread"),
+    ]
+
+    def item_id(self, item: ThreadItem) -> str:
+        return item.key
+
+    def render_item(self, item: ThreadItem, width: int) -> list[Content]:
+        pad = INDENT * item.depth
+        if item.more:
+            noun = "reply" if item.more == 1 else "replies"
+            line = Content.styled(f"{pad}↳ {item.more} more {noun} · enter opens", "dim")
+            return [line, Content("")]
+        lines = post_lines(item.post, max(width - len(pad), 10))
+        if item.focus:
+            lines = [line.stylize("bold") for line in lines]
+        if not pad:
+            return lines
+        return [Content.assemble((pad, "dim"), line) for line in lines]
+
+
+def thread_items(thread: Thread) -> list[ThreadItem]:
+    items = [ThreadItem(p) for p in thread.ancestors]
+    items.append(ThreadItem(thread.post, focus=True))
+    for reply in thread.replies:
+        items.append(ThreadItem(reply.post, depth=1))
+        items += [ThreadItem(p, depth=2) for p in reply.replies]
+        if reply.more:
+            items.append(ThreadItem(reply.post, depth=2, more=reply.more))
+    return items
+
+
+class ThreadScreen(PostActions, Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.pop_screen", "Back")]
+    DEFAULT_CSS = """
+    ThreadScreen #thread-pane { border: round $panel; padding: 0 1; }
+    ThreadScreen .pane-title { text-style: bold; }
+    """
+
+    def __init__(self, session: Session, post: Post) -> None:
+        super().__init__()
+        self.session = session
+        self.post = post.repost_of or post
+        self.next: str | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="thread-pane"):
+            yield Label(Content(f"Thread · @{self.post.author.handle}"), classes="pane-title")
+            yield ThreadView(id="thread", empty="Loading the thread…")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(ThreadView).focus()
+        self.load()
+
+    @property
+    def view(self) -> ThreadView:
+        return self.query_one(ThreadView)
+
+    @work(exclusive=True, group="thread", exit_on_error=False)
+    async def load(self) -> None:
+        """Load (or reload, after an action here) the whole thread, keeping the place."""
+        try:
+            thread = await self.session.client.thread(self.post.id)
+        except ApiError as exc:
+            self.view.empty = exc.message
+            self.view.set_items([])
+            return
+        keep = self.view.selected
+        items = thread_items(thread)
+        self.next = thread.replies_next
+        self.view.set_items(items)
+        keys = [i.key for i in items]
+        focus = keys.index(keep.key) if keep and keep.key in keys else len(thread.ancestors)
+        self.view.call_after_refresh(setattr, self.view, "cursor", focus)
+
+    @on(ItemLines.NearEnd, "#thread")
+    def _more_replies(self) -> None:
+        if self.next:
+            self.load_more(self.next)
+
+    @work(exclusive=True, group="thread-more", exit_on_error=False)
+    async def load_more(self, before: str) -> None:
+        try:
+            thread = await self.session.client.thread(self.post.id, before=before)
+        except ApiError as exc:
+            self.notify(exc.message, title="Thread", severity="error")
+            return
+        self.next = thread.replies_next
+        self.view.add_bottom(thread_items(thread)[len(thread.ancestors) + 1 :])
+
+    def action_open(self) -> None:
+        item = self.view.selected
+        if item is not None and (item.more or not item.focus):
+            self.app.push_screen(ThreadScreen(self.session, item.post))
+
+    # --- what the post actions change: the thread is read again ----------------------
+
+    @property
+    def selected(self) -> Post | None:
+        item = self.view.selected
+        return item.post if item is not None and not item.more else None
+
+    def show_post(self, post: Post) -> None:
+        self.load()
+
+    def add_post(self, post: Post) -> None:
+        self.load()

@@ -1,0 +1,93 @@
+"""The thread screen as a person uses it: enter on a post opens its thread with the posts
+it answers above it and the replies below, enter on "more replies" goes deeper, esc comes
+back; and a snapshot of it."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.conftest import PASSWORD, People
+from tests.test_tui_home import drawn, home_of, signed_in_app, wait_for
+from xapp.api.client import ApiClient
+from xapp.screens.home import HomeScreen
+from xapp.screens.thread import ThreadScreen, ThreadView
+from xapp.widgets.timeline import Timeline
+
+
+async def seed(url: str) -> tuple[str, str]:
+    """ada asks; bob answers; cat's post (the one opened) answers bob; ada and bob reply
+    to cat, and four people reply to ada's reply. Returns ada's token and cat's post id."""
+    names = {"ada": "Ada Lovelace", "bob": "Bob Builder", "cat": "Cat Stevens"}
+    clients = {h: ApiClient(url) for h in names}
+    try:
+        for handle, client in clients.items():
+            await client.register(handle, names[handle], PASSWORD)
+            await client.login(handle, PASSWORD)
+        ada, bob, cat = clients["ada"], clients["bob"], clients["cat"]
+        await ada.follow("cat")
+        root = await ada.create_post("What should a terminal super-app do first?")
+        middle = await bob.create_post("Payments, with @ada's ledger rules.", reply_to=root.id)
+        post = await cat.create_post("Payments with signed receipts.", reply_to=middle.id)
+        first = await ada.create_post("Ed25519, verified offline.", reply_to=post.id)
+        await bob.create_post("And a PIN before money leaves.", reply_to=post.id)
+        for i, who in enumerate((bob, cat, bob, cat)):
+            await who.create_post(f"nested answer {i}", reply_to=first.id)
+        await bob.like(post.id)
+        assert ada.token is not None
+        return ada.token, post.id
+    finally:
+        for client in clients.values():
+            await client.aclose()
+
+
+async def test_open_a_thread_go_deeper_and_come_back(people: People, tmp_path) -> None:
+    token, _ = await seed(people.url)
+    app = signed_in_app(people.url, "ada", token, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        home = await home_of(pilot)
+        timeline = home.query_one(Timeline)
+        await wait_for(pilot, lambda: "Payments with signed receipts." in drawn(timeline))
+        timeline.focus()
+        items = [p.text for p in timeline.items]
+        timeline.cursor = items.index("Payments with signed receipts.")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ThreadScreen))
+        view = app.screen.query_one(ThreadView)
+        await wait_for(pilot, lambda: "nested answer 2" in drawn(view))
+        text = drawn(view)
+        order = [
+            "What should a terminal super-app do first?",
+            "Payments, with @ada's ledger rules.",
+            "Payments with signed receipts.",
+            "Ed25519, verified offline.",
+            "nested answer 0",
+            "nested answer 2",
+            "↳ 1 more reply · enter opens",
+            "And a PIN before money leaves.",
+        ]
+        assert [text.index(line) for line in order] == sorted(text.index(line) for line in order)
+        assert "nested answer 3" not in text
+        assert view.selected is not None and view.selected.focus  # the opened post
+        view.cursor = [i.more for i in view.items].index(1)  # "1 more reply"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "nested answer 3" in drawn(app.screen.query_one(ThreadView)))
+        await pilot.press("escape", "escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+
+
+def test_thread_screen(snap_compare, server, tmp_path) -> None:
+    token, post_id = asyncio.run(seed(server.url))
+    app = signed_in_app(server.url, "ada", token, tmp_path)
+
+    async def opened(pilot) -> None:
+        home = await home_of(pilot)
+        timeline = home.query_one(Timeline)
+        await wait_for(pilot, lambda: any(p.id == post_id for p in timeline.items))
+        post = next(p for p in timeline.items if p.id == post_id)
+        await app.push_screen(ThreadScreen(home.session, post))
+        await wait_for(pilot, lambda: isinstance(app.screen, ThreadScreen))
+        view = app.screen.query_one(ThreadView)
+        await wait_for(pilot, lambda: "more reply" in drawn(view))
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(160, 48), run_before=opened)
