@@ -174,6 +174,12 @@ class ApiClient:
     async def follow(self, handle: str) -> None:
         await self._request("POST", f"/v1/accounts/{_handle(handle)}/follow")
 
+    async def block(self, handle: str, on: bool = True) -> None:
+        await self._request("PUT" if on else "DELETE", f"/v1/accounts/{handle}/block")
+
+    async def mute(self, handle: str, on: bool = True) -> None:
+        await self._request("PUT" if on else "DELETE", f"/v1/accounts/{handle}/mute")
+
     async def unfollow(self, handle: str) -> None:
         await self._request("DELETE", f"/v1/accounts/{_handle(handle)}/follow")
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Row, delete, select, update
+from sqlalchemy import Row, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from xapp.api.handles import skeleton
 from xapp.api.models import Account
-from xapp.server import ledger
+from xapp.server import ledger, safety
 from xapp.server.db import Conn, Tx
 from xapp.server.errors import AppError, not_found
-from xapp.server.schema import accounts, follows, new_id, now_us, to_datetime
+from xapp.server.schema import accounts, blocks, follows, mutes, new_id, now_us, to_datetime
 
 ACCOUNT_COLUMNS = (accounts.c.id, accounts.c.handle, accounts.c.display_name, accounts.c.created_at)
 
@@ -79,12 +79,14 @@ async def by_handle(conn: Conn, handle: str) -> Account:
 
 
 async def others(conn: Conn, me: Account, handles: list[str], refusal: AppError) -> list[Account]:
-    """The accounts of these handles, each once, in order; `refusal` if one of them is me."""
+    """The accounts of these handles, each once, in order; `refusal` if one of them is me,
+    and a refusal too for anyone a block stands between."""
     found = []
     for handle in dict.fromkeys(handles):
         other = await by_handle(conn, handle)
         if other.id == me.id:
             raise refusal
+        await safety.require_unblocked(conn, me, other)
         found.append(other)
     return found
 
@@ -117,9 +119,8 @@ async def set_preferences(tx: Tx, me: Account, read_receipts: bool) -> None:
 
 
 async def follow(tx: Tx, follower: Account, handle: str) -> None:
-    followee = await by_handle(tx.conn, handle)
-    if followee.id == follower.id:
-        raise AppError(422, "cannot_follow_self", "You can't follow yourself")
+    followee = await _other(tx.conn, follower, handle, "follow")
+    await safety.require_unblocked(tx.conn, follower, followee)
     exists = await tx.conn.scalar(
         select(follows.c.created_at).where(
             follows.c.follower_id == follower.id, follows.c.followee_id == followee.id
@@ -147,3 +148,43 @@ async def follower_ids(conn: Conn, account_id: str) -> list[str]:
         select(follows.c.follower_id).where(follows.c.followee_id == account_id)
     )
     return [r[0] for r in rows]
+
+
+async def block(tx: Tx, me: Account, handle: str, on: bool) -> None:
+    """Block (or unblock) someone; a block also ends the follows between us."""
+    other = await _other(tx.conn, me, handle, "block")
+    await tx.conn.execute(
+        delete(blocks).where(blocks.c.blocker_id == me.id, blocks.c.blocked_id == other.id)
+    )
+    if not on:
+        return
+    await tx.conn.execute(
+        blocks.insert().values(blocker_id=me.id, blocked_id=other.id, created_at=now_us())
+    )
+    await tx.conn.execute(
+        delete(follows).where(
+            or_(
+                (follows.c.follower_id == me.id) & (follows.c.followee_id == other.id),
+                (follows.c.follower_id == other.id) & (follows.c.followee_id == me.id),
+            )
+        )
+    )
+
+
+async def mute(tx: Tx, me: Account, handle: str, on: bool) -> None:
+    """Mute (or unmute) someone: their posts leave my timelines, nothing else changes."""
+    other = await _other(tx.conn, me, handle, "mute")
+    await tx.conn.execute(
+        delete(mutes).where(mutes.c.muter_id == me.id, mutes.c.muted_id == other.id)
+    )
+    if on:
+        await tx.conn.execute(
+            mutes.insert().values(muter_id=me.id, muted_id=other.id, created_at=now_us())
+        )
+
+
+async def _other(conn: Conn, me: Account, handle: str, verb: str) -> Account:
+    other = await by_handle(conn, handle)
+    if other.id == me.id:
+        raise AppError(422, f"cannot_{verb}_self", f"You can't {verb} yourself")
+    return other

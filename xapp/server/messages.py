@@ -23,7 +23,7 @@ from xapp.api.models import (
     ReceiptData,
     Transfer,
 )
-from xapp.server import accounts, bills, events, payments
+from xapp.server import accounts, bills, events, payments, safety
 from xapp.server.db import Conn, Tx
 from xapp.server.errors import AppError, not_found
 from xapp.server.members import member_ids
@@ -156,6 +156,10 @@ async def send(
     """Post a message; with `transfer` or `bill` it is that card and `text` its summary;
     `system` is a line about the conversation itself ("@ada added @bob")."""
     members = await require_member(tx.conn, me, conversation_id)
+    others = [m for m in members if m != me.id]
+    if len(others) == 1 and not system and await safety.is_blocked(tx.conn, me.id, others):
+        # One to one, a block ends the conversation; a group goes on around it.
+        raise AppError(403, "blocked", "You can't message here: one of you has blocked the other")
     replied = await _row(tx.conn, me, conversation_id, reply_to) if reply_to else None
     created = now_us()
     kind = "system" if system else "payment" if transfer else "bill" if bill else "text"

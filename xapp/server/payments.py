@@ -28,7 +28,7 @@ from xapp.api.models import (
     TransferKind,
 )
 from xapp.api.money import format_amount
-from xapp.server import accounts, events, ledger, posts
+from xapp.server import accounts, events, ledger, posts, safety
 from xapp.server.db import Conn, Tx
 from xapp.server.errors import AppError, not_found
 from xapp.server.members import member_ids
@@ -205,6 +205,8 @@ async def pay(
 ) -> Transfer:
     if sender.id == recipient.id:
         raise AppError(422, "cannot_pay_self", "You can't send money to yourself")
+    if kind != "refund":  # money going back to where it came from is never refused
+        await safety.require_unblocked(tx.conn, sender, recipient)
     return await _create(
         tx,
         kind=kind,
@@ -314,19 +316,13 @@ async def refund(tx: Tx, me: Account, transfer_id: str, amount: Money, note: str
 
 
 async def tip(tx: Tx, me: Account, post_id: str, amount: Money) -> Transfer:
-    row = (
-        await tx.conn.execute(
-            select(posts_table.c.author_id, posts_table.c.text).where(posts_table.c.id == post_id)
-        )
-    ).first()
-    if row is None:
-        raise not_found("That post")
-    if row.author_id == me.id:
+    shown = await posts.get(tx.conn, me, post_id)  # a post I can't see is not there
+    post = shown.repost_of or shown  # a repost's tip goes to who wrote the post
+    if post.author.id == me.id:
         raise AppError(422, "cannot_tip_self", "You can't tip your own post")
-    author = (await accounts.by_ids(tx.conn, [row.author_id]))[row.author_id]
-    words = " ".join(row.text.split())
+    words = " ".join(post.text.split())
     note = f"Tip · {words[:60]}{'…' if len(words) > 60 else ''}"
-    return await pay(tx, me, author, amount, note, kind="tip", links=Links(post_id=post_id))
+    return await pay(tx, me, post.author, amount, note, kind="tip", links=Links(post_id=post.id))
 
 
 async def paid_before(conn: Conn, me: Account, payee: Account) -> bool:

@@ -12,7 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, Row, Select, delete, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Row,
+    Select,
+    delete,
+    exists,
+    func,
+    or_,
+    select,
+    update,
+)
 
 from xapp.api.models import (
     Account,
@@ -25,7 +36,7 @@ from xapp.api.models import (
     Thread,
     ThreadReply,
 )
-from xapp.server import accounts, events
+from xapp.server import accounts, events, safety
 from xapp.server.db import Conn, Tx
 from xapp.server.errors import AppError, not_found
 from xapp.server.pages import Cursor
@@ -55,19 +66,22 @@ COUNTERS = {
 # --- reading ----------------------------------------------------------------------------
 
 
-async def _row(conn: Conn, post_id: str) -> Row:
+async def _row(conn: Conn, post_id: str, viewer: Account) -> Row:
+    """A post the viewer may see: one by someone a block stands between is not there."""
     row = (await conn.execute(select(posts).where(posts.c.id == post_id))).first()
-    if row is None:
+    if row is None or (
+        row.author_id != viewer.id and await safety.is_blocked(conn, viewer.id, [row.author_id])
+    ):
         raise not_found("That post")
     return row
 
 
-async def _target(conn: Conn, post_id: str, verb: str) -> Row:
+async def _target(conn: Conn, post_id: str, viewer: Account, verb: str) -> Row:
     """The post an action is about: a repost stands for its original, and a deleted
     post takes no new replies, quotes, likes or reposts."""
-    row = await _row(conn, post_id)
+    row = await _row(conn, post_id, viewer)
     if row.repost_of is not None:
-        row = await _row(conn, row.repost_of)
+        row = await _row(conn, row.repost_of, viewer)
     if row.deleted_at is not None:
         raise AppError(409, "deleted", f"That post was deleted, so you can't {verb} it")
     return row
@@ -143,7 +157,7 @@ async def _marked(
 
 
 async def get(conn: Conn, viewer: Account, post_id: str) -> Post:
-    [post] = await load(conn, [await _row(conn, post_id)], viewer.id)
+    [post] = await load(conn, [await _row(conn, post_id, viewer)], viewer.id)
     return post
 
 
@@ -152,24 +166,29 @@ async def _page(conn: Conn, viewer: Account, query: Select, cursor: Cursor) -> P
     return Page[Post](items=await load(conn, rows, viewer.id), next=next_cursor)
 
 
-def _visible() -> ColumnElement[bool]:
-    """What timelines show: not tombstones, and not reposts of them."""
-    deleted_originals = select(posts.c.id).where(posts.c.deleted_at.is_not(None))
-    return posts.c.deleted_at.is_(None) & or_(
-        posts.c.repost_of.is_(None), posts.c.repost_of.not_in(deleted_originals)
+def _visible(viewer_id: str) -> ColumnElement[bool]:
+    """What the viewer's timelines show: not tombstones, nothing by someone blocked either
+    way or muted, and no reposts of any of that. The repost test looks up one original
+    by its id per row, so a page costs the same however big the table is."""
+    hidden = safety.hidden_from_timelines(viewer_id)
+    original = posts.alias("original")
+    unwanted_original = exists().where(
+        original.c.id == posts.c.repost_of,
+        or_(original.c.deleted_at.is_not(None), original.c.author_id.in_(hidden)),
     )
+    return posts.c.deleted_at.is_(None) & posts.c.author_id.not_in(hidden) & ~unwanted_original
 
 
 async def home(conn: Conn, viewer: Account, cursor: Cursor) -> Page[Post]:
     followed = select(follows.c.followee_id).where(follows.c.follower_id == viewer.id)
     query = select(posts).where(
-        or_(posts.c.author_id == viewer.id, posts.c.author_id.in_(followed)), _visible()
+        or_(posts.c.author_id == viewer.id, posts.c.author_id.in_(followed)), _visible(viewer.id)
     )
     return await _page(conn, viewer, query, cursor)
 
 
 async def everyone(conn: Conn, viewer: Account, cursor: Cursor) -> Page[Post]:
-    return await _page(conn, viewer, select(posts).where(_visible()), cursor)
+    return await _page(conn, viewer, select(posts).where(_visible(viewer.id)), cursor)
 
 
 async def bookmarked(conn: Conn, viewer: Account, cursor: Cursor) -> Page[Post]:
@@ -186,19 +205,26 @@ async def bookmarked(conn: Conn, viewer: Account, cursor: Cursor) -> Page[Post]:
 async def thread(conn: Conn, viewer: Account, post_id: str, cursor: Cursor) -> Thread:
     """The ancestors (first post first), the post, and its direct replies oldest first,
     each with its first few replies and how many more there are."""
-    row = await _row(conn, post_id)
+    row = await _row(conn, post_id, viewer)
     if row.repost_of is not None:
-        row = await _row(conn, row.repost_of)
+        row = await _row(conn, row.repost_of, viewer)
+    blocked = safety.blocked_either_way(viewer.id)
     chain: list[Row] = []
     parent_id = row.reply_to
     while parent_id and len(chain) < ANCESTORS_MAX:
-        parent = (await conn.execute(select(posts).where(posts.c.id == parent_id))).first()
+        parent = (
+            await conn.execute(
+                select(posts).where(posts.c.id == parent_id, posts.c.author_id.not_in(blocked))
+            )
+        ).first()
         if parent is None:
             break
         chain.append(parent)
         parent_id = parent.reply_to
-    direct, next_cursor = await _replies(conn, row.id, cursor)
-    nested = {r.id: (await _replies(conn, r.id, Cursor(limit=NESTED_SHOWN)))[0] for r in direct}
+    direct, next_cursor = await _replies(conn, row.id, cursor, blocked)
+    nested = {
+        r.id: (await _replies(conn, r.id, Cursor(limit=NESTED_SHOWN), blocked))[0] for r in direct
+    }
     everything = await load(
         conn,
         [*reversed(chain), row, *direct, *(n for ns in nested.values() for n in ns)],
@@ -220,9 +246,12 @@ async def thread(conn: Conn, viewer: Account, post_id: str, cursor: Cursor) -> T
     )
 
 
-async def _replies(conn: Conn, post_id: str, cursor: Cursor) -> tuple[list[Row], str | None]:
-    """Direct replies oldest first; `cursor.before` here means "after this pk"."""
-    query = select(posts).where(posts.c.reply_to == post_id)
+async def _replies(
+    conn: Conn, post_id: str, cursor: Cursor, blocked: CompoundSelect
+) -> tuple[list[Row], str | None]:
+    """Direct replies oldest first, none by `blocked` authors; `cursor.before` here means
+    "after this pk"."""
+    query = select(posts).where(posts.c.reply_to == post_id, posts.c.author_id.not_in(blocked))
     if cursor.before is not None:
         query = query.where(posts.c.pk > cursor.before)
     rows = (await conn.execute(query.order_by(posts.c.pk).limit(cursor.limit + 1))).all()
@@ -230,9 +259,9 @@ async def _replies(conn: Conn, post_id: str, cursor: Cursor) -> tuple[list[Row],
     return page, (str(page[-1].pk) if len(rows) > cursor.limit and page else None)
 
 
-async def edits(conn: Conn, post_id: str) -> list[PostVersion]:
+async def edits(conn: Conn, viewer: Account, post_id: str) -> list[PostVersion]:
     """Every version of the post, oldest first, ending with the one shown now."""
-    row = await _row(conn, post_id)
+    row = await _row(conn, post_id, viewer)
     if row.deleted_at is not None:
         raise AppError(409, "deleted", "That post was deleted, and its history with it")
     earlier = await conn.execute(
@@ -251,8 +280,8 @@ async def edits(conn: Conn, post_id: str) -> list[PostVersion]:
 async def create(
     tx: Tx, author: Account, text: str, reply_to: str | None = None, quote_of: str | None = None
 ) -> Post:
-    parent = await _target(tx.conn, reply_to, "reply to") if reply_to else None
-    quoted = await _target(tx.conn, quote_of, "quote") if quote_of else None
+    parent = await _target(tx.conn, reply_to, author, "reply to") if reply_to else None
+    quoted = await _target(tx.conn, quote_of, author, "quote") if quote_of else None
     post_id = new_id()
     await tx.conn.execute(
         posts.insert().values(
@@ -275,7 +304,7 @@ async def create(
 
 async def repost(tx: Tx, me: Account, post_id: str) -> Post:
     """Repost (once: a second repost returns the first)."""
-    original = await _target(tx.conn, post_id, "repost")
+    original = await _target(tx.conn, post_id, me, "repost")
     existing = (
         await tx.conn.execute(
             select(posts).where(posts.c.author_id == me.id, posts.c.repost_of == original.id)
@@ -296,9 +325,9 @@ async def repost(tx: Tx, me: Account, post_id: str) -> Post:
 
 
 async def undo_repost(tx: Tx, me: Account, post_id: str) -> None:
-    original = await _row(tx.conn, post_id)
+    original = await _row(tx.conn, post_id, me)
     if original.repost_of is not None:
-        original = await _row(tx.conn, original.repost_of)
+        original = await _row(tx.conn, original.repost_of, me)
     removed = await tx.conn.execute(
         delete(posts).where(posts.c.author_id == me.id, posts.c.repost_of == original.id)
     )
@@ -308,9 +337,9 @@ async def undo_repost(tx: Tx, me: Account, post_id: str) -> None:
 
 async def like(tx: Tx, me: Account, post_id: str, on: bool) -> PostCounts:
     """Like or unlike; doing what is already done changes nothing."""
-    row = await _target(tx.conn, post_id, "like") if on else await _row(tx.conn, post_id)
+    row = await _target(tx.conn, post_id, me, "like") if on else await _row(tx.conn, post_id, me)
     if row.repost_of is not None:
-        row = await _row(tx.conn, row.repost_of)
+        row = await _row(tx.conn, row.repost_of, me)
     mine = (likes.c.post_id == row.id, likes.c.account_id == me.id)
     exists = await tx.conn.scalar(select(func.count()).select_from(likes).where(*mine))
     if on and not exists:
@@ -325,7 +354,7 @@ async def like(tx: Tx, me: Account, post_id: str, on: bool) -> PostCounts:
 
 
 async def bookmark(tx: Tx, me: Account, post_id: str, on: bool) -> None:
-    row = await _row(tx.conn, post_id)
+    row = await _row(tx.conn, post_id, me)
     mine = (bookmarks.c.account_id == me.id, bookmarks.c.post_id == row.id)
     exists = await tx.conn.scalar(select(func.count()).select_from(bookmarks).where(*mine))
     if on and not exists:
@@ -359,15 +388,15 @@ async def remove(tx: Tx, me: Account, post_id: str) -> Post:
     await tx.conn.execute(
         update(posts).where(posts.c.id == row.id).values(text="", deleted_at=now_us())
     )
-    if row.reply_to:
-        await _count(tx, await _row(tx.conn, row.reply_to), "replies", -1)
-    if row.quote_of:
-        await _count(tx, await _row(tx.conn, row.quote_of), "quotes", -1)
+    for linked, counter in ((row.reply_to, "replies"), (row.quote_of, "quotes")):
+        if linked:
+            original = (await tx.conn.execute(select(posts).where(posts.c.id == linked))).one()
+            await _count(tx, original, counter, -1)
     return await _announce(tx, me, row.id)
 
 
 async def _own(conn: Conn, me: Account, post_id: str, verb: str) -> Row:
-    row = await _row(conn, post_id)
+    row = await _row(conn, post_id, me)
     if row.author_id != me.id:
         raise AppError(403, "not_yours", f"You can only {verb} your own posts")
     if row.deleted_at is not None:

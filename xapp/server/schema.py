@@ -96,6 +96,23 @@ follows = Table(
     Index("ix_follows_followee", "followee_id"),
 )
 
+blocks = Table(
+    "blocks",
+    metadata,
+    Column("blocker_id", String(36), ForeignKey("accounts.id"), primary_key=True),
+    Column("blocked_id", String(36), ForeignKey("accounts.id"), primary_key=True),
+    Column("created_at", BigInteger, nullable=False),
+    Index("ix_blocks_blocked", "blocked_id"),
+)
+
+mutes = Table(
+    "mutes",
+    metadata,
+    Column("muter_id", String(36), ForeignKey("accounts.id"), primary_key=True),
+    Column("muted_id", String(36), ForeignKey("accounts.id"), primary_key=True),
+    Column("created_at", BigInteger, nullable=False),
+)
+
 posts = Table(
     "posts",
     metadata,

@@ -36,9 +36,9 @@ async def thread(post_id: str, db: Db, account: CurrentAccount, cursor: PagePara
 
 
 @router.get("/posts/{post_id}/edits", response_model=list[PostVersion])
-async def edit_history(post_id: str, db: Db, _account: CurrentAccount) -> list[PostVersion]:
+async def edit_history(post_id: str, db: Db, account: CurrentAccount) -> list[PostVersion]:
     async with db.read() as conn:
-        return await posts.edits(conn, post_id)
+        return await posts.edits(conn, account, post_id)
 
 
 @router.patch("/posts/{post_id}", response_model=Post)
