@@ -26,6 +26,8 @@ from xapp.api.models import (
     Me,
     Message,
     Money,
+    Notification,
+    NotificationCount,
     Page,
     Payee,
     PaymentRequest,
@@ -225,6 +227,15 @@ class ApiClient:
 
     async def bookmark(self, post_id: str, on: bool = True) -> None:
         await self._request("PUT" if on else "DELETE", f"/v1/posts/{post_id}/bookmark")
+
+    async def notifications(self, before: str | None = None, limit: int = 50) -> Page[Notification]:
+        return await self._get(Page[Notification], "/v1/notifications", before=before, limit=limit)
+
+    async def unread_notifications(self) -> int:
+        return (await self._get(NotificationCount, "/v1/notifications/unread")).unread
+
+    async def notifications_seen(self) -> None:
+        await self._request("PUT", "/v1/notifications/seen")
 
     async def bookmarks(self, before: str | None = None, limit: int = 50) -> Page[Post]:
         return await self._get(Page[Post], "/v1/bookmarks", before=before, limit=limit)

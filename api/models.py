@@ -552,6 +552,27 @@ class Typing(Wire):
     data: TypingData
 
 
+NotificationKind = Literal["mention", "reply", "quote", "like", "repost", "follow"]
+
+
+class Notification(Wire):
+    id: str = Field(description="Also the cursor: newer notifications have larger ids.")
+    kind: NotificationKind
+    actor: Account
+    post: Post | None = Field(description="The post it is about (none for a follow).")
+    created_at: datetime
+
+
+class NotificationCount(Wire):
+    unread: int = Field(description="Unseen notifications, counted up to 100.")
+
+
+class NotificationCreated(Wire):
+    seq: int
+    type: Literal["notification.created"]
+    data: Notification
+
+
 class PostCountsChanged(Wire):
     """Ephemeral: a post's counts moved (a like, a repost, a reply); a reload shows the
     truth, so these are not logged."""
@@ -571,6 +592,7 @@ class PostUpdated(Wire):
 FeedEvent = Annotated[
     PostCreated
     | PostUpdated
+    | NotificationCreated
     | MessageCreated
     | TransferUpdated
     | BillUpdated

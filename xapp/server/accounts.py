@@ -118,7 +118,8 @@ async def set_preferences(tx: Tx, me: Account, read_receipts: bool) -> None:
     )
 
 
-async def follow(tx: Tx, follower: Account, handle: str) -> None:
+async def follow(tx: Tx, follower: Account, handle: str) -> Account | None:
+    """Follow someone; returns them if this is a new follow (None if it already was)."""
     followee = await _other(tx.conn, follower, handle, "follow")
     await safety.require_unblocked(tx.conn, follower, followee)
     exists = await tx.conn.scalar(
@@ -126,12 +127,14 @@ async def follow(tx: Tx, follower: Account, handle: str) -> None:
             follows.c.follower_id == follower.id, follows.c.followee_id == followee.id
         )
     )
-    if exists is None:
-        await tx.conn.execute(
-            follows.insert().values(
-                follower_id=follower.id, followee_id=followee.id, created_at=now_us()
-            )
+    if exists is not None:
+        return None
+    await tx.conn.execute(
+        follows.insert().values(
+            follower_id=follower.id, followee_id=followee.id, created_at=now_us()
         )
+    )
+    return followee
 
 
 async def unfollow(tx: Tx, follower: Account, handle: str) -> None:

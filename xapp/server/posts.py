@@ -36,7 +36,7 @@ from xapp.api.models import (
     Thread,
     ThreadReply,
 )
-from xapp.server import accounts, events, safety
+from xapp.server import accounts, events, notifications, safety
 from xapp.server.db import Conn, Tx
 from xapp.server.errors import AppError, not_found
 from xapp.server.pages import Cursor
@@ -293,10 +293,16 @@ async def create(
             quote_of=quoted.id if quoted else None,
         )
     )
+    told: set[str] = set()
     if parent is not None:
         await _count(tx, parent, "replies", +1, author)
+        await notifications.notify(tx, parent.author_id, "reply", author, post_id)
+        told.add(parent.author_id)
     if quoted is not None:
         await _count(tx, quoted, "quotes", +1, author)
+        await notifications.notify(tx, quoted.author_id, "quote", author, post_id)
+        told.add(quoted.author_id)
+    await notifications.mentioned(tx, author, text, post_id, skip=told)
     post = await get(tx.conn, author, post_id)
     await events.append_to(tx, await _readers(tx.conn, author.id), "post.created", post)
     return post
@@ -319,6 +325,7 @@ async def repost(tx: Tx, me: Account, post_id: str) -> Post:
         )
     )
     await _count(tx, original, "reposts", +1, me)
+    await notifications.notify(tx, original.author_id, "repost", me, original.id)
     post = await get(tx.conn, me, repost_id)
     await events.append_to(tx, await _readers(tx.conn, me.id), "post.created", post)
     return post
@@ -346,6 +353,7 @@ async def like(tx: Tx, me: Account, post_id: str, on: bool) -> PostCounts:
         await tx.conn.execute(
             likes.insert().values(post_id=row.id, account_id=me.id, created_at=now_us())
         )
+        await notifications.notify(tx, row.author_id, "like", me, row.id)
         return await _count(tx, row, "likes", +1, me)
     if not on and exists:
         await tx.conn.execute(delete(likes).where(*mine))

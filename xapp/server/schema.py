@@ -76,6 +76,8 @@ accounts = Table(
     Column("pin_attempts", Integer, nullable=False, server_default="0"),
     Column("pin_locked_until", BigInteger, nullable=False, server_default="0"),
     Column("read_receipts", Boolean, nullable=False, server_default=true()),
+    # The newest notification pk the account has seen: the unread count starts after it.
+    Column("notifications_seen", BigInteger, nullable=False, server_default="0"),
     Index("ix_accounts_skeleton", "handle_skeleton", unique=True),
 )
 
@@ -94,6 +96,18 @@ follows = Table(
     Column("followee_id", String(36), ForeignKey("accounts.id"), primary_key=True),
     Column("created_at", BigInteger, nullable=False),
     Index("ix_follows_followee", "followee_id"),
+)
+
+notifications = Table(
+    "notifications",
+    metadata,
+    pk_column(),
+    Column("account_id", String(36), ForeignKey("accounts.id"), nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("actor_id", String(36), ForeignKey("accounts.id"), nullable=False),
+    Column("post_id", String(36)),
+    Column("created_at", BigInteger, nullable=False),
+    Index("ix_notifications_account_pk", "account_id", "pk"),
 )
 
 blocks = Table(

@@ -13,7 +13,7 @@ from xapp.api.models import (
     Preferences,
     SessionCreated,
 )
-from xapp.server import accounts
+from xapp.server import accounts, notifications
 from xapp.server.auth import (
     CurrentAccount,
     Db,
@@ -88,7 +88,9 @@ async def preferences(body: Preferences, db: Db, account: CurrentAccount) -> Pre
 @router.post("/accounts/{handle}/follow", status_code=204)
 async def follow(handle: Handle, db: Db, account: CurrentAccount) -> Response:
     async with db.write() as tx:
-        await accounts.follow(tx, account, handle)
+        followed = await accounts.follow(tx, account, handle)
+        if followed is not None:
+            await notifications.notify(tx, followed.id, "follow", account, None)
     return Response(status_code=204)
 
 
