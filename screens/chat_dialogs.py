@@ -171,7 +171,8 @@ class SearchScreen(ModalScreen[SearchHit | None]):
 HELP = """\
 [b]Everywhere[/b]
   n new post · m message someone · p pay · R request money · $ tip a post
-  u undo a pending payment · 1 2 3 timeline / chat / wallet · ? this help · ctrl+q quit
+  u undo a pending payment · N notifications · 1 2 3 timeline / chat / wallet · ? this help
+  ctrl+q quit
 [b]Timeline[/b] (the timeline focused)
   j / k or ↓ / ↑ move · home / end first / last · enter thread · l like · b repost
   B bookmark · r reply · q quote · e edit · d delete (my posts)

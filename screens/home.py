@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from xapp.api.errors import ApiError
 from xapp.api.feed import LiveEvent
 from xapp.api.models import (
     Bill,
@@ -23,6 +24,8 @@ from xapp.api.models import (
     ConversationUpdated,
     MessageCreated,
     MessageUpdated,
+    Notification,
+    NotificationCreated,
     Post,
     PostCountsChanged,
     PostCreated,
@@ -36,6 +39,7 @@ from xapp.api.money import format_amount
 from xapp.screens.chat_dialogs import HelpScreen
 from xapp.screens.compose import ComposeScreen
 from xapp.screens.conversation import NewConversationScreen
+from xapp.screens.notifications import NotificationsScreen
 from xapp.screens.pay import PayScreen
 from xapp.screens.request import RequestScreen
 from xapp.screens.tip import TipScreen
@@ -67,6 +71,7 @@ class HomeScreen(Screen[None]):
         Binding("ctrl+down", "unread(1)", "Next unread"),
         Binding("ctrl+up", "unread(-1)", "Prev unread"),
         Binding("ctrl+f", "search", "Search"),
+        Binding("N", "notifications", "Notifications"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("escape", "leave_input", "Back", show=False),
     ]
@@ -89,6 +94,7 @@ class HomeScreen(Screen[None]):
         self.posts.load()
         self.chat.load_conversations()
         self.wallet.load()
+        self.count_notifications()
         self.set_interval(60, self._tick)
 
     def on_resize(self) -> None:
@@ -135,6 +141,8 @@ class HomeScreen(Screen[None]):
             self.posts.post_changed(event.data)
         elif isinstance(event, PostCountsChanged):
             self.posts.counts_changed(event.data)
+        elif isinstance(event, NotificationCreated):
+            self.notification_arrived(event.data)
         elif isinstance(event, MessageCreated):
             self.chat.message_arrived(event.data)
         elif isinstance(event, MessageUpdated):
@@ -180,6 +188,28 @@ class HomeScreen(Screen[None]):
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen())
+
+    # --- notifications ------------------------------------------------------------------
+
+    @work(group="notifications", exit_on_error=False)
+    async def count_notifications(self) -> None:
+        try:
+            unseen = await self.session.client.unread_notifications()
+        except ApiError:
+            return  # the count is a courtesy; the list itself says what went wrong
+        self.query_one(StatusBar).show(notes=unseen)
+
+    def notification_arrived(self, notification: Notification) -> None:
+        screen = self.app.screen
+        if isinstance(screen, NotificationsScreen):
+            screen.notification_arrived(notification)  # seen as it arrives
+            return
+        status = self.query_one(StatusBar)
+        status.show(notes=status.notes + 1)
+
+    def action_notifications(self) -> None:
+        self.query_one(StatusBar).show(notes=0)
+        self.app.push_screen(NotificationsScreen(self.session))
 
     def action_compose(self) -> None:
         def done(post: Post | None) -> None:

@@ -1,5 +1,5 @@
-"""The bar across the top: who is signed in, whether the live feed is connected, and how
-many messages are unread."""
+"""The bar across the top: who is signed in, whether the live feed is connected, how
+many messages are unread, and how many notifications are unseen."""
 
 from __future__ import annotations
 
@@ -15,17 +15,25 @@ class StatusBar(Static):
     handle = ""
     feed = ""
     unread = 0
+    notes = 0
 
     def show(
-        self, handle: str | None = None, feed: str | None = None, unread: int | None = None
+        self,
+        handle: str | None = None,
+        feed: str | None = None,
+        unread: int | None = None,
+        notes: int | None = None,
     ) -> None:
         self.handle = handle if handle is not None else self.handle
         self.feed = feed if feed is not None else self.feed
         self.unread = unread if unread is not None else self.unread
+        self.notes = notes if notes is not None else self.notes
+        shown = "99+" if self.notes > 99 else str(self.notes)
         line = Content.from_markup(
-            "[bold]xapp[/bold]  @$handle · $feed$unread",
+            "[bold]xapp[/bold]  @$handle · $feed$unread$notes",
             handle=self.handle,
             feed=self.feed,
             unread=f" · ✉ {self.unread} unread" if self.unread else "",
+            notes=f" · 🔔 {shown} (N)" if self.notes else "",
         )
         self.update(line)

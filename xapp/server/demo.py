@@ -66,6 +66,13 @@ MESSAGES = [
     "just landed, talk soon",
 ]
 
+REPLIES = [
+    "Welcome aboard @you!",
+    "Agreed. Integers all the way down.",
+    "This is the way.",
+    "Ha! Same here.",
+    "Tell me more, @you.",
+]
 NOTES = ["coffee ☕", "pizza 🍕", "tickets", "lunch", "thanks!", "books", "taxi", "rent share"]
 
 
@@ -135,8 +142,10 @@ async def demo_token(db: Database) -> str:
 async def _act(tx: Tx, rng: random.Random, me: Account, people: list[Account]) -> None:
     person = rng.choice(people)
     roll = rng.random()
-    if roll < 0.5:
+    if roll < 0.4:
         await posts.create(tx, person, rng.choice(POSTS))
+    elif roll < 0.5:
+        await _answer(tx, rng, me, person)
     elif roll < 0.9:
         conversation, _ = await chat.start(tx, person, [me.handle])
         await messages.send(tx, person, conversation.id, rng.choice(MESSAGES))
@@ -151,6 +160,23 @@ async def _act(tx: Tx, rng: random.Random, me: Account, people: list[Account]) -
             await payments.deposit(tx, person, _money(500))
         amount = Money(amount=rng.randrange(100, 2000, 25), currency=ledger.DEFAULT_CURRENCY)
         await payments.pay(tx, person, me, amount, rng.choice(NOTES))
+
+
+async def _answer(tx: Tx, rng: random.Random, me: Account, person: Account) -> None:
+    """Someone likes, reposts or answers one of the demo account's recent posts, so
+    notifications have something to say."""
+    mine = (await posts.home(tx.conn, me, Cursor(limit=20))).items
+    own = [p for p in mine if p.author.id == me.id and p.repost_of is None]
+    if not own:
+        return
+    post = rng.choice(own)
+    roll = rng.random()
+    if roll < 0.5:
+        await posts.like(tx, person, post.id, on=True)
+    elif roll < 0.7:
+        await posts.repost(tx, person, post.id)
+    else:
+        await posts.create(tx, person, rng.choice(REPLIES), reply_to=post.id)
 
 
 async def keep_alive(db: Database, interval: float) -> None:
