@@ -101,31 +101,19 @@ async def unfollow(handle: Handle, db: Db, account: CurrentAccount) -> Response:
     return Response(status_code=204)
 
 
-@router.put("/accounts/{handle}/block", status_code=204)
-async def block(handle: Handle, db: Db, account: CurrentAccount) -> Response:
-    """Block: neither of us sees, answers, messages or pays the other; follows end."""
+@router.api_route("/accounts/{handle}/block", methods=["PUT", "DELETE"], status_code=204)
+async def block(handle: Handle, request: Request, db: Db, account: CurrentAccount) -> Response:
+    """PUT blocks, DELETE unblocks. A block: neither of us sees, answers, messages or
+    pays the other, and follows end."""
     async with db.write() as tx:
-        await accounts.block(tx, account, handle, on=True)
+        await accounts.block(tx, account, handle, on=request.method == "PUT")
     return Response(status_code=204)
 
 
-@router.delete("/accounts/{handle}/block", status_code=204)
-async def unblock(handle: Handle, db: Db, account: CurrentAccount) -> Response:
+@router.api_route("/accounts/{handle}/mute", methods=["PUT", "DELETE"], status_code=204)
+async def mute(handle: Handle, request: Request, db: Db, account: CurrentAccount) -> Response:
+    """PUT mutes, DELETE unmutes. A mute: their posts leave my timelines; nothing else
+    changes for either of us."""
     async with db.write() as tx:
-        await accounts.block(tx, account, handle, on=False)
-    return Response(status_code=204)
-
-
-@router.put("/accounts/{handle}/mute", status_code=204)
-async def mute(handle: Handle, db: Db, account: CurrentAccount) -> Response:
-    """Mute: their posts leave my timelines; nothing else changes for either of us."""
-    async with db.write() as tx:
-        await accounts.mute(tx, account, handle, on=True)
-    return Response(status_code=204)
-
-
-@router.delete("/accounts/{handle}/mute", status_code=204)
-async def unmute(handle: Handle, db: Db, account: CurrentAccount) -> Response:
-    async with db.write() as tx:
-        await accounts.mute(tx, account, handle, on=False)
+        await accounts.mute(tx, account, handle, on=request.method == "PUT")
     return Response(status_code=204)

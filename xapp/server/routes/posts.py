@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
 from xapp.api.models import CreatePost, EditPost, Page, Post, PostCounts, PostVersion, Thread
 from xapp.server import posts
@@ -54,16 +54,11 @@ async def delete_post(post_id: str, db: Db, account: CurrentAccount) -> Post:
         return await posts.remove(tx, account, post_id)
 
 
-@router.put("/posts/{post_id}/like", response_model=PostCounts)
-async def like(post_id: str, db: Db, account: CurrentAccount) -> PostCounts:
+@router.api_route("/posts/{post_id}/like", methods=["PUT", "DELETE"], response_model=PostCounts)
+async def like(post_id: str, request: Request, db: Db, account: CurrentAccount) -> PostCounts:
+    """PUT likes, DELETE unlikes; either way the post's counts come back."""
     async with db.write() as tx:
-        return await posts.like(tx, account, post_id, on=True)
-
-
-@router.delete("/posts/{post_id}/like", response_model=PostCounts)
-async def unlike(post_id: str, db: Db, account: CurrentAccount) -> PostCounts:
-    async with db.write() as tx:
-        return await posts.like(tx, account, post_id, on=False)
+        return await posts.like(tx, account, post_id, on=request.method == "PUT")
 
 
 @router.post("/posts/{post_id}/repost", status_code=201, response_model=Post)
@@ -79,17 +74,11 @@ async def undo_repost(post_id: str, db: Db, account: CurrentAccount) -> Response
     return Response(status_code=204)
 
 
-@router.put("/posts/{post_id}/bookmark", status_code=204)
-async def bookmark(post_id: str, db: Db, account: CurrentAccount) -> Response:
+@router.api_route("/posts/{post_id}/bookmark", methods=["PUT", "DELETE"], status_code=204)
+async def bookmark(post_id: str, request: Request, db: Db, account: CurrentAccount) -> Response:
+    """PUT bookmarks, DELETE takes the bookmark off."""
     async with db.write() as tx:
-        await posts.bookmark(tx, account, post_id, on=True)
-    return Response(status_code=204)
-
-
-@router.delete("/posts/{post_id}/bookmark", status_code=204)
-async def unbookmark(post_id: str, db: Db, account: CurrentAccount) -> Response:
-    async with db.write() as tx:
-        await posts.bookmark(tx, account, post_id, on=False)
+        await posts.bookmark(tx, account, post_id, on=request.method == "PUT")
     return Response(status_code=204)
 
 
