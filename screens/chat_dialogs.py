@@ -174,7 +174,8 @@ HELP = """\
   u undo a pending payment · N notifications · 1 2 3 timeline / chat / wallet · ? this help
   ctrl+q quit
 [b]Timeline[/b] (the timeline focused)
-  j / k or ↓ / ↑ move · home / end first / last · enter thread · l like · b repost
+  j / k or ↓ / ↑ move · g / G first / last (new posts wait above until g)
+  enter thread · l like · b repost
   B bookmark · r reply · q quote · e edit · d delete (my posts)
 [b]Thread[/b]  enter opens a reply's thread (or its "more replies") · esc back
 [b]Chat[/b]

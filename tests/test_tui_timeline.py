@@ -5,7 +5,7 @@ move while someone else presses like."""
 from __future__ import annotations
 
 from tests.conftest import People
-from tests.test_tui_home import drawn, home_of, signed_in_app, wait_for
+from tests.test_tui_home import drawn, home_of, shown, signed_in_app, visible, wait_for
 from xapp.screens.compose import ComposeScreen
 from xapp.widgets.timeline import Timeline
 
@@ -53,3 +53,46 @@ async def test_counts_move_live_and_my_post_can_be_deleted(people: People, tmp_p
         await pilot.press("y")
         await wait_for(pilot, lambda: "Soon to be liked" not in drawn(timeline))
     assert (await ada.post(mine.id)).deleted
+
+
+async def test_new_posts_wait_above_the_reader_behind_a_bar(people: People, tmp_path) -> None:
+    ada = await people.signed_in("ada")
+    bob = await people.signed_in("bob")
+    await ada.follow("bob")
+    for i in range(30):
+        await bob.create_post(f"older post {i}")
+    app = signed_in_app(people.url, "ada", ada.token or "", tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        home = await home_of(pilot)
+        timeline = home.query_one(Timeline)
+        title = home.query_one("#timeline-title")
+        await wait_for(pilot, lambda: len(timeline.items) == 30)
+        timeline.focus()
+        for _ in range(5):
+            await pilot.press("j")
+        reading, before = timeline.selected, visible(timeline)
+        await bob.create_post("breaking one")
+        await bob.create_post("breaking two")
+        await wait_for(pilot, lambda: len(timeline.items) == 32)
+        await pilot.pause(0.1)
+        assert timeline.selected == reading and visible(timeline) == before  # nothing moved
+        assert shown(title) == "Timeline  ↑ 2 new posts · g shows them"
+        await pilot.press("g")
+        await wait_for(pilot, lambda: "breaking two" in visible(timeline))
+        assert shown(title) == "Timeline"
+
+
+async def test_scrolling_down_loads_every_post_once(people: People, tmp_path) -> None:
+    ada = await people.signed_in("ada")
+    posts = [await ada.create_post(f"post {i}") for i in range(120)]
+    app = signed_in_app(people.url, "ada", ada.token or "", tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        home = await home_of(pilot)
+        timeline = home.query_one(Timeline)
+        await wait_for(pilot, lambda: len(timeline.items) == 50)  # one page at first
+        timeline.focus()
+        for _ in range(4):
+            await pilot.press("G")  # the last post: nearing the end loads the next page
+            await pilot.pause(0.2)
+        await wait_for(pilot, lambda: len(timeline.items) == 120)
+        assert [p.id for p in timeline.items] == [p.id for p in reversed(posts)]

@@ -36,8 +36,8 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "cursor(-1)", "Up", show=False),
         Binding("down,j", "cursor(1)", "Down", show=False),
-        Binding("home", "cursor_to(0)", "First", show=False),
-        Binding("end", "cursor_to(-1)", "Last", show=False),
+        Binding("home,g", "cursor_to(0)", "First", show=False),
+        Binding("end,G", "cursor_to(-1)", "Last", show=False),
     ]
     DEFAULT_CSS = """
     /* A stable gutter keeps the wrap width fixed when the scrollbar appears; otherwise the

@@ -10,6 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.widgets import Label
 
 from xapp.api.errors import ApiError
@@ -23,16 +24,28 @@ from xapp.widgets.timeline import Timeline
 
 class TimelinePane(PostActions, Vertical):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "thread", "Thread")]
+    DEFAULT_CSS = """
+    TimelinePane #older { color: $text-muted; }
+    """
 
     def __init__(self, session: Session, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.session = session
         self.next: str | None = None
         self.loading = False
+        self.unseen = 0
+        """Posts that arrived above the reader since they were last at the top."""
 
     def compose(self) -> ComposeResult:
-        yield Label("Timeline", classes="pane-title")
+        # The title line doubles as the "new posts" bar: a row of its own would shrink the
+        # list, and the reader's view would move by one line.
+        yield Label("Timeline", classes="pane-title", id="timeline-title")
         yield Timeline(id="timeline", empty="No posts yet. Press n to write one.")
+        yield Label("Loading older posts…", id="older")
+
+    def on_mount(self) -> None:
+        self._show_unseen(0)
+        self.query_one("#older").display = False
 
     @property
     def timeline(self) -> Timeline:
@@ -47,6 +60,8 @@ class TimelinePane(PostActions, Vertical):
     @work(exclusive=True, group="timeline", exit_on_error=False)
     async def load(self, before: str | None = None) -> None:
         self.loading = True
+        older = self.query_one("#older")
+        older.display = before is not None
         try:
             page = await self.session.client.home_timeline(before=before)
         except ApiError as exc:
@@ -54,6 +69,7 @@ class TimelinePane(PostActions, Vertical):
             return
         finally:
             self.loading = False
+            older.display = False
         self.next = page.next
         self.timeline.add_bottom(page.items)
 
@@ -65,7 +81,29 @@ class TimelinePane(PostActions, Vertical):
     # --- live -----------------------------------------------------------------------
 
     def post_arrived(self, post: Post) -> None:
-        self.timeline.add_top([post])
+        """A new post goes on top without moving what the reader is looking at; a bar
+        counts them until the reader goes to the first post (g). My own goes on top and
+        the view goes with it."""
+        if not self.timeline.add_top([post], keep_view=True):
+            return  # already shown (the feed and the composer both bring my posts)
+        if post.author.id == self.session.me.id:
+            self.timeline.action_cursor_to(0)
+            self._show_unseen(0)
+        else:
+            self._show_unseen(self.unseen + 1)
+
+    def _show_unseen(self, count: int) -> None:
+        self.unseen = count
+        noun = "post" if count == 1 else "posts"
+        title = Content.assemble(
+            "Timeline", (f"  ↑ {count} new {noun} · g shows them", "$accent") if count else ""
+        )
+        self.query_one("#timeline-title", Label).update(title)
+
+    @on(ItemLines.NearStart, "#timeline")
+    def _at_the_top(self) -> None:
+        if self.timeline.cursor == 0 and self.unseen:
+            self._show_unseen(0)
 
     def post_changed(self, post: Post) -> None:
         self.timeline.post_changed(post)
