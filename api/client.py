@@ -237,6 +237,18 @@ class ApiClient:
     async def notifications_seen(self) -> None:
         await self._request("PUT", "/v1/notifications/seen")
 
+    async def search_posts(
+        self, query: str, before: str | None = None, limit: int = 50
+    ) -> Page[Post]:
+        return await self._get(Page[Post], "/v1/search/posts", q=query, before=before, limit=limit)
+
+    async def search_people(self, query: str) -> list[Account]:
+        response = await self._request("GET", "/v1/search/people", params={"q": query})
+        return _ACCOUNTS.validate_json(response.content)
+
+    async def tag(self, tag: str, before: str | None = None, limit: int = 50) -> Page[Post]:
+        return await self._get(Page[Post], f"/v1/tags/{tag}", before=before, limit=limit)
+
     async def bookmarks(self, before: str | None = None, limit: int = 50) -> Page[Post]:
         return await self._get(Page[Post], "/v1/bookmarks", before=before, limit=limit)
 
@@ -511,6 +523,7 @@ def _reason(exc: Exception) -> str:
 
 _ERROR_BODY = TypeAdapter(dict[str, dict[str, str]])
 _VERSIONS = TypeAdapter(list[PostVersion])
+_ACCOUNTS = TypeAdapter(list[Account])
 
 
 def _error(response: httpx.Response) -> ApiError:

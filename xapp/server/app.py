@@ -13,7 +13,16 @@ from xapp import __version__
 from xapp.server import demo, errors, payments
 from xapp.server.auth import LoginLimiter, Passwords
 from xapp.server.db import Database
-from xapp.server.routes import accounts, bills, chat, feed, notifications, posts, wallet
+from xapp.server.routes import (
+    accounts,
+    bills,
+    chat,
+    feed,
+    notifications,
+    posts,
+    search,
+    wallet,
+)
 from xapp.server.schema import now_us
 from xapp.server.settings import ServerSettings
 from xapp.server.signing import ReceiptSigner
@@ -55,7 +64,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     app.state.signer = ReceiptSigner(settings.data_path)
     app.state.typing = TypingSignals()
     errors.install(app)
-    for module in (accounts, posts, notifications, chat, wallet, bills, feed):
+    for module in (accounts, posts, notifications, search, chat, wallet, bills, feed):
         app.include_router(module.router)
     return app
 

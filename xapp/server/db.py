@@ -25,7 +25,7 @@ from typing import Any, Protocol
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Executable, Result, create_engine, event
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
@@ -33,7 +33,11 @@ from xapp.server.events import EventHub, Frame
 
 
 class Conn(Protocol):
-    """What domain code may do with a connection: run a statement, or fetch one value."""
+    """What domain code may do with a connection: run a statement, or fetch one value;
+    `dialect` says which store it is, for the few things stores do differently (search)."""
+
+    @property
+    def dialect(self) -> Dialect: ...
 
     async def execute(self, statement: Executable, parameters: Any = None) -> Result[Any]: ...
 
@@ -46,6 +50,10 @@ class LoopConnection:
 
     def __init__(self, conn: Connection) -> None:
         self.sync = conn
+
+    @property
+    def dialect(self) -> Dialect:
+        return self.sync.dialect
 
     async def execute(self, statement: Executable, parameters: Any = None) -> Result[Any]:
         return self.sync.execute(statement, parameters)

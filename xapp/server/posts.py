@@ -161,7 +161,7 @@ async def get(conn: Conn, viewer: Account, post_id: str) -> Post:
     return post
 
 
-async def _page(conn: Conn, viewer: Account, query: Select, cursor: Cursor) -> Page[Post]:
+async def page(conn: Conn, viewer: Account, query: Select, cursor: Cursor) -> Page[Post]:
     rows, next_cursor = await cursor.fetch(conn, query, posts.c.pk)
     return Page[Post](items=await load(conn, rows, viewer.id), next=next_cursor)
 
@@ -184,11 +184,11 @@ async def home(conn: Conn, viewer: Account, cursor: Cursor) -> Page[Post]:
     query = select(posts).where(
         or_(posts.c.author_id == viewer.id, posts.c.author_id.in_(followed)), _visible(viewer.id)
     )
-    return await _page(conn, viewer, query, cursor)
+    return await page(conn, viewer, query, cursor)
 
 
 async def everyone(conn: Conn, viewer: Account, cursor: Cursor) -> Page[Post]:
-    return await _page(conn, viewer, select(posts).where(_visible(viewer.id)), cursor)
+    return await page(conn, viewer, select(posts).where(_visible(viewer.id)), cursor)
 
 
 async def bookmarked(conn: Conn, viewer: Account, cursor: Cursor) -> Page[Post]:
