@@ -101,7 +101,8 @@ async def unfollow(handle: Handle, db: Db, account: CurrentAccount) -> Response:
     return Response(status_code=204)
 
 
-@router.api_route("/accounts/{handle}/block", methods=["PUT", "DELETE"], status_code=204)
+@router.put("/accounts/{handle}/block", status_code=204, operation_id="block")
+@router.delete("/accounts/{handle}/block", status_code=204, operation_id="unblock")
 async def block(handle: Handle, request: Request, db: Db, account: CurrentAccount) -> Response:
     """PUT blocks, DELETE unblocks. A block: neither of us sees, answers, messages or
     pays the other, and follows end."""
@@ -110,7 +111,8 @@ async def block(handle: Handle, request: Request, db: Db, account: CurrentAccoun
     return Response(status_code=204)
 
 
-@router.api_route("/accounts/{handle}/mute", methods=["PUT", "DELETE"], status_code=204)
+@router.put("/accounts/{handle}/mute", status_code=204, operation_id="mute")
+@router.delete("/accounts/{handle}/mute", status_code=204, operation_id="unmute")
 async def mute(handle: Handle, request: Request, db: Db, account: CurrentAccount) -> Response:
     """PUT mutes, DELETE unmutes. A mute: their posts leave my timelines; nothing else
     changes for either of us."""

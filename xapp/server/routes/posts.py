@@ -54,7 +54,8 @@ async def delete_post(post_id: str, db: Db, account: CurrentAccount) -> Post:
         return await posts.remove(tx, account, post_id)
 
 
-@router.api_route("/posts/{post_id}/like", methods=["PUT", "DELETE"], response_model=PostCounts)
+@router.put("/posts/{post_id}/like", response_model=PostCounts, operation_id="like")
+@router.delete("/posts/{post_id}/like", response_model=PostCounts, operation_id="unlike")
 async def like(post_id: str, request: Request, db: Db, account: CurrentAccount) -> PostCounts:
     """PUT likes, DELETE unlikes; either way the post's counts come back."""
     async with db.write() as tx:
@@ -74,7 +75,8 @@ async def undo_repost(post_id: str, db: Db, account: CurrentAccount) -> Response
     return Response(status_code=204)
 
 
-@router.api_route("/posts/{post_id}/bookmark", methods=["PUT", "DELETE"], status_code=204)
+@router.put("/posts/{post_id}/bookmark", status_code=204, operation_id="bookmark")
+@router.delete("/posts/{post_id}/bookmark", status_code=204, operation_id="unbookmark")
 async def bookmark(post_id: str, request: Request, db: Db, account: CurrentAccount) -> Response:
     """PUT bookmarks, DELETE takes the bookmark off."""
     async with db.write() as tx:
