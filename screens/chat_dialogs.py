@@ -175,7 +175,7 @@ HELP = """\
   ctrl+q quit
 [b]Timeline[/b] (the timeline focused)
   j / k or ↓ / ↑ move · g / G first / last (new posts wait above until g)
-  enter thread · l like · b repost
+  enter thread · / search (words, #hashtag, a name) · l like · b repost
   B bookmark · r reply · q quote · e edit · d delete (my posts)
 [b]Thread[/b]  enter opens a reply's thread (or its "more replies") · esc back
 [b]Chat[/b]

@@ -15,6 +15,7 @@ from textual.widgets import Label
 
 from xapp.api.errors import ApiError
 from xapp.api.models import Post, PostCounts
+from xapp.screens.search import SearchScreen
 from xapp.screens.thread import ThreadScreen
 from xapp.session import Session
 from xapp.widgets.lines import ItemLines
@@ -23,7 +24,10 @@ from xapp.widgets.timeline import Timeline
 
 
 class TimelinePane(PostActions, Vertical):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "thread", "Thread")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "thread", "Thread"),
+        Binding("slash", "search", "Search", key_display="/"),
+    ]
     DEFAULT_CSS = """
     TimelinePane #older { color: $text-muted; }
     """
@@ -110,6 +114,9 @@ class TimelinePane(PostActions, Vertical):
 
     def counts_changed(self, counts: PostCounts) -> None:
         self.timeline.counts_changed(counts)
+
+    def action_search(self) -> None:
+        self.app.push_screen(SearchScreen(self.session))
 
     def action_thread(self) -> None:
         post = self.selected
