@@ -24,6 +24,7 @@ async def test_posts_by_words_and_hashtags(people: People, db_path) -> None:
     assert [p.id for p in (await ada.search_posts("#money rust")).items] == [first.id]
     assert [p.id for p in (await ada.tag("RUST")).items] == [second.id, first.id]
     assert (await ada.search_posts("chain")).items[0].author.handle == "bob"
+    assert [p.id for p in (await ada.search_posts("ledger jo")).items] == [first.id]  # prefixes
     assert (await ada.search_posts("draft")).items == []  # deleted: not found
     # Found through the index, not a scan: the index holds every live post's words.
     assert query(db_path, "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH 'bike'") == [(1,)]

@@ -35,8 +35,9 @@ class PostIndex(Protocol):
 
 class Fts5Index:
     def matching(self, words: list[str]) -> ColumnElement[bool]:
-        # Each word quoted, so nothing the user types is FTS5 syntax.
-        phrase = " ".join('"' + w.replace('"', '""') + '"' for w in words)
+        # Each word quoted, so nothing the user types is FTS5 syntax, and matched as a
+        # prefix, so "ledger" finds "ledgers".
+        phrase = " ".join('"' + w.replace('"', '""') + '"*' for w in words)
         hits = (
             select(literal_column("rowid"))
             .select_from(text("posts_fts"))
