@@ -14,7 +14,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, fi
 
 from xapp.api.handles import normalize_handle
 from xapp.api.money import CURRENCY_EXPONENTS, MAX_AMOUNT_MINOR, format_amount
-from xapp.api.text import clean_text
+from xapp.api.text import CODE_POINTS_PER_CHARACTER, clean_text, length
 
 POST_MAX = 500
 MESSAGE_MAX = 4000
@@ -30,8 +30,11 @@ def _text(what: str, max_len: int, *, multiline: bool, required: bool = True) ->
         value = clean_text(value, multiline=multiline)
         if required and not value:
             raise ValueError(f"{what} is empty")
-        if len(value) > max_len:
-            raise ValueError(f"{what} is {len(value)} characters; the limit is {max_len}")
+        seen = length(value)
+        if seen > max_len:
+            raise ValueError(f"{what} is {seen} characters; the limit is {max_len}")
+        if len(value) > max_len * CODE_POINTS_PER_CHARACTER:
+            raise ValueError(f"{what} is too long for its {seen} characters")
         return value
 
     return AfterValidator(check)

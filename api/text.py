@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import regex
+
 # C0 controls except TAB and LF, DEL, and C1 controls.
 _CONTROLS = {c: None for c in [*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F, *range(0x80, 0xA0)]}
 # Bidi embeddings, overrides, isolates and marks: they make text read differently from
@@ -59,3 +61,16 @@ def clean_text(text: str, *, multiline: bool = True) -> str:
     else:
         text = " ".join(text.replace("\t", " ").split())
     return text.strip()
+
+
+_GRAPHEME = regex.compile(r"\X")
+
+CODE_POINTS_PER_CHARACTER = 8
+"""A character as people see it (a grapheme cluster) may be several code points (a flag
+is two, a family emoji seven); storage is capped at this many per allowed character."""
+
+
+def length(text: str) -> int:
+    """How many characters a person sees: extended grapheme clusters (Unicode UAX #29),
+    so "🇫🇷", "é" written as e + accent, and "👩‍👩‍👧" each count as one."""
+    return len(_GRAPHEME.findall(text))

@@ -14,12 +14,13 @@ from textual.widgets import Label, TextArea
 from xapp.api.client import AttemptKey
 from xapp.api.errors import ApiError, ServerUnavailable
 from xapp.api.models import POST_MAX, Post
+from xapp.api.text import length
 from xapp.screens.form import FormModal
 from xapp.session import Session
 
 
-def _hint(length: int) -> str:
-    return f"{length}/{POST_MAX} · ctrl+s posts · esc cancels"
+def _hint(count: int) -> str:
+    return f"{count}/{POST_MAX} · ctrl+s posts · esc cancels"
 
 
 @dataclass(frozen=True)
@@ -69,23 +70,23 @@ class ComposeScreen(FormModal[Post | None]):
             )
         text = self.draft.editing.text if self.draft.editing else ""
         yield TextArea(text, id="text", soft_wrap=True, show_line_numbers=False)
-        yield Label(_hint(len(text)), id="count", classes="hint")
+        yield Label(_hint(length(text)), id="count", classes="hint")
 
     @on(TextArea.Changed)
     def _count(self, event: TextArea.Changed) -> None:
-        self.query_one("#count", Label).update(_hint(len(event.text_area.text.strip())))
+        self.query_one("#count", Label).update(_hint(length(event.text_area.text.strip())))
 
     def action_post(self) -> None:
         self._submit()
 
     def submit(self) -> None:
         text = self.query_one("#text", TextArea).text
-        length = len(text.strip())
-        if not length:
+        seen = length(text.strip())
+        if not seen:
             self.show_error("Write something first")
             return
-        if length > POST_MAX:
-            self.show_error(f"That is {length} characters; a post holds {POST_MAX}")
+        if seen > POST_MAX:
+            self.show_error(f"That is {seen} characters; a post holds {POST_MAX}")
             return
         self.post(text, self.attempt.key_for(text))
 
