@@ -36,6 +36,7 @@ from xapp.api.models import (
     PostCounts,
     PostVersion,
     Preferences,
+    Profile,
     Receipt,
     SearchHit,
     SessionCreated,
@@ -175,6 +176,31 @@ class ApiClient:
 
     async def follow(self, handle: str) -> None:
         await self._request("POST", f"/v1/accounts/{_handle(handle)}/follow")
+
+    async def profile(self, handle: str) -> Profile:
+        return await self._get(Profile, f"/v1/accounts/{_handle(handle)}/profile")
+
+    async def posts_of(self, handle: str, before: str | None = None, limit: int = 50) -> Page[Post]:
+        path = f"/v1/accounts/{_handle(handle)}/posts"
+        return await self._get(Page[Post], path, before=before, limit=limit)
+
+    async def followers(
+        self, handle: str, before: str | None = None, limit: int = 50
+    ) -> Page[Account]:
+        path = f"/v1/accounts/{_handle(handle)}/followers"
+        return await self._get(Page[Account], path, before=before, limit=limit)
+
+    async def following(
+        self, handle: str, before: str | None = None, limit: int = 50
+    ) -> Page[Account]:
+        path = f"/v1/accounts/{_handle(handle)}/following"
+        return await self._get(Page[Account], path, before=before, limit=limit)
+
+    async def edit_profile(
+        self, display_name: str | None = None, bio: str | None = None
+    ) -> Profile:
+        body = {"display_name": display_name, "bio": bio}
+        return await self._send(Profile, "PATCH", "/v1/me/profile", body)
 
     async def block(self, handle: str, on: bool = True) -> None:
         await self._request("PUT" if on else "DELETE", f"/v1/accounts/{handle}/block")

@@ -90,6 +90,26 @@ class Account(Wire):
     created_at: datetime
 
 
+BIO_MAX = 300
+Bio = Annotated[str, _text("The bio", BIO_MAX, multiline=True, required=False)]
+
+
+class Profile(Wire):
+    account: Account
+    bio: str
+    posts: int
+    followers: int
+    following: int
+    i_follow: bool = Field(description="The viewer follows this account.")
+    follows_me: bool = Field(description="This account follows the viewer.")
+    muted: bool = Field(description="The viewer muted this account.")
+
+
+class EditProfile(Wire):
+    display_name: DisplayName | None = None
+    bio: Bio | None = None
+
+
 class Me(Account):
     event_seq: int = Field(description="The last feed seq written for this account.")
     has_pin: bool = Field(description="Payments need the payments PIN once one is set.")

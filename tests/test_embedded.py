@@ -32,6 +32,8 @@ async def test_demo_world_is_seeded_once_and_kept_alive(tmp_path) -> None:
             await feed.close()
         assert {e.type for e in events} <= {
             "post.created",
+            "post.counts",  # someone liked or reposted one of mine
+            "notification.created",
             "message.created",
             "transfer.updated",
             "bill.updated",

@@ -78,6 +78,7 @@ accounts = Table(
     Column("read_receipts", Boolean, nullable=False, server_default=true()),
     # The newest notification pk the account has seen: the unread count starts after it.
     Column("notifications_seen", BigInteger, nullable=False, server_default="0"),
+    Column("bio", Text, nullable=False, server_default=""),
     Index("ix_accounts_skeleton", "handle_skeleton", unique=True),
 )
 

@@ -8,12 +8,16 @@ from xapp.api.models import (
     Account,
     CreateAccount,
     CreateSession,
+    EditProfile,
     Handle,
     Me,
+    Page,
+    Post,
     Preferences,
+    Profile,
     SessionCreated,
 )
-from xapp.server import accounts, notifications
+from xapp.server import accounts, notifications, profiles
 from xapp.server.auth import (
     CurrentAccount,
     Db,
@@ -24,6 +28,7 @@ from xapp.server.auth import (
     revoke_token,
 )
 from xapp.server.errors import AppError
+from xapp.server.pages import PageParams
 
 router = APIRouter(prefix="/v1", tags=["accounts"])
 
@@ -119,3 +124,41 @@ async def mute(handle: Handle, request: Request, db: Db, account: CurrentAccount
     async with db.write() as tx:
         await accounts.mute(tx, account, handle, on=request.method == "PUT")
     return Response(status_code=204)
+
+
+@router.get("/accounts/{handle}/profile", response_model=Profile)
+async def profile(handle: Handle, db: Db, account: CurrentAccount) -> Profile:
+    """Name, bio, joined date, counts, and how the viewer and they stand."""
+    async with db.read() as conn:
+        return await profiles.get(conn, account, handle)
+
+
+@router.get("/accounts/{handle}/posts", response_model=Page[Post])
+async def their_posts(
+    handle: Handle, db: Db, account: CurrentAccount, cursor: PageParams
+) -> Page[Post]:
+    async with db.read() as conn:
+        return await profiles.their_posts(conn, account, handle, cursor)
+
+
+@router.get("/accounts/{handle}/followers", response_model=Page[Account])
+async def followers(
+    handle: Handle, db: Db, account: CurrentAccount, cursor: PageParams
+) -> Page[Account]:
+    async with db.read() as conn:
+        return await profiles.people(conn, account, handle, cursor, followers=True)
+
+
+@router.get("/accounts/{handle}/following", response_model=Page[Account])
+async def following(
+    handle: Handle, db: Db, account: CurrentAccount, cursor: PageParams
+) -> Page[Account]:
+    async with db.read() as conn:
+        return await profiles.people(conn, account, handle, cursor, followers=False)
+
+
+@router.patch("/me/profile", response_model=Profile)
+async def edit_profile(body: EditProfile, db: Db, account: CurrentAccount) -> Profile:
+    """Change my display name and/or bio (fields left out stay as they are)."""
+    async with db.write() as tx:
+        return await profiles.edit(tx, account, body.display_name, body.bio)
