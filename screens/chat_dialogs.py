@@ -177,6 +177,7 @@ HELP = """\
   j / k or ↓ / ↑ move · g / G first / last (new posts wait above until g)
   enter thread · / search (words, #hashtag, a name) · l like · b repost
   B bookmark · r reply · q quote · e edit · d delete (my posts)
+  P the author's profile (f follow · F followers · T following · esc back)
 [b]Thread[/b]  enter opens a reply's thread (or its "more replies") · esc back
 [b]Chat[/b]
   enter send · ctrl+down / ctrl+up next / previous unread conversation · ctrl+f search

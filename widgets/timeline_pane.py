@@ -15,6 +15,7 @@ from textual.widgets import Label
 
 from xapp.api.errors import ApiError
 from xapp.api.models import Post, PostCounts
+from xapp.screens.profile import ProfileScreen
 from xapp.screens.search import SearchScreen
 from xapp.screens.thread import ThreadScreen
 from xapp.session import Session
@@ -27,6 +28,7 @@ class TimelinePane(PostActions, Vertical):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "thread", "Thread"),
         Binding("slash", "search", "Search", key_display="/"),
+        Binding("P", "profile", "Profile"),
     ]
     DEFAULT_CSS = """
     TimelinePane #older { color: $text-muted; }
@@ -114,6 +116,12 @@ class TimelinePane(PostActions, Vertical):
 
     def counts_changed(self, counts: PostCounts) -> None:
         self.timeline.counts_changed(counts)
+
+    def action_profile(self) -> None:
+        """The profile of who wrote the selected post (for a repost, of who wrote it)."""
+        post = self._target()
+        if post is not None:
+            self.app.push_screen(ProfileScreen(self.session, post.author.handle))
 
     def action_search(self) -> None:
         self.app.push_screen(SearchScreen(self.session))

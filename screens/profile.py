@@ -1,0 +1,162 @@
+"""Someone's profile: name, handle, bio, joined date and counts, whether you follow each
+other, and their posts (with the usual post keys). f follows or unfollows, F and T list
+their followers and whom they follow."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from xapp.api.errors import ApiError
+from xapp.api.models import Post, Profile
+from xapp.screens.chat_dialogs import ListScreen
+from xapp.session import Session
+from xapp.widgets.lines import ItemLines
+from xapp.widgets.post_actions import PostActions
+from xapp.widgets.timeline import Timeline, body
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def card(profile: Profile) -> Content:
+    person = profile.account
+    joined = person.created_at.astimezone().strftime("%B %Y")
+    facts = (
+        f"joined {joined} · {_count(profile.posts, 'post')} · "
+        f"{_count(profile.followers, 'follower')} · {profile.following} following"
+    )
+    stance = [
+        label
+        for label, on in (
+            ("you follow", profile.i_follow),
+            ("follows you", profile.follows_me),
+            ("muted", profile.muted),
+        )
+        if on
+    ]
+    lines = [
+        Content.assemble((person.display_name, "bold"), (f" @{person.handle}", "dim")),
+        *([body(profile.bio)] if profile.bio else []),
+        Content.styled(facts + (" · " + " · ".join(stance) if stance else ""), "dim"),
+    ]
+    return Content("\n").join(lines)
+
+
+class ProfileScreen(PostActions, Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("f", "follow", "Follow"),
+        Binding("F", "people(True)", "Followers"),
+        Binding("T", "people(False)", "Following"),
+    ]
+    DEFAULT_CSS = """
+    ProfileScreen #profile-pane { border: round $panel; padding: 0 1; }
+    ProfileScreen #card { border-bottom: solid $panel; padding-bottom: 1; }
+    """
+
+    def __init__(self, session: Session, handle: str) -> None:
+        super().__init__()
+        self.session = session
+        self.handle = handle
+        self.profile: Profile | None = None
+        self.next: str | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="profile-pane"):
+            yield Static(Content(f"@{self.handle}"), id="card")
+            yield Timeline(id="their-posts", empty="Loading…")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.timeline.focus()
+        self.load()
+
+    @property
+    def timeline(self) -> Timeline:
+        return self.query_one(Timeline)
+
+    @work(exclusive=True, group="profile", exit_on_error=False)
+    async def load(self) -> None:
+        client = self.session.client
+        try:
+            self.profile = await client.profile(self.handle)
+            page = await client.posts_of(self.handle)
+        except ApiError as exc:
+            self.query_one("#card", Static).update(Content(exc.message))
+            self.timeline.empty = ""
+            self.timeline.refresh()
+            return
+        self.query_one("#card", Static).update(card(self.profile))
+        self.timeline.empty = "No posts yet."
+        self.next = page.next
+        self.timeline.set_items(page.items)
+
+    @on(ItemLines.NearEnd, "#their-posts")
+    def _older(self) -> None:
+        if self.next:
+            self.older(self.next)
+            self.next = None
+
+    @work(group="profile-older", exit_on_error=False)
+    async def older(self, before: str) -> None:
+        try:
+            page = await self.session.client.posts_of(self.handle, before=before)
+        except ApiError as exc:
+            self.notify(exc.message, title="Profile", severity="error")
+            return
+        self.next = page.next
+        self.timeline.add_bottom(page.items)
+
+    def action_follow(self) -> None:
+        if self.profile is not None and self.profile.account.id != self.session.me.id:
+            self._follow(not self.profile.i_follow)
+
+    @work(group="profile-follow", exit_on_error=False)
+    async def _follow(self, on: bool) -> None:
+        client = self.session.client
+        try:
+            await (client.follow(self.handle) if on else client.unfollow(self.handle))
+            self.profile = await client.profile(self.handle)
+        except ApiError as exc:
+            self.notify(exc.message, title="Profile", severity="error")
+            return
+        self.query_one("#card", Static).update(card(self.profile))
+        self.notify(f"{'Following' if on else 'Unfollowed'} @{self.handle}.", markup=False)
+
+    def action_people(self, followers: bool) -> None:
+        self._people(followers)
+
+    @work(group="profile-people", exit_on_error=False)
+    async def _people(self, followers: bool) -> None:
+        client = self.session.client
+        try:
+            page = await (client.followers if followers else client.following)(self.handle)
+        except ApiError as exc:
+            self.notify(exc.message, title="Profile", severity="error")
+            return
+        title = f"{'Followers of' if followers else 'Followed by'} @{self.handle}"
+        lines = [f"{a.display_name} @{a.handle}" for a in page.items]
+        if page.next:
+            lines.append("… and more")
+        self.app.push_screen(ListScreen(title, lines))
+
+    # --- what the post actions change: their posts are read again --------------------
+
+    @property
+    def selected(self) -> Post | None:
+        return self.timeline.selected
+
+    def show_post(self, post: Post) -> None:
+        self.timeline.post_changed(post, reader_marks=True)
+
+    def add_post(self, post: Post) -> None:
+        self.load()

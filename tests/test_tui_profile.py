@@ -1,0 +1,76 @@
+"""A profile as a person reaches it: P on a post opens its author's profile (name, bio,
+counts, posts), f follows, F lists followers; and a snapshot of it."""
+
+from __future__ import annotations
+
+import asyncio
+
+from textual.widgets import Static
+
+from tests.conftest import PASSWORD, People
+from tests.test_tui_home import drawn, home_of, shown, signed_in_app, wait_for
+from xapp.api.client import ApiClient
+from xapp.screens.chat_dialogs import ListScreen
+from xapp.screens.profile import ProfileScreen
+from xapp.widgets.timeline import Timeline
+
+
+async def seed(url: str) -> str:
+    """grace has a bio, three posts and a follower; ada sees grace's post through cat."""
+    names = {"ada": "Ada Lovelace", "grace": "Grace Hopper", "cat": "Cat Stevens"}
+    clients = {h: ApiClient(url) for h in names}
+    try:
+        for handle, client in clients.items():
+            await client.register(handle, names[handle], PASSWORD)
+            await client.login(handle, PASSWORD)
+        ada, grace, cat = clients["ada"], clients["grace"], clients["cat"]
+        await grace.edit_profile(bio="Rear admiral. Found the first actual bug.")
+        for text in ("Shipping is a feature.", "A ship in port is safe.", "Nanoseconds!"):
+            await grace.create_post(text)
+        await cat.follow("grace")
+        await ada.follow("cat")
+        last = (await grace.posts_of("grace")).items[0]
+        await cat.repost(last.id)
+        assert ada.token is not None
+        return ada.token
+    finally:
+        for client in clients.values():
+            await client.aclose()
+
+
+async def test_p_opens_the_authors_profile_and_f_follows(people: People, tmp_path) -> None:
+    token = await seed(people.url)
+    app = signed_in_app(people.url, "ada", token, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        home = await home_of(pilot)
+        timeline = home.query_one(Timeline)
+        await wait_for(pilot, lambda: "Nanoseconds!" in drawn(timeline))
+        timeline.focus()
+        await pilot.press("P")  # on cat's repost: the profile of who wrote the post
+        await wait_for(pilot, lambda: isinstance(app.screen, ProfileScreen))
+        screen = app.screen
+        card = screen.query_one("#card", Static)
+        await wait_for(pilot, lambda: "Grace Hopper @grace" in shown(card))
+        assert "Rear admiral." in shown(card)
+        assert "3 posts · 1 follower · 0 following" in shown(card)
+        await wait_for(pilot, lambda: "A ship in port is safe." in drawn(screen.timeline))
+        await pilot.press("f")
+        await wait_for(pilot, lambda: "you follow" in shown(card))
+        await pilot.press("F")
+        await wait_for(pilot, lambda: isinstance(app.screen, ListScreen))
+        listed = "\n".join(str(s.render()) for s in app.screen.query(Static))
+        assert "Ada Lovelace @ada" in listed and "Cat Stevens @cat" in listed
+
+
+def test_profile_screen(snap_compare, server, tmp_path) -> None:
+    token = asyncio.run(seed(server.url))
+    app = signed_in_app(server.url, "ada", token, tmp_path)
+
+    async def opened(pilot) -> None:
+        home = await home_of(pilot)
+        await app.push_screen(ProfileScreen(home.session, "grace"))
+        screen = app.screen
+        await wait_for(pilot, lambda: "Nanoseconds!" in drawn(screen.timeline))
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(160, 48), run_before=opened)
