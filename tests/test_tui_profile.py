@@ -7,9 +7,8 @@ import asyncio
 
 from textual.widgets import Static
 
-from tests.conftest import PASSWORD, People
+from tests.conftest import People
 from tests.test_tui_home import drawn, home_of, shown, signed_in_app, wait_for
-from xapp.api.client import ApiClient
 from xapp.screens.chat_dialogs import ListScreen
 from xapp.screens.profile import ProfileScreen
 from xapp.widgets.timeline import Timeline
@@ -17,13 +16,11 @@ from xapp.widgets.timeline import Timeline
 
 async def seed(url: str) -> str:
     """grace has a bio, three posts and a follower; ada sees grace's post through cat."""
-    names = {"ada": "Ada Lovelace", "grace": "Grace Hopper", "cat": "Cat Stevens"}
-    clients = {h: ApiClient(url) for h in names}
+    registry = People(url)
     try:
-        for handle, client in clients.items():
-            await client.register(handle, names[handle], PASSWORD)
-            await client.login(handle, PASSWORD)
-        ada, grace, cat = clients["ada"], clients["grace"], clients["cat"]
+        ada = await registry.signed_in("ada", "Ada Lovelace")
+        grace = await registry.signed_in("grace", "Grace Hopper")
+        cat = await registry.signed_in("cat", "Cat Stevens")
         await grace.edit_profile(bio="Rear admiral. Found the first actual bug.")
         for text in ("Shipping is a feature.", "A ship in port is safe.", "Nanoseconds!"):
             await grace.create_post(text)
@@ -34,8 +31,7 @@ async def seed(url: str) -> str:
         assert ada.token is not None
         return ada.token
     finally:
-        for client in clients.values():
-            await client.aclose()
+        await registry.close()
 
 
 async def test_p_opens_the_authors_profile_and_f_follows(people: People, tmp_path) -> None:

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.conftest import PASSWORD, People
+from tests.conftest import People
 from tests.test_tui_home import drawn, home_of, signed_in_app, wait_for
-from xapp.api.client import ApiClient
 from xapp.screens.home import HomeScreen
 from xapp.screens.thread import ThreadScreen, ThreadView
 from xapp.widgets.timeline import Timeline
@@ -17,13 +16,11 @@ from xapp.widgets.timeline import Timeline
 async def seed(url: str) -> tuple[str, str]:
     """ada asks; bob answers; cat's post (the one opened) answers bob; ada and bob reply
     to cat, and four people reply to ada's reply. Returns ada's token and cat's post id."""
-    names = {"ada": "Ada Lovelace", "bob": "Bob Builder", "cat": "Cat Stevens"}
-    clients = {h: ApiClient(url) for h in names}
+    registry = People(url)
     try:
-        for handle, client in clients.items():
-            await client.register(handle, names[handle], PASSWORD)
-            await client.login(handle, PASSWORD)
-        ada, bob, cat = clients["ada"], clients["bob"], clients["cat"]
+        ada = await registry.signed_in("ada", "Ada Lovelace")
+        bob = await registry.signed_in("bob", "Bob Builder")
+        cat = await registry.signed_in("cat", "Cat Stevens")
         await ada.follow("cat")
         root = await ada.create_post("What should a terminal super-app do first?")
         middle = await bob.create_post("Payments, with @ada's ledger rules.", reply_to=root.id)
@@ -36,8 +33,7 @@ async def seed(url: str) -> tuple[str, str]:
         assert ada.token is not None
         return ada.token, post.id
     finally:
-        for client in clients.values():
-            await client.aclose()
+        await registry.close()
 
 
 async def test_open_a_thread_go_deeper_and_come_back(people: People, tmp_path) -> None:

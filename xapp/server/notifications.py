@@ -15,8 +15,8 @@ from xapp.server.db import Conn, Tx
 from xapp.server.errors import AppError
 from xapp.server.pages import Cursor
 from xapp.server.schema import accounts as accounts_table
-from xapp.server.schema import mutes, now_us, to_datetime
 from xapp.server.schema import notifications as table
+from xapp.server.schema import now_us, to_datetime
 
 MENTION = re.compile(r"(?<![\w@])@([a-z0-9_]{3,15})\b", re.IGNORECASE)
 UNREAD_CAP = 100
@@ -48,12 +48,9 @@ async def notify(
 
 
 async def _unwelcome(conn: Conn, recipient_id: str, actor_id: str) -> bool:
-    muted = await conn.scalar(
-        select(func.count())
-        .select_from(mutes)
-        .where(mutes.c.muter_id == recipient_id, mutes.c.muted_id == actor_id)
+    return await safety.has_muted(conn, recipient_id, actor_id) or await safety.is_blocked(
+        conn, recipient_id, [actor_id]
     )
-    return bool(muted) or await safety.is_blocked(conn, recipient_id, [actor_id])
 
 
 async def mentioned(tx: Tx, author: Account, text: str, post_id: str, skip: set[str]) -> None:

@@ -13,7 +13,7 @@ from xapp.server.db import Conn, Tx
 from xapp.server.errors import not_found
 from xapp.server.pages import Cursor
 from xapp.server.schema import accounts as accounts_table
-from xapp.server.schema import follows, mutes
+from xapp.server.schema import follows
 from xapp.server.schema import posts as posts_table
 
 
@@ -56,14 +56,7 @@ async def get(conn: Conn, viewer: Account, handle: str) -> Profile:
         ),
         i_follow=bool(await _count(conn, follow(viewer.id, person.id))),
         follows_me=bool(await _count(conn, follow(person.id, viewer.id))),
-        muted=bool(
-            await _count(
-                conn,
-                select(mutes.c.muted_id).where(
-                    mutes.c.muter_id == viewer.id, mutes.c.muted_id == person.id
-                ),
-            )
-        ),
+        muted=await safety.has_muted(conn, viewer.id, person.id),
     )
 
 

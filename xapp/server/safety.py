@@ -55,6 +55,13 @@ async def is_blocked(conn: Conn, me_id: str, other_ids: list[str]) -> bool:
     return bool(await conn.scalar(_BETWEEN, {"a": me_id, "b": other_ids}))
 
 
+async def has_muted(conn: Conn, muter_id: str, muted_id: str) -> bool:
+    found = await conn.scalar(
+        select(mutes.c.muted_id).where(mutes.c.muter_id == muter_id, mutes.c.muted_id == muted_id)
+    )
+    return found is not None
+
+
 def refusal(handle: str) -> AppError:
     return AppError(
         403, "blocked", f"You can't do that with @{handle}: one of you has blocked the other"

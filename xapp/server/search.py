@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Protocol
 
-from sqlalchemy import ColumnElement, Select, literal_column, or_, select, text
+from sqlalchemy import ColumnElement, Select, and_, literal_column, or_, select, text
 
 from xapp.api.models import Account, Page, Post
 from xapp.server import posts, safety
@@ -48,16 +48,7 @@ class Fts5Index:
 
 class ScanIndex:
     def matching(self, words: list[str]) -> ColumnElement[bool]:
-        return posts_table.c.text.is_not(None) & _all(
-            [posts_table.c.text.icontains(w, autoescape=True) for w in words]
-        )
-
-
-def _all(conditions: list[ColumnElement[bool]]) -> ColumnElement[bool]:
-    combined = conditions[0]
-    for condition in conditions[1:]:
-        combined = combined & condition
-    return combined
+        return and_(*(posts_table.c.text.icontains(w, autoescape=True) for w in words))
 
 
 def index_for(conn: Conn) -> PostIndex:
