@@ -180,9 +180,11 @@ class ApiClient:
     async def profile(self, handle: str) -> Profile:
         return await self._get(Profile, f"/v1/accounts/{_handle(handle)}/profile")
 
-    async def posts_of(self, handle: str, before: str | None = None, limit: int = 50) -> Page[Post]:
+    async def posts_of(
+        self, handle: str, before: str | None = None, after: str | None = None, limit: int = 50
+    ) -> Page[Post]:
         path = f"/v1/accounts/{_handle(handle)}/posts"
-        return await self._get(Page[Post], path, before=before, limit=limit)
+        return await self._get(Page[Post], path, before=before, after=after, limit=limit)
 
     async def followers(
         self, handle: str, before: str | None = None, limit: int = 50
@@ -275,14 +277,23 @@ class ApiClient:
     async def tag(self, tag: str, before: str | None = None, limit: int = 50) -> Page[Post]:
         return await self._get(Page[Post], f"/v1/tags/{tag}", before=before, limit=limit)
 
-    async def bookmarks(self, before: str | None = None, limit: int = 50) -> Page[Post]:
-        return await self._get(Page[Post], "/v1/bookmarks", before=before, limit=limit)
+    async def bookmarks(
+        self, before: str | None = None, after: str | None = None, limit: int = 50
+    ) -> Page[Post]:
+        return await self._get(Page[Post], "/v1/bookmarks", before=before, after=after, limit=limit)
 
-    async def home_timeline(self, before: str | None = None, limit: int = 50) -> Page[Post]:
-        return await self._get(Page[Post], "/v1/timelines/home", before=before, limit=limit)
+    async def home_timeline(
+        self, before: str | None = None, after: str | None = None, limit: int = 50
+    ) -> Page[Post]:
+        """Newest first; `before` pages down, `after` gives the page just above a cursor."""
+        path = "/v1/timelines/home"
+        return await self._get(Page[Post], path, before=before, after=after, limit=limit)
 
-    async def global_timeline(self, before: str | None = None, limit: int = 50) -> Page[Post]:
-        return await self._get(Page[Post], "/v1/timelines/global", before=before, limit=limit)
+    async def global_timeline(
+        self, before: str | None = None, after: str | None = None, limit: int = 50
+    ) -> Page[Post]:
+        path = "/v1/timelines/global"
+        return await self._get(Page[Post], path, before=before, after=after, limit=limit)
 
     # --- conversations --------------------------------------------------------------
 

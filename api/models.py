@@ -208,6 +208,17 @@ T = TypeVar("T")
 class Page(Wire, Generic[T]):
     items: list[T]
     next: str | None = Field(description="Cursor for the next (older) page, or null at the end.")
+    prev: str | None = Field(
+        default=None,
+        description="Cursor for the newer items above this page (`after=`), or null when it "
+        "reaches the newest. Lists of posts only.",
+    )
+    cursors: list[str] = Field(
+        default_factory=list,
+        description="Where each item sits, as a cursor for `before=` or `after=`: a client "
+        "that forgets items it scrolled past fetches them again from the one beside them. "
+        "Lists of posts only.",
+    )
 
 
 # --- conversations ---------------------------------------------------------------------

@@ -68,12 +68,16 @@ async def test_a_0003_database_upgrades_to_posts_in_depth(tmp_path: Path) -> Non
     with sqlite3.connect(db_path) as conn:
         conn.execute(
             "INSERT INTO accounts (pk, id, handle, display_name, password_hash, created_at) "
-            "VALUES (1, 'id-ada', 'ada', 'Ada', ?, 0)",
-            (password_hash,),
+            "VALUES (1, 'id-ada', 'ada', 'Ada', ?, 0), (2, 'id-bob', 'bob', 'Bob', ?, 0)",
+            (password_hash, password_hash),
         )
         conn.execute(
             "INSERT INTO posts (pk, id, author_id, text, created_at) "
             "VALUES (1, 'p1', 'id-ada', 'from before', 0)"
+        )
+        conn.execute(
+            "INSERT INTO follows (follower_id, followee_id, created_at) "
+            "VALUES ('id-bob', 'id-ada', 0)"
         )
 
     with ServerThread(ServerSettings(db=str(db_path))) as server:
@@ -92,6 +96,12 @@ async def test_a_0003_database_upgrades_to_posts_in_depth(tmp_path: Path) -> Non
             ]
             # Posts from before the search index are in it (and follow the edit).
             assert [p.id for p in (await client.search_posts("before edited")).items] == ["p1"]
+        async with ApiClient(server.url) as bob:
+            await bob.login("bob", PASSWORD)  # timelines written on post were filled in
+            assert [p.text for p in (await bob.home_timeline()).items] == [
+                "and after",
+                "from before, edited",
+            ]
 
 
 def test_the_migrations_build_exactly_the_schema_the_code_uses(tmp_path: Path) -> None:

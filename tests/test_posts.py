@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from tests.conftest import People, key
+from tests.conftest import People, key, query
 from xapp.api.errors import ApiError, InvalidRequest
 
 
@@ -22,6 +22,29 @@ async def test_post_reaches_a_followers_home_timeline_only(people: People) -> No
     assert (await alice.home_timeline()).items[0].author.handle == "alice"
     await bob.unfollow("alice")
     assert (await bob.home_timeline()).items == []
+
+
+async def test_a_follow_brings_older_posts_in_at_their_place(people: People, db_path) -> None:
+    """Home timelines are written when a post is made; a follow copies the followee's
+    posts in where they belong, an unfollow or an undone repost takes them out."""
+    alice = await people.signed_in("alice")
+    bob = await people.signed_in("bob")
+    early = await alice.create_post("alice, early")
+    mine = await bob.create_post("bob, in between")
+    late = await alice.create_post("alice, late")
+    await bob.follow("alice")
+    assert [p.id for p in (await bob.home_timeline()).items] == [late.id, mine.id, early.id]
+    repost = await alice.repost(mine.id)
+    assert (await bob.home_timeline()).items[0].id == repost.id
+    await alice.undo_repost(mine.id)
+    assert [p.id for p in (await bob.home_timeline()).items] == [late.id, mine.id, early.id]
+    await bob.unfollow("alice")
+    assert [p.id for p in (await bob.home_timeline()).items] == [mine.id]
+    assert query(
+        db_path,
+        "SELECT count(*) FROM timeline_entries WHERE account_id = "
+        "(SELECT id FROM accounts WHERE handle = 'bob')",
+    ) == [(1,)]
 
 
 async def test_pagination_returns_each_post_once_while_posts_arrive(people: People) -> None:
@@ -41,6 +64,36 @@ async def test_pagination_returns_each_post_once_while_posts_arrive(people: Peop
         before = page.next
     assert len(seen) == len(set(seen)) == 23
     assert set(seen) == existing
+
+
+async def test_paging_upward_from_any_post_returns_each_newer_post_once(people: People) -> None:
+    """A client that forgot the posts above its window fetches them again from the item
+    beside them: `after` gives the page just above, newest first, until `prev` is null."""
+    alice = await people.signed_in("alice")
+    made = [(await alice.create_post(f"post {i}")).id for i in range(23)]
+    down = [await alice.home_timeline(limit=5)]
+    while down[-1].next is not None:
+        down.append(await alice.home_timeline(before=down[-1].next, limit=5))
+    assert down[0].prev is None and all(page.prev == page.cursors[0] for page in down[1:])
+    bottom = down[-1]
+    assert [p.id for p in bottom.items] == made[2::-1]
+
+    seen: list[str] = []
+    after: str | None = bottom.cursors[0]  # from the oldest page's first post, upward
+    while after is not None:
+        page = await alice.home_timeline(after=after, limit=5)
+        assert len(page.items) == len(page.cursors) == 5
+        assert page.next == page.cursors[-1]
+        seen[:0] = [p.id for p in page.items]
+        after = page.prev
+        if after is None:
+            newest = (await alice.create_post("after the top was reached")).id
+            assert [p.id for p in (await alice.home_timeline(after=page.cursors[0])).items] == [
+                newest
+            ]
+    assert seen == made[:2:-1]
+    with pytest.raises(ApiError, match="not both"):
+        await alice.home_timeline(before=bottom.next or "1", after="1")
 
 
 async def test_post_retry_with_the_same_key_creates_one_post(people: People) -> None:

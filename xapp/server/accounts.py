@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from xapp.api.handles import skeleton
 from xapp.api.models import Account
-from xapp.server import ledger, safety
+from xapp.server import ledger, safety, timelines
 from xapp.server.db import Conn, Tx
 from xapp.server.errors import AppError, not_found
 from xapp.server.schema import accounts, blocks, follows, mutes, new_id, now_us, to_datetime
@@ -134,6 +134,7 @@ async def follow(tx: Tx, follower: Account, handle: str) -> Account | None:
             follower_id=follower.id, followee_id=followee.id, created_at=now_us()
         )
     )
+    await timelines.copy_in(tx, follower.id, followee.id)
     return followee
 
 
@@ -144,6 +145,7 @@ async def unfollow(tx: Tx, follower: Account, handle: str) -> None:
             follows.c.follower_id == follower.id, follows.c.followee_id == followee.id
         )
     )
+    await timelines.take_out(tx, follower.id, followee.id)
 
 
 async def follower_ids(conn: Conn, account_id: str) -> list[str]:
@@ -172,6 +174,8 @@ async def block(tx: Tx, me: Account, handle: str, on: bool) -> None:
             )
         )
     )
+    await timelines.take_out(tx, me.id, other.id)
+    await timelines.take_out(tx, other.id, me.id)
 
 
 async def mute(tx: Tx, me: Account, handle: str, on: bool) -> None:

@@ -3,12 +3,16 @@
 A cursor is the position (the table's integer `pk`) of the last row a page held, so a
 reader paging back never sees a row twice or misses one, however many rows are added
 at the top meanwhile.
+
+Lists of posts also page upward (`?after=`) and say where each item sits (`cursors`):
+the timeline keeps a bounded window, forgets what the reader scrolled far past, and
+fetches it again from the item beside it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Query
 from sqlalchemy import Column, Row, Select
@@ -21,28 +25,82 @@ from xapp.server.errors import AppError
 @dataclass(frozen=True)
 class Cursor:
     before: int | None = None
+    after: int | None = None
     limit: int = 50
 
     async def fetch(self, conn: Conn, query: Select, key: Column) -> tuple[list[Row], str | None]:
         """Run `query` for one page, newest first by the unique integer `key` (selected by
         the query); returns the rows and the cursor of the next page."""
-        if self.before is not None:
-            query = query.where(key < self.before)
-        rows = (await conn.execute(query.order_by(key.desc()).limit(self.limit + 1))).all()
-        page = rows[: self.limit]
+        found = await self.fetch_both_ways(conn, query, key)
+        return found.rows, found.next
+
+    async def fetch_both_ways(self, conn: Conn, query: Select, key: Column) -> Found:
+        """One page newest first, with cursors both ways. With `after`, the page is the
+        `limit` rows just above it: read upward along the index, then turned around."""
+        if self.after is not None:
+            query = query.where(key > self.after).order_by(key.asc())
+        else:
+            if self.before is not None:
+                query = query.where(key < self.before)
+            query = query.order_by(key.desc())
+        rows = list((await conn.execute(query.limit(self.limit + 1))).all())
         more = len(rows) > self.limit
-        return page, (str(page[-1]._mapping[key]) if more and page else None)
+        rows = rows[: self.limit]
+        if self.after is not None:
+            rows.reverse()
+        cursors = [str(row._mapping[key]) for row in rows]
+        older = more or self.after is not None
+        newer = more if self.after is not None else self.before is not None
+        return Found(
+            rows,
+            next=cursors[-1] if older and rows else None,
+            prev=cursors[0] if newer and rows else None,
+            cursors=cursors,
+        )
+
+
+@dataclass(frozen=True)
+class Found:
+    """A page's rows and where they sit: `next` pages down, `prev` up (null at the newest)."""
+
+    rows: list[Row]
+    next: str | None
+    prev: str | None
+    cursors: list[str]
+
+    def links(self) -> dict[str, Any]:
+        """The fields of a `Page` besides its items."""
+        return {"next": self.next, "prev": self.prev, "cursors": self.cursors}
+
+
+CursorText = Annotated[str | None, Query(max_length=20)]
+
+
+def _position(cursor: str | None) -> int | None:
+    if cursor is None:
+        return None
+    if not cursor.lstrip("-").isdigit():
+        raise AppError(422, "invalid_cursor", "The page cursor is not one this server gave out")
+    return int(cursor)
 
 
 async def page_params(
-    limit: Annotated[int, Query(ge=1, le=PAGE_MAX)] = 50,
-    before: Annotated[str | None, Query(max_length=20)] = None,
+    limit: Annotated[int, Query(ge=1, le=PAGE_MAX)] = 50, before: CursorText = None
 ) -> Cursor:
-    if before is None:
-        return Cursor(limit=limit)
-    if not before.lstrip("-").isdigit():
-        raise AppError(422, "invalid_cursor", "The page cursor is not one this server gave out")
-    return Cursor(before=int(before), limit=limit)
+    return Cursor(before=_position(before), limit=limit)
+
+
+async def both_ways_params(
+    limit: Annotated[int, Query(ge=1, le=PAGE_MAX)] = 50,
+    before: CursorText = None,
+    after: CursorText = None,
+) -> Cursor:
+    if before is not None and after is not None:
+        raise AppError(
+            422, "invalid_cursor", "Ask for a page before a cursor or after one, not both"
+        )
+    return Cursor(before=_position(before), after=_position(after), limit=limit)
 
 
 PageParams = Annotated[Cursor, Depends(page_params)]
+BothWaysParams = Annotated[Cursor, Depends(both_ways_params)]

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import (
+    Column,
     ColumnElement,
     CompoundSelect,
     Row,
@@ -36,18 +37,18 @@ from xapp.api.models import (
     Thread,
     ThreadReply,
 )
-from xapp.server import accounts, events, notifications, safety
+from xapp.server import accounts, events, notifications, safety, timelines
 from xapp.server.db import Conn, Tx
 from xapp.server.errors import AppError, not_found
 from xapp.server.pages import Cursor
 from xapp.server.schema import (
     bookmarks,
-    follows,
     likes,
     new_id,
     now_us,
     post_edits,
     posts,
+    timeline_entries,
     to_datetime,
 )
 
@@ -161,9 +162,13 @@ async def get(conn: Conn, viewer: Account, post_id: str) -> Post:
     return post
 
 
-async def page(conn: Conn, viewer: Account, query: Select, cursor: Cursor) -> Page[Post]:
-    rows, next_cursor = await cursor.fetch(conn, query, posts.c.pk)
-    return Page[Post](items=await load(conn, rows, viewer.id), next=next_cursor)
+async def page(
+    conn: Conn, viewer: Account, query: Select, cursor: Cursor, key: Column = posts.c.pk
+) -> Page[Post]:
+    """One page of posts in `key` order (the post's own position unless a list orders
+    them by something else: a bookmark, a timeline entry)."""
+    found = await cursor.fetch_both_ways(conn, query, key)
+    return Page[Post](items=await load(conn, found.rows, viewer.id), **found.links())
 
 
 def _visible(viewer_id: str) -> ColumnElement[bool]:
@@ -180,11 +185,14 @@ def _visible(viewer_id: str) -> ColumnElement[bool]:
 
 
 async def home(conn: Conn, viewer: Account, cursor: Cursor) -> Page[Post]:
-    followed = select(follows.c.followee_id).where(follows.c.follower_id == viewer.id)
-    query = select(posts).where(
-        or_(posts.c.author_id == viewer.id, posts.c.author_id.in_(followed)), _visible(viewer.id)
+    """My posts and those of whom I follow, as `timelines` listed them when written."""
+    entries = timeline_entries
+    query = (
+        select(posts, entries.c.post_pk)
+        .join(entries, entries.c.post_pk == posts.c.pk)
+        .where(entries.c.account_id == viewer.id, _visible(viewer.id))
     )
-    return await page(conn, viewer, query, cursor)
+    return await page(conn, viewer, query, cursor, entries.c.post_pk)
 
 
 async def everyone(conn: Conn, viewer: Account, cursor: Cursor) -> Page[Post]:
@@ -198,8 +206,7 @@ async def bookmarked(conn: Conn, viewer: Account, cursor: Cursor) -> Page[Post]:
         .join(bookmarks, bookmarks.c.post_id == posts.c.id)
         .where(bookmarks.c.account_id == viewer.id)
     )
-    rows, next_cursor = await cursor.fetch(conn, query, bookmarks.c.pk)
-    return Page[Post](items=await load(conn, rows, viewer.id), next=next_cursor)
+    return await page(conn, viewer, query, cursor, bookmarks.c.pk)
 
 
 async def thread(conn: Conn, viewer: Account, post_id: str, cursor: Cursor) -> Thread:
@@ -283,8 +290,9 @@ async def create(
     parent = await _target(tx.conn, reply_to, author, "reply to") if reply_to else None
     quoted = await _target(tx.conn, quote_of, author, "quote") if quote_of else None
     post_id = new_id()
-    await tx.conn.execute(
-        posts.insert().values(
+    pk = await tx.conn.scalar(
+        posts.insert()
+        .values(
             id=post_id,
             author_id=author.id,
             text=text,
@@ -292,7 +300,9 @@ async def create(
             reply_to=parent.id if parent else None,
             quote_of=quoted.id if quoted else None,
         )
+        .returning(posts.c.pk)
     )
+    await timelines.deliver(tx, author.id, pk)
     told: set[str] = set()
     if parent is not None:
         await _count(tx, parent, "replies", +1, author)
@@ -319,11 +329,12 @@ async def repost(tx: Tx, me: Account, post_id: str) -> Post:
     if existing is not None:
         return await get(tx.conn, me, existing.id)
     repost_id = new_id()
-    await tx.conn.execute(
-        posts.insert().values(
-            id=repost_id, author_id=me.id, text="", created_at=now_us(), repost_of=original.id
-        )
+    pk = await tx.conn.scalar(
+        posts.insert()
+        .values(id=repost_id, author_id=me.id, text="", created_at=now_us(), repost_of=original.id)
+        .returning(posts.c.pk)
     )
+    await timelines.deliver(tx, me.id, pk)
     await _count(tx, original, "reposts", +1, me)
     await notifications.notify(tx, original.author_id, "repost", me, original.id)
     post = await get(tx.conn, me, repost_id)
@@ -335,10 +346,13 @@ async def undo_repost(tx: Tx, me: Account, post_id: str) -> None:
     original = await _row(tx.conn, post_id, me)
     if original.repost_of is not None:
         original = await _row(tx.conn, original.repost_of, me)
-    removed = await tx.conn.execute(
-        delete(posts).where(posts.c.author_id == me.id, posts.c.repost_of == original.id)
+    removed = await tx.conn.scalar(
+        delete(posts)
+        .where(posts.c.author_id == me.id, posts.c.repost_of == original.id)
+        .returning(posts.c.pk)
     )
-    if removed.rowcount:
+    if removed is not None:
+        await timelines.withdraw(tx, removed)
         await _count(tx, original, "reposts", -1, me)
 
 

@@ -151,6 +151,17 @@ posts = Table(
     Index("ux_posts_repost", "author_id", "repost_of", unique=True),
 )
 
+timeline_entries = Table(
+    "timeline_entries",
+    metadata,
+    # Fan-out on write: a post (or repost) is listed here once for its author and once for
+    # each follower, so a home page is one walk down (account_id, post_pk) at any size.
+    Column("account_id", String(36), ForeignKey("accounts.id"), primary_key=True),
+    Column("post_pk", BigInteger, primary_key=True),
+    Column("author_id", String(36), nullable=False),
+    Index("ix_timeline_entries_author", "account_id", "author_id"),
+)
+
 likes = Table(
     "likes",
     metadata,

@@ -28,7 +28,7 @@ from xapp.server.auth import (
     revoke_token,
 )
 from xapp.server.errors import AppError
-from xapp.server.pages import PageParams
+from xapp.server.pages import BothWaysParams, PageParams
 
 router = APIRouter(prefix="/v1", tags=["accounts"])
 
@@ -135,7 +135,7 @@ async def profile(handle: Handle, db: Db, account: CurrentAccount) -> Profile:
 
 @router.get("/accounts/{handle}/posts", response_model=Page[Post])
 async def their_posts(
-    handle: Handle, db: Db, account: CurrentAccount, cursor: PageParams
+    handle: Handle, db: Db, account: CurrentAccount, cursor: BothWaysParams
 ) -> Page[Post]:
     async with db.read() as conn:
         return await profiles.their_posts(conn, account, handle, cursor)

@@ -8,7 +8,7 @@ from xapp.api.models import CreatePost, EditPost, Page, Post, PostCounts, PostVe
 from xapp.server import posts
 from xapp.server.auth import CurrentAccount, Db
 from xapp.server.idempotency import Idempotent
-from xapp.server.pages import PageParams
+from xapp.server.pages import BothWaysParams, PageParams
 
 router = APIRouter(prefix="/v1", tags=["posts"])
 
@@ -85,18 +85,18 @@ async def bookmark(post_id: str, request: Request, db: Db, account: CurrentAccou
 
 
 @router.get("/bookmarks", response_model=Page[Post])
-async def bookmarks(db: Db, account: CurrentAccount, cursor: PageParams) -> Page[Post]:
+async def bookmarks(db: Db, account: CurrentAccount, cursor: BothWaysParams) -> Page[Post]:
     async with db.read() as conn:
         return await posts.bookmarked(conn, account, cursor)
 
 
 @router.get("/timelines/home", response_model=Page[Post])
-async def home(db: Db, account: CurrentAccount, cursor: PageParams) -> Page[Post]:
+async def home(db: Db, account: CurrentAccount, cursor: BothWaysParams) -> Page[Post]:
     async with db.read() as conn:
         return await posts.home(conn, account, cursor)
 
 
 @router.get("/timelines/global", response_model=Page[Post])
-async def everyone(db: Db, account: CurrentAccount, cursor: PageParams) -> Page[Post]:
+async def everyone(db: Db, account: CurrentAccount, cursor: BothWaysParams) -> Page[Post]:
     async with db.read() as conn:
         return await posts.everyone(conn, account, cursor)
