@@ -171,13 +171,14 @@ class SearchScreen(ModalScreen[SearchHit | None]):
 HELP = """\
 [b]Everywhere[/b]
   n new post · m message someone · p pay · R request money · $ tip a post
-  u undo a pending payment · N notifications · 1 2 3 timeline / chat / wallet · ? this help
+  u undo a pending payment · N notifications · K bookmarks · 1 2 3 panes · ? this help
   ctrl+q quit
 [b]Timeline[/b] (the timeline focused)
   j / k or ↓ / ↑ move · g / G first / last (new posts wait above until g)
   enter thread · / search (words, #hashtag, a name) · l like · b repost
-  B bookmark · r reply · q quote · e edit · d delete (my posts)
-  P the author's profile (f follow · F followers · T following · esc back)
+  B bookmark · r reply · q quote · e edit · d delete (my posts) · H edits
+  f follow / unfollow the author · P the author's profile
+  (on a profile: f follow · F followers · T following · E edit mine · esc back)
 [b]Thread[/b]  enter opens a reply's thread (or its "more replies") · esc back
 [b]Chat[/b]
   enter send · ctrl+down / ctrl+up next / previous unread conversation · ctrl+f search

@@ -36,6 +36,7 @@ from xapp.api.models import (
     Typing,
 )
 from xapp.api.money import format_amount
+from xapp.screens.bookmarks import BookmarksScreen
 from xapp.screens.chat_dialogs import HelpScreen
 from xapp.screens.compose import ComposeScreen
 from xapp.screens.conversation import NewConversationScreen
@@ -47,6 +48,7 @@ from xapp.session import Session
 from xapp.widgets.chat_pane import ChatPane
 from xapp.widgets.conversation_list import ConversationList
 from xapp.widgets.lines import ItemLines
+from xapp.widgets.post_actions import PostActions
 from xapp.widgets.request_list import RequestList
 from xapp.widgets.status_bar import StatusBar
 from xapp.widgets.timeline import Timeline
@@ -72,6 +74,7 @@ class HomeScreen(Screen[None]):
         Binding("ctrl+up", "unread(-1)", "Prev unread"),
         Binding("ctrl+f", "search", "Search"),
         Binding("N", "notifications", "Notifications"),
+        Binding("K", "bookmarks", "Bookmarks"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("escape", "leave_input", "Back", show=False),
     ]
@@ -135,12 +138,20 @@ class HomeScreen(Screen[None]):
 
     def apply(self, event: LiveEvent) -> None:
         """Show one event from the feed (the App calls this for every event)."""
-        if isinstance(event, PostCreated):
-            self.post_arrived(event.data)
-        elif isinstance(event, PostUpdated):
-            self.posts.post_changed(event.data)
-        elif isinstance(event, PostCountsChanged):
-            self.posts.counts_changed(event.data)
+        if isinstance(event, PostCreated | PostUpdated | PostCountsChanged):
+            # Every list of posts on the stack (the timeline, and an open thread, profile
+            # or bookmarks above it) redraws what it shows.
+            post_lists = [
+                self.posts,
+                *(s for s in self.app.screen_stack if isinstance(s, PostActions)),
+            ]
+            for posts in post_lists:
+                if isinstance(event, PostCreated):
+                    posts.post_arrived(event.data)
+                elif isinstance(event, PostUpdated):
+                    posts.post_changed(event.data)
+                else:
+                    posts.counts_changed(event.data)
         elif isinstance(event, NotificationCreated):
             self.notification_arrived(event.data)
         elif isinstance(event, MessageCreated):
@@ -206,6 +217,9 @@ class HomeScreen(Screen[None]):
             return
         status = self.query_one(StatusBar)
         status.show(notes=status.notes + 1)
+
+    def action_bookmarks(self) -> None:
+        self.app.push_screen(BookmarksScreen(self.session))
 
     def action_notifications(self) -> None:
         self.query_one(StatusBar).show(notes=0)

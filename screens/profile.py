@@ -1,12 +1,12 @@
 """Someone's profile: name, handle, bio, joined date and counts, whether you follow each
 other, and their posts (with the usual post keys). f follows or unfollows, F and T list
-their followers and whom they follow."""
+their followers and whom they follow; E edits my own name and bio."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -15,12 +15,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from xapp.api.errors import ApiError
-from xapp.api.models import Post, Profile
+from xapp.api.models import Post, PostCounts, Profile
 from xapp.screens.chat_dialogs import ListScreen
+from xapp.screens.edit_profile import EditProfileScreen
 from xapp.session import Session
-from xapp.widgets.lines import ItemLines
+from xapp.widgets.paged_timeline import PagedTimeline
 from xapp.widgets.post_actions import PostActions
-from xapp.widgets.timeline import Timeline, body
+from xapp.widgets.timeline import body
 
 
 def _count(n: int, noun: str) -> str:
@@ -57,6 +58,7 @@ class ProfileScreen(PostActions, Screen[None]):
         Binding("f", "follow", "Follow"),
         Binding("F", "people(True)", "Followers"),
         Binding("T", "people(False)", "Following"),
+        Binding("E", "edit_profile", "Edit profile"),
     ]
     DEFAULT_CSS = """
     ProfileScreen #profile-pane { border: round $panel; padding: 0 1; }
@@ -68,12 +70,16 @@ class ProfileScreen(PostActions, Screen[None]):
         self.session = session
         self.handle = handle
         self.profile: Profile | None = None
-        self.next: str | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="profile-pane"):
             yield Static(Content(f"@{self.handle}"), id="card")
-            yield Timeline(id="their-posts", empty="Loading…")
+            client = self.session.client
+            yield PagedTimeline(
+                lambda before, after: client.posts_of(self.handle, before=before, after=after),
+                id="their-posts",
+                empty="Loading…",
+            )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -81,15 +87,13 @@ class ProfileScreen(PostActions, Screen[None]):
         self.load()
 
     @property
-    def timeline(self) -> Timeline:
-        return self.query_one(Timeline)
+    def timeline(self) -> PagedTimeline:
+        return self.query_one(PagedTimeline)
 
     @work(exclusive=True, group="profile", exit_on_error=False)
     async def load(self) -> None:
-        client = self.session.client
         try:
-            self.profile = await client.profile(self.handle)
-            page = await client.posts_of(self.handle)
+            self.profile = await self.session.client.profile(self.handle)
         except ApiError as exc:
             self.query_one("#card", Static).update(Content(exc.message))
             self.timeline.empty = ""
@@ -97,24 +101,19 @@ class ProfileScreen(PostActions, Screen[None]):
             return
         self.query_one("#card", Static).update(card(self.profile))
         self.timeline.empty = "No posts yet."
-        self.next = page.next
-        self.timeline.set_items(page.items)
+        self.timeline.reload()
 
-    @on(ItemLines.NearEnd, "#their-posts")
-    def _older(self) -> None:
-        if self.next:
-            self.older(self.next)
-            self.next = None
-
-    @work(group="profile-older", exit_on_error=False)
-    async def older(self, before: str) -> None:
-        try:
-            page = await self.session.client.posts_of(self.handle, before=before)
-        except ApiError as exc:
-            self.notify(exc.message, title="Profile", severity="error")
+    def action_edit_profile(self) -> None:
+        if self.profile is None or self.profile.account.id != self.session.me.id:
+            self.notify("You can only edit your own profile.", severity="warning")
             return
-        self.next = page.next
-        self.timeline.add_bottom(page.items)
+
+        def saved(profile: Profile | None) -> None:
+            if profile is not None:
+                self.profile = profile
+                self.query_one("#card", Static).update(card(profile))
+
+        self.app.push_screen(EditProfileScreen(self.session, self.profile), saved)
 
     def action_follow(self) -> None:
         if self.profile is not None and self.profile.account.id != self.session.me.id:
@@ -160,3 +159,13 @@ class ProfileScreen(PostActions, Screen[None]):
 
     def add_post(self, post: Post) -> None:
         self.load()
+
+    def post_arrived(self, post: Post) -> None:
+        if post.author.handle == self.handle and self.timeline.at_newest:
+            self.timeline.add_top([post], keep_view=True)
+
+    def post_changed(self, post: Post) -> None:
+        self.timeline.post_changed(post)
+
+    def counts_changed(self, counts: PostCounts) -> None:
+        self.timeline.counts_changed(counts)

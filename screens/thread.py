@@ -4,7 +4,8 @@ replies" line that opens that reply's own thread."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from textual import on, work
@@ -16,11 +17,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label
 
 from xapp.api.errors import ApiError
-from xapp.api.models import Post, Thread
+from xapp.api.models import Post, PostCounts, Thread
 from xapp.session import Session
 from xapp.widgets.lines import ItemLines
 from xapp.widgets.post_actions import PostActions
-from xapp.widgets.timeline import post_lines
+from xapp.widgets.timeline import marks_of, post_lines
 
 INDENT = "  "
 
@@ -60,6 +61,13 @@ class ThreadView(ItemLines[ThreadItem]):
         if not pad:
             return lines
         return [Content.assemble((pad, "dim"), line) for line in lines]
+
+    def changed(self, post_id: str, update: Callable[[Post], Post]) -> None:
+        """Redraw every entry showing `post_id` (a post can't show twice, but a "more
+        replies" line carries its post too and stays as it is)."""
+        for item in list(self.items):
+            if item.post.id == post_id and not item.more:
+                self.upsert(replace(item, post=update(item.post)))
 
 
 def thread_items(thread: Thread) -> list[ThreadItem]:
@@ -149,3 +157,16 @@ class ThreadScreen(PostActions, Screen[None]):
 
     def add_post(self, post: Post) -> None:
         self.load()
+
+    # --- live: counts and edits in place; a new reply to any post here reads it again --
+
+    def post_arrived(self, post: Post) -> None:
+        if post.reply_to is not None and self.view.has(post.reply_to):
+            self.load()
+
+    def post_changed(self, post: Post) -> None:
+        self.view.changed(post.id, lambda shown: post.model_copy(update=marks_of(shown)))
+
+    def counts_changed(self, counts: PostCounts) -> None:
+        numbers = counts.model_dump(exclude={"id"})
+        self.view.changed(counts.id, lambda shown: shown.model_copy(update=numbers))

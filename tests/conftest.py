@@ -58,6 +58,12 @@ class People:
         await client.login(handle, PASSWORD)
         return client
 
+    async def login(self, handle: str) -> ApiClient:
+        """A client for an account registered earlier (by a seed, say)."""
+        client = await self.client()
+        await client.login(handle, PASSWORD)
+        return client
+
     async def close(self) -> None:
         for client in self.clients:
             await client.aclose()

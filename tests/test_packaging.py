@@ -41,6 +41,17 @@ def test_the_sdk_imports_without_textual() -> None:
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
 
 
+def test_the_app_imports_without_the_server() -> None:
+    """A client pointed at a server doesn't load the server's code (SQLAlchemy, FastAPI,
+    Alembic, uvicorn): about 50 MB and half a second of start-up it has no use for."""
+    code = (
+        "import sys; import xapp.app; "
+        "loaded = [m for m in ('xapp.server', 'sqlalchemy', 'fastapi', 'uvicorn', 'alembic') "
+        "if m in sys.modules]; assert not loaded, loaded"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
 def test_the_console_script_runs() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "xapp", "--version"], capture_output=True, text=True, timeout=60

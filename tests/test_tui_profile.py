@@ -1,15 +1,18 @@
 """A profile as a person reaches it: P on a post opens its author's profile (name, bio,
-counts, posts), f follows, F lists followers; and a snapshot of it."""
+counts, posts), f follows, F lists followers; f on a post follows its author; E edits
+my own name and bio, keeping what I typed when the server refuses; posts by the person
+arrive live; and a snapshot of it."""
 
 from __future__ import annotations
 
 import asyncio
 
-from textual.widgets import Static
+from textual.widgets import Input, Static, TextArea
 
 from tests.conftest import People
-from tests.test_tui_home import drawn, home_of, shown, signed_in_app, wait_for
+from tests.test_tui_home import drawn, home_of, notes, shown, signed_in_app, wait_for
 from xapp.screens.chat_dialogs import ListScreen
+from xapp.screens.edit_profile import EditProfileScreen
 from xapp.screens.profile import ProfileScreen
 from xapp.widgets.timeline import Timeline
 
@@ -56,6 +59,56 @@ async def test_p_opens_the_authors_profile_and_f_follows(people: People, tmp_pat
         await wait_for(pilot, lambda: isinstance(app.screen, ListScreen))
         listed = "\n".join(str(s.render()) for s in app.screen.query(Static))
         assert "Ada Lovelace @ada" in listed and "Cat Stevens @cat" in listed
+
+
+async def test_f_on_a_post_follows_its_author(people: People, tmp_path) -> None:
+    token = await seed(people.url)
+    ada = await people.login("ada")
+    app = signed_in_app(people.url, "ada", token, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        home = await home_of(pilot)
+        timeline = home.query_one(Timeline)
+        await wait_for(pilot, lambda: "Nanoseconds!" in drawn(timeline))
+        timeline.focus()
+        await pilot.press("f")  # on cat's repost of grace: follows grace, who wrote it
+        await wait_for(pilot, lambda: "Following @grace." in notes(app))
+        assert (await ada.profile("grace")).i_follow
+        await pilot.press("f")
+        await wait_for(pilot, lambda: "Unfollowed @grace." in notes(app))
+        assert not (await ada.profile("grace")).i_follow
+
+
+async def test_e_edits_my_profile_and_keeps_what_i_typed(people: People, tmp_path) -> None:
+    token = await seed(people.url)
+    grace = await people.login("grace")
+    app = signed_in_app(people.url, "ada", token, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        home = await home_of(pilot)
+        await app.push_screen(ProfileScreen(home.session, "ada"))
+        screen = app.screen
+        card = screen.query_one("#card", Static)
+        await wait_for(pilot, lambda: "Ada Lovelace @ada" in shown(card))
+        await pilot.press("E")
+        await wait_for(pilot, lambda: isinstance(app.screen, EditProfileScreen))
+        dialog = app.screen
+        dialog.query_one("#name", Input).value = "Ada, Countess"
+        dialog.query_one("#bio", TextArea).text = "x" * 301
+        await pilot.press("ctrl+s")
+        error = dialog.query_one("#error", Static)
+        await wait_for(pilot, lambda: "300" in shown(error))
+        assert dialog.query_one("#name", Input).value == "Ada, Countess"
+        assert dialog.query_one("#bio", TextArea).text == "x" * 301
+        dialog.query_one("#bio", TextArea).text = "Poet of numbers."
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "Poet of numbers." in shown(card))
+        assert "Ada, Countess @ada" in shown(card)
+        cat = await people.login("cat")  # ada follows cat, so this reaches her feed…
+        await cat.create_post("arrives while ada reads her own profile")
+        ada = await people.login("ada")
+        await ada.create_post("my newest thought")
+        await wait_for(pilot, lambda: "my newest thought" in drawn(screen.timeline))
+        assert "arrives while ada" not in drawn(screen.timeline)  # …but not her profile
+    assert (await grace.profile("ada")).bio == "Poet of numbers."
 
 
 def test_profile_screen(snap_compare, server, tmp_path) -> None:

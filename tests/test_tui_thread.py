@@ -1,13 +1,17 @@
 """The thread screen as a person uses it: enter on a post opens its thread with the posts
 it answers above it and the replies below, enter on "more replies" goes deeper, esc comes
-back; and a snapshot of it."""
+back; likes and edits show live in an open thread, H lists a post's edits; and a snapshot
+of it."""
 
 from __future__ import annotations
 
 import asyncio
 
+from textual.widgets import Static
+
 from tests.conftest import People
 from tests.test_tui_home import drawn, home_of, signed_in_app, wait_for
+from xapp.screens.chat_dialogs import ListScreen
 from xapp.screens.home import HomeScreen
 from xapp.screens.thread import ThreadScreen, ThreadView
 from xapp.widgets.timeline import Timeline
@@ -69,6 +73,30 @@ async def test_open_a_thread_go_deeper_and_come_back(people: People, tmp_path) -
         await wait_for(pilot, lambda: "nested answer 3" in drawn(app.screen.query_one(ThreadView)))
         await pilot.press("escape", "escape")
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+
+
+async def test_an_open_thread_follows_likes_and_edits(people: People, tmp_path) -> None:
+    token, post_id = await seed(people.url)
+    cat = await people.login("cat")
+    app = signed_in_app(people.url, "ada", token, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        home = await home_of(pilot)
+        await app.push_screen(ThreadScreen(home.session, await cat.post(post_id)))
+        view = app.screen.query_one(ThreadView)
+        await wait_for(pilot, lambda: "nested answer 2" in drawn(view))
+        assert "♥ 1" in drawn(view)
+        await (await people.signed_in("dan")).like(post_id)
+        await wait_for(pilot, lambda: "♥ 2" in drawn(view))
+        await cat.edit_post(post_id, "Payments with signed, verifiable receipts.")
+        await wait_for(pilot, lambda: "signed, verifiable receipts" in drawn(view))
+        assert "· edited" in drawn(view)
+        view.focus()
+        view.cursor = [i.focus for i in view.items].index(True)
+        await pilot.press("H")
+        await wait_for(pilot, lambda: isinstance(app.screen, ListScreen))
+        listed = "\n".join(str(s.render()) for s in app.screen.query(Static))
+        newest, oldest = (listed.index(t) for t in ("verifiable receipts.", "signed receipts."))
+        assert newest < oldest
 
 
 def test_thread_screen(snap_compare, server, tmp_path) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from tests.conftest import People
 from tests.test_tui_home import drawn, home_of, shown, signed_in_app, visible, wait_for
 from xapp.screens.compose import ComposeScreen
+from xapp.widgets.paged_timeline import PagedTimeline
 from xapp.widgets.timeline import Timeline
 
 
@@ -96,3 +97,59 @@ async def test_scrolling_down_loads_every_post_once(people: People, tmp_path) ->
             await pilot.pause(0.2)
         await wait_for(pilot, lambda: len(timeline.items) == 120)
         assert [p.id for p in timeline.items] == [p.id for p in reversed(posts)]
+
+
+async def test_a_long_timeline_keeps_a_window_and_pages_back_up(people: People, tmp_path) -> None:
+    """Paging down a long timeline forgets the top (memory stays bounded); paging back up
+    fetches it again; every post shows exactly once, in order, with no gap."""
+    ada = await people.signed_in("ada")
+    bob = await people.signed_in("bob")
+    await ada.follow("bob")
+    newest_first = [(await bob.create_post(f"long post {i}")).id for i in range(260)][::-1]
+    app = signed_in_app(people.url, "ada", ada.token or "", tmp_path)
+
+    def in_order(timeline: PagedTimeline) -> int:
+        """Where the window starts in the true order; fails on a gap or a repeat."""
+        ids = [post.id for post in timeline.items]
+        start = newest_first.index(ids[0])
+        assert ids == newest_first[start : start + len(ids)]
+        return start
+
+    async with app.run_test(size=(160, 48)) as pilot:
+        home = await home_of(pilot)
+        timeline = home.query_one(PagedTimeline)
+        title = home.query_one("#timeline-title")
+        timeline.window, timeline.reach = 100, 20
+        await wait_for(pilot, lambda: len(timeline.items) == 50)
+        timeline.focus()
+        largest = 0
+        while timeline.older is not None or timeline.loading:
+            await pilot.press("G")
+            await pilot.pause(0.05)
+            largest = max(largest, len(timeline.items))
+            in_order(timeline)
+        await pilot.press("G")
+        await wait_for(pilot, lambda: "long post 0" in visible(timeline))
+        assert largest <= 150 and not timeline.at_newest and in_order(timeline) > 0
+
+        await bob.create_post("while the reader is far down")
+        await wait_for(pilot, lambda: "1 new post" in shown(title))
+        assert "while the reader is far down" not in drawn(timeline)
+
+        while not timeline.at_newest or timeline.loading:
+            await pilot.press("pageup")
+            await pilot.pause(0.05)
+            if timeline.items[0].text != "while the reader is far down":
+                in_order(timeline)
+            largest = max(largest, len(timeline.items))
+        assert largest <= 150
+        assert timeline.items[0].text == "while the reader is far down"
+        assert [p.id for p in timeline.items[1:]] == newest_first[: len(timeline.items) - 1]
+
+        for _ in range(6):  # far down again, then g fetches the newest page
+            await pilot.press("G")
+            await pilot.pause(0.1)
+        await wait_for(pilot, lambda: not timeline.at_newest)
+        await pilot.press("g")
+        await wait_for(pilot, lambda: "while the reader is far down" in visible(timeline))
+        assert timeline.at_newest and shown(title) == "Timeline"

@@ -53,9 +53,7 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
 
     cursor: reactive[int] = reactive(0, always_update=True)
 
-    class NearEnd(Message):
-        """The reader is close to the last item: time to load an older page."""
-
+    class _Near(Message):
         def __init__(self, lines: ItemLines) -> None:
             super().__init__()
             self.lines = lines
@@ -64,7 +62,10 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
         def control(self) -> ItemLines:
             return self.lines
 
-    class NearStart(NearEnd):
+    class NearEnd(_Near):
+        """The reader is close to the last item: time to load an older page."""
+
+    class NearStart(_Near):
         """The reader is close to the first item (a chat's oldest loaded message)."""
 
     def __init__(self, empty: str = "", **kwargs: object) -> None:
@@ -158,8 +159,32 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
                 self._relayout()
                 return
 
+    def drop(self, count: int, top: bool) -> list[T]:
+        """Forget `count` items at one end (a list keeping a bounded window); the reader
+        keeps looking at the same lines and the same item."""
+        if count <= 0:
+            return []
+        span = slice(None, count) if top else slice(len(self._items) - count, None)
+        gone = self._items[span]
+        lines_gone = sum(len(strips) for strips in self._rendered[span])
+        del self._items[span], self._rendered[span]
+        self._ids.difference_update(self.item_id(item) for item in gone)
+        target = self.scroll_y - lines_gone if top else self.scroll_y
+        if top:
+            self.set_reactive(ItemLines.cursor, max(self.cursor - count, 0))
+        self._relayout()
+        self.scroll_to(y=max(target, 0), animate=False, immediate=True)
+        return gone
+
     def has(self, item_id: str) -> bool:
         return item_id in self._ids
+
+    @property
+    def first_shown(self) -> int:
+        """The index of the item at the top of the view."""
+        if not self._owner:
+            return 0
+        return self._owner[min(int(self.scroll_y), len(self._owner) - 1)]
 
     @property
     def selected(self) -> T | None:

@@ -1,5 +1,6 @@
-"""The keys every list of posts shares (the timeline, a thread): like, repost, bookmark,
-reply, quote, edit and delete. Network calls run in workers; what changed is handed back
+"""The keys every list of posts shares (the timeline, a thread, a profile, bookmarks):
+like, repost, bookmark, reply, quote, edit, delete, the edit history, and following the
+author. Network calls run in workers; what changed is handed back
 to the list through three hooks, so each list redraws in its own way."""
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from textual.dom import DOMNode
 
 from xapp.api.errors import ApiError
 from xapp.api.models import Post, PostCounts
-from xapp.screens.chat_dialogs import ConfirmScreen
+from xapp.screens.chat_dialogs import ConfirmScreen, ListScreen
 from xapp.screens.compose import ComposeScreen, Draft
 from xapp.session import Session
 
@@ -27,6 +28,8 @@ class PostActions(DOMNode):
         Binding("q", "quote", "Quote"),
         Binding("e", "edit", "Edit"),
         Binding("d", "delete", "Delete"),
+        Binding("H", "history", "Edits"),
+        Binding("f", "follow_author", "Follow"),
     ]
 
     session: Session
@@ -48,6 +51,17 @@ class PostActions(DOMNode):
 
     def drop_repost(self, original_id: str) -> None:
         """My repost of `original_id` was undone."""
+
+    # --- live changes from the feed (the home screen hands them to every post list) ---
+
+    def post_arrived(self, post: Post) -> None:
+        """A new post; a list that should show it adds it."""
+
+    def post_changed(self, post: Post) -> None:
+        """A post was edited or deleted (without the reader's marks, which it keeps)."""
+
+    def counts_changed(self, counts: PostCounts) -> None:
+        """Someone replied to, liked, reposted or quoted a post."""
 
     def _target(self) -> Post | None:
         """The post an action is about: a repost stands for what it reposted."""
@@ -153,3 +167,39 @@ class PostActions(DOMNode):
             return
         self.show_post(tombstone)
         self.notify("Deleted.")
+
+    def action_history(self) -> None:
+        post = self._target()
+        if post is not None and post.edited_at is not None:
+            self._history(post)
+        elif post is not None:
+            self.notify("This post was never edited.")
+
+    @work(group="post-actions", exit_on_error=False)
+    async def _history(self, post: Post) -> None:
+        try:
+            versions = await self.session.client.edit_history(post.id)
+        except ApiError as exc:
+            self.notify(exc.message, title="Post", severity="error")
+            return
+        lines = [
+            f"{v.written_at.astimezone():%Y-%m-%d %H:%M}  {v.text}" for v in reversed(versions)
+        ]
+        self.app.push_screen(ListScreen("Edits, the newest first", lines))
+
+    def action_follow_author(self) -> None:
+        post = self._target()
+        if post is not None and post.author.id != self.session.me.id:
+            self._follow_author(post.author.handle)
+
+    @work(group="post-actions", exit_on_error=False)
+    async def _follow_author(self, handle: str) -> None:
+        """Follow the author, or unfollow if I already do (the profile says which)."""
+        client = self.session.client
+        try:
+            following = (await client.profile(handle)).i_follow
+            await (client.unfollow(handle) if following else client.follow(handle))
+        except ApiError as exc:
+            self.notify(exc.message, title="Follow", severity="error")
+            return
+        self.notify(f"{'Unfollowed' if following else 'Following'} @{handle}.", markup=False)

@@ -111,13 +111,13 @@ class Timeline(ItemLines[Post]):
             if post.deleted and (shown.repost_of or shown).id == post.id:
                 self.remove(shown.id)
             elif shown.id == post.id:
-                self.upsert(post if reader_marks else post.model_copy(update=_marks(shown)))
+                self.upsert(post if reader_marks else post.model_copy(update=marks_of(shown)))
             elif shown.repost_of is not None and shown.repost_of.id == post.id:
                 original = shown.repost_of
-                fresh = post if reader_marks else post.model_copy(update=_marks(original))
+                fresh = post if reader_marks else post.model_copy(update=marks_of(original))
                 self.upsert(shown.model_copy(update={"repost_of": fresh}))
 
 
-def _marks(post: Post) -> dict[str, bool]:
+def marks_of(post: Post) -> dict[str, bool]:
     """What the reader did to a post, which events for everyone don't carry."""
     return {"liked": post.liked, "reposted": post.reposted, "bookmarked": post.bookmarked}

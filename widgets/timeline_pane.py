@@ -1,27 +1,26 @@
-"""The timeline pane: the home timeline, paged in as the reader nears its end, with the
-post keys of `PostActions`. Live changes come in through `post_arrived`, `post_changed`
-and `counts_changed` from the App's feed."""
+"""The timeline pane: the home timeline (a `PagedTimeline`, paged both ways in a bounded
+window), with the post keys of `PostActions`. Live changes come in through
+`post_arrived`, `post_changed` and `counts_changed` from the App's feed."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Label
 
-from xapp.api.errors import ApiError
 from xapp.api.models import Post, PostCounts
 from xapp.screens.profile import ProfileScreen
 from xapp.screens.search import SearchScreen
 from xapp.screens.thread import ThreadScreen
 from xapp.session import Session
 from xapp.widgets.lines import ItemLines
+from xapp.widgets.paged_timeline import PagedTimeline
 from xapp.widgets.post_actions import PostActions
-from xapp.widgets.timeline import Timeline
 
 
 class TimelinePane(PostActions, Vertical):
@@ -31,14 +30,15 @@ class TimelinePane(PostActions, Vertical):
         Binding("P", "profile", "Profile"),
     ]
     DEFAULT_CSS = """
+    /* Both lines keep their size whatever they say, so updating them never lays out
+       the screen (a layout per page cost ~20 ms while paging). */
+    TimelinePane #timeline-title, TimelinePane #older { width: 1fr; height: 1; }
     TimelinePane #older { color: $text-muted; }
     """
 
     def __init__(self, session: Session, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.session = session
-        self.next: str | None = None
-        self.loading = False
         self.unseen = 0
         """Posts that arrived above the reader since they were last at the top."""
 
@@ -46,53 +46,50 @@ class TimelinePane(PostActions, Vertical):
         # The title line doubles as the "new posts" bar: a row of its own would shrink the
         # list, and the reader's view would move by one line.
         yield Label("Timeline", classes="pane-title", id="timeline-title")
-        yield Timeline(id="timeline", empty="No posts yet. Press n to write one.")
-        yield Label("Loading older posts…", id="older")
+        client = self.session.client
+        yield PagedTimeline(
+            lambda before, after: client.home_timeline(before=before, after=after),
+            id="timeline",
+            empty="No posts yet. Press n to write one.",
+        )
+        yield Label("", id="older")
 
     def on_mount(self) -> None:
         self._show_unseen(0)
-        self.query_one("#older").display = False
+        self.watch(self.timeline, "loading", self._loading)
+
+    def _loading(self, what: str) -> None:
+        older = self.query_one("#older", Label)
+        older.update("Loading older posts…" if what == "older" else "", layout=False)
 
     @property
-    def timeline(self) -> Timeline:
-        return self.query_one(Timeline)
+    def timeline(self) -> PagedTimeline:
+        return self.query_one(PagedTimeline)
 
     @property
     def selected(self) -> Post | None:
         return self.timeline.selected
 
-    # --- loading --------------------------------------------------------------------
-
-    @work(exclusive=True, group="timeline", exit_on_error=False)
-    async def load(self, before: str | None = None) -> None:
-        self.loading = True
-        older = self.query_one("#older")
-        older.display = before is not None
-        try:
-            page = await self.session.client.home_timeline(before=before)
-        except ApiError as exc:
-            self.notify(exc.message, title="Timeline", severity="error")
-            return
-        finally:
-            self.loading = False
-            older.display = False
-        self.next = page.next
-        self.timeline.add_bottom(page.items)
-
-    @on(ItemLines.NearEnd, "#timeline")
-    def _older_posts(self) -> None:
-        if self.next and not self.loading:
-            self.load(self.next)
+    def load(self) -> None:
+        self.timeline.reload()
 
     # --- live -----------------------------------------------------------------------
 
     def post_arrived(self, post: Post) -> None:
-        """A new post goes on top without moving what the reader is looking at; a bar
-        counts them until the reader goes to the first post (g). My own goes on top and
-        the view goes with it."""
+        """A new post goes on top without moving what the reader is looking at; the
+        title counts them until the reader goes to the first post (g). My own goes on
+        top and the view goes with it. A reader far down a long timeline (the window no
+        longer reaches the top) only sees the count; g fetches the newest page."""
+        mine = post.author.id == self.session.me.id
+        if not self.timeline.at_newest:
+            if mine:
+                self.timeline.reload()
+            else:
+                self._show_unseen(self.unseen + 1)
+            return
         if not self.timeline.add_top([post], keep_view=True):
             return  # already shown (the feed and the composer both bring my posts)
-        if post.author.id == self.session.me.id:
+        if mine:
             self.timeline.action_cursor_to(0)
             self._show_unseen(0)
         else:
@@ -104,7 +101,7 @@ class TimelinePane(PostActions, Vertical):
         title = Content.assemble(
             "Timeline", (f"  ↑ {count} new {noun} · g shows them", "$accent") if count else ""
         )
-        self.query_one("#timeline-title", Label).update(title)
+        self.query_one("#timeline-title", Label).update(title, layout=False)
 
     @on(ItemLines.NearStart, "#timeline")
     def _at_the_top(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import App
@@ -14,7 +14,6 @@ from textual.binding import Binding, BindingType
 from xapp.api.errors import ApiError, Unauthorized
 from xapp.api.feed import Feed, FeedState
 from xapp.credentials import Credentials, VaultName
-from xapp.embedded import EmbeddedWorld
 from xapp.outbox import Outbox
 from xapp.screens.home import HomeScreen
 from xapp.screens.keyring_choice import KeyringChoiceScreen
@@ -22,6 +21,9 @@ from xapp.screens.login import LoginScreen
 from xapp.screens.start import StartScreen
 from xapp.session import RETYPE_ABOVE, Session, open_session
 from xapp.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:  # the server (SQLAlchemy, FastAPI, …) loads only when one is embedded
+    from xapp.embedded import EmbeddedWorld
 
 FEED_LABELS = {
     FeedState.ONLINE: "● online",

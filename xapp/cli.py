@@ -17,7 +17,6 @@ from xapp.config import ClientSettings
 def _tui(args: argparse.Namespace) -> int:
     from xapp.app import XApp
     from xapp.credentials import Credentials, system_keyring
-    from xapp.embedded import EmbeddedWorld
 
     settings = ClientSettings()
     data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir
@@ -38,6 +37,8 @@ def _tui(args: argparse.Namespace) -> int:
         )
         app.run()
         return 0
+    from xapp.embedded import EmbeddedWorld  # the server's code loads only when it runs here
+
     world = EmbeddedWorld(data_dir, undo_seconds=settings.undo_seconds)
     try:
         XApp(embedded=world, retype_above=settings.retype_above, bell=settings.bell).run()

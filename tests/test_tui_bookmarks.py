@@ -1,0 +1,35 @@
+"""Bookmarks as a person keeps them: B on a post, K lists them newest first, B there
+takes one off the list (and the server forgets it)."""
+
+from __future__ import annotations
+
+from tests.conftest import People
+from tests.test_tui_home import drawn, home_of, signed_in_app, visible, wait_for
+from xapp.screens.bookmarks import BookmarksScreen
+from xapp.widgets.paged_timeline import PagedTimeline
+from xapp.widgets.timeline import Timeline
+
+
+async def test_bookmarks_view_lists_and_drops_bookmarks(people: People, tmp_path) -> None:
+    ada = await people.signed_in("ada")
+    bob = await people.signed_in("bob")
+    await ada.follow("bob")
+    kept = await bob.create_post("Worth reading twice.")
+    await bob.create_post("Not kept.")
+    app = signed_in_app(people.url, "ada", ada.token or "", tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        home = await home_of(pilot)
+        timeline = home.query_one(Timeline)
+        await wait_for(pilot, lambda: "Worth reading twice." in drawn(timeline))
+        timeline.focus()
+        await pilot.press("j", "B")
+        await wait_for(pilot, lambda: "🔖" in drawn(timeline))
+        await pilot.press("K")
+        await wait_for(pilot, lambda: isinstance(app.screen, BookmarksScreen))
+        listed = app.screen.query_one(PagedTimeline)
+        await wait_for(pilot, lambda: "Worth reading twice." in drawn(listed))
+        assert "Not kept." not in drawn(listed)
+        await pilot.press("B")
+        await wait_for(pilot, lambda: "No bookmarks yet" in visible(listed))
+    assert (await ada.bookmarks()).items == []
+    assert kept.bookmarked is False  # as bob sees it: bookmarks are private
