@@ -21,51 +21,21 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-from rich.console import RenderableType
-from textual._compositor import ChopsUpdate, LayoutUpdate
-from textual.screen import Screen
-from textual.strip import Strip
+from harness import PaintWatch, now_ns, person, server, signed_in_app, wait_for
 
 from xapp.api.client import ApiClient
-from xapp.app import XApp
-from xapp.credentials import Credentials
 from xapp.server.schema import new_id, now_us
 from xapp.widgets.conversation_list import ConversationList
 from xapp.widgets.message_log import MessageLog
 
-PASSWORD = "correct horse battery"
 SIZES = (100, 100_000)
-
-
-async def person(url: str, handle: str) -> ApiClient:
-    client = ApiClient(url)
-    await client.register(handle, handle.title(), PASSWORD)
-    await client.login(handle, PASSWORD)
-    return client
-
-
-def signed_in_app(url: str, handle: str, token: str, data_dir: Path) -> XApp:
-    credentials = Credentials(data_dir, keyring_vault=None)
-    credentials.save(url, handle, token, "file")
-    return XApp(server=url, credentials=credentials)
-
-
-async def wait_for(pilot, condition, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the screen never showed what was expected")
-        await asyncio.sleep(0.001)
 
 
 def fill(db: Path, conversation_id: str, sender_id: str, count: int) -> None:
@@ -106,11 +76,11 @@ async def measure(url: str, db: Path, folder: Path) -> dict[str, float]:
     figures: dict[str, float] = {}
     app = signed_in_app(url, "alice", alice.token or "", folder)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: bool(app.screen.query(MessageLog)), timeout=30)
+        await wait_for(lambda: bool(app.screen.query(MessageLog)), timeout=30)
         home = app.screen
         listing = home.query_one(ConversationList)
         log = home.query_one(MessageLog)
-        await wait_for(pilot, lambda: listing.option_count == len(SIZES), timeout=30)
+        await wait_for(lambda: listing.option_count == len(SIZES), timeout=30)
         home.action_pane(1)
         conversations = {size: listing.get(chats[size]) for size in SIZES}
         opens: dict[int, list[float]] = {size: [] for size in SIZES}
@@ -120,11 +90,11 @@ async def measure(url: str, db: Path, folder: Path) -> dict[str, float]:
                 assert conversation is not None
                 t0 = time.perf_counter()
                 home.chat.open(conversation)
-                await wait_for(pilot, lambda s=size: f"message {s - 1}:" in _visible(log), 30)
+                await wait_for(lambda s=size: f"message {s - 1}:" in _visible(log), 30)
                 opens[size].append(time.perf_counter() - t0)
         for size in SIZES:
             home.chat.open(conversations[size])  # type: ignore[arg-type]
-            await wait_for(pilot, lambda s=size: f"message {s - 1}:" in _visible(log), 30)
+            await wait_for(lambda s=size: f"message {s - 1}:" in _visible(log), 30)
             log.focus()
             presses = []
             for _ in range(120):
@@ -184,11 +154,11 @@ async def round_trip(url: str, folder: Path) -> dict[str, float]:
     paints = PaintWatch(app)
     times, replies = [], []
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: bool(app.screen.query(MessageLog)), timeout=30)
+        await wait_for(lambda: bool(app.screen.query(MessageLog)), timeout=30)
         home = app.screen
         log = home.query_one(MessageLog)
-        await wait_for(pilot, lambda: "warm up" in "".join(m.text for m in log.items), 30)
-        await wait_for(pilot, lambda: "online" in str(home.query_one("#status").render()), 30)
+        await wait_for(lambda: "warm up" in "".join(m.text for m in log.items), 30)
+        await wait_for(lambda: "online" in str(home.query_one("#status").render()), 30)
         for i in range(50):
             text = f"ping {i:02}"
             painted = paints.expect(text)
@@ -210,38 +180,6 @@ async def round_trip(url: str, folder: Path) -> dict[str, float]:
     }
 
 
-class PaintWatch:
-    """Notes when the App hands its terminal a screen update showing some text. Headless,
-    Textual composes each update but writes it nowhere; this looks at what it composed."""
-
-    def __init__(self, app: XApp) -> None:
-        self._display = app._display
-        self._waiting: dict[str, asyncio.Future[int]] = {}
-        app._display = self._record  # type: ignore[method-assign]
-
-    def expect(self, text: str) -> asyncio.Future[int]:
-        """Resolves to the CLOCK_MONOTONIC time (ns) of the first update showing `text`."""
-        future = self._waiting[text] = asyncio.get_running_loop().create_future()
-        return future
-
-    def _record(self, screen: Screen, renderable: RenderableType | None) -> None:
-        now = time.clock_gettime_ns(time.CLOCK_MONOTONIC)
-        if self._waiting and renderable is not None:
-            shown = "\n".join(strip.text for strip in _strips(renderable))
-            for text in [t for t in self._waiting if t in shown]:
-                self._waiting.pop(text).set_result(now)
-        self._display(screen, renderable)
-
-
-def _strips(update: RenderableType) -> Iterator[Strip]:
-    if isinstance(update, ChopsUpdate):
-        for chop in update.chops:
-            yield from (strip for strip in chop.values() if strip is not None)
-    elif isinstance(update, LayoutUpdate):
-        for line in update.strips:
-            yield from line
-
-
 async def send_from_stdin(url: str, token: str, conversation_id: str) -> None:
     """The sender's process: one message per line of stdin; for each, one line back with
     the clock read just before sending and just after the reply."""
@@ -252,40 +190,22 @@ async def send_from_stdin(url: str, token: str, conversation_id: str) -> None:
     loop = asyncio.get_running_loop()
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(lines), sys.stdin)
     while line := await lines.readline():
-        started = time.clock_gettime_ns(time.CLOCK_MONOTONIC)
+        started = now_ns()
         await client.send_message(conversation_id, line.decode().rstrip("\n"))
-        print(started, time.clock_gettime_ns(time.CLOCK_MONOTONIC), flush=True)
+        print(started, now_ns(), flush=True)
     await client.aclose()
 
 
 def main() -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "bench.db"
-        port = _free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "xapp", "serve", "--port", str(port), "--db", str(db)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
-        try:
-            assert server.stdout is not None
-            server.stdout.readline()  # "xapp server ready on …"
-            return asyncio.run(run_all(f"http://127.0.0.1:{port}", db, Path(folder)))
-        finally:
-            server.terminate()
-            server.wait(10)
+        with server(db) as (url, _):
+            return asyncio.run(run_all(url, db, Path(folder)))
 
 
 async def run_all(url: str, db: Path, folder: Path) -> dict[str, float]:
     figures = await measure(url, db, folder / "alice")
     return figures | await round_trip(url, folder / "ben")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 if __name__ == "__main__":
