@@ -60,6 +60,7 @@ PANES = ("timeline-pane", "chat-pane", "wallet-pane")
 
 
 class HomeScreen(Screen[None]):
+    AUTO_FOCUS = "#timeline"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "compose", "Post"),
         Binding("m", "new_conversation", "Message"),
@@ -93,7 +94,6 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._layout_for(self.app.size.width)
-        self.query_one(Timeline).focus()
         self.posts.load()
         self.chat.load_conversations()
         self.wallet.load()

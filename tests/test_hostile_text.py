@@ -59,6 +59,7 @@ async def test_markup_and_escapes_show_literally(people: People, tmp_path) -> No
         home = await home_of(pilot)
         timeline = home.query_one(Timeline)
         await wait_for(pilot, lambda: len(timeline.items) == 4)
+        await wait_for(pilot, lambda: "before[2Jafter ]0;PWNED title" in drawn(timeline))
         screen = drawn(timeline)
         for text in texts:
             assert clean_text(text) in screen

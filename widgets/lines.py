@@ -203,6 +203,10 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
     # --- drawing --------------------------------------------------------------------
 
     def _render(self, item: T) -> list[Strip]:
+        if not self._width:
+            # Items can arrive (from a worker) before the first Resize has been handled:
+            # wrap at the width the layout already gave, not at a guess drawn twice.
+            self._width = self.scrollable_content_region.width
         width = max(self._width, 10)
         try:
             lines = self.render_item(item, width)
