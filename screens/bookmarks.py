@@ -11,13 +11,13 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Label
 
-from xapp.api.models import Post, PostCounts
+from xapp.api.models import Post
 from xapp.session import Session
 from xapp.widgets.paged_timeline import PagedTimeline
-from xapp.widgets.post_actions import PostActions
+from xapp.widgets.post_actions import TimelineActions
 
 
-class BookmarksScreen(PostActions, Screen[None]):
+class BookmarksScreen(TimelineActions, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.pop_screen", "Back")]
     DEFAULT_CSS = """
     BookmarksScreen #bookmarks-pane { border: round $panel; padding: 0 1; }
@@ -43,14 +43,6 @@ class BookmarksScreen(PostActions, Screen[None]):
         self.timeline.focus()
         self.timeline.reload()
 
-    @property
-    def timeline(self) -> PagedTimeline:
-        return self.query_one(PagedTimeline)
-
-    @property
-    def selected(self) -> Post | None:
-        return self.timeline.selected
-
     def show_post(self, post: Post) -> None:
         if post.bookmarked:
             self.timeline.post_changed(post, reader_marks=True)
@@ -59,9 +51,3 @@ class BookmarksScreen(PostActions, Screen[None]):
 
     def add_post(self, post: Post) -> None:
         """A reply or quote written from here lives on the timeline, not in bookmarks."""
-
-    def post_changed(self, post: Post) -> None:
-        self.timeline.post_changed(post)
-
-    def counts_changed(self, counts: PostCounts) -> None:
-        self.timeline.counts_changed(counts)

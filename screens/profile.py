@@ -15,12 +15,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from xapp.api.errors import ApiError
-from xapp.api.models import Post, PostCounts, Profile
+from xapp.api.models import Post, Profile
 from xapp.screens.chat_dialogs import ListScreen
 from xapp.screens.edit_profile import EditProfileScreen
 from xapp.session import Session
 from xapp.widgets.paged_timeline import PagedTimeline
-from xapp.widgets.post_actions import PostActions
+from xapp.widgets.post_actions import TimelineActions
 from xapp.widgets.timeline import body
 
 
@@ -52,7 +52,7 @@ def card(profile: Profile) -> Content:
     return Content("\n").join(lines)
 
 
-class ProfileScreen(PostActions, Screen[None]):
+class ProfileScreen(TimelineActions, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("f", "follow", "Follow"),
@@ -85,10 +85,6 @@ class ProfileScreen(PostActions, Screen[None]):
     def on_mount(self) -> None:
         self.timeline.focus()
         self.load()
-
-    @property
-    def timeline(self) -> PagedTimeline:
-        return self.query_one(PagedTimeline)
 
     @work(exclusive=True, group="profile", exit_on_error=False)
     async def load(self) -> None:
@@ -150,22 +146,9 @@ class ProfileScreen(PostActions, Screen[None]):
 
     # --- what the post actions change: their posts are read again --------------------
 
-    @property
-    def selected(self) -> Post | None:
-        return self.timeline.selected
-
-    def show_post(self, post: Post) -> None:
-        self.timeline.post_changed(post, reader_marks=True)
-
     def add_post(self, post: Post) -> None:
         self.load()
 
     def post_arrived(self, post: Post) -> None:
         if post.author.handle == self.handle and self.timeline.at_newest:
             self.timeline.add_top([post], keep_view=True)
-
-    def post_changed(self, post: Post) -> None:
-        self.timeline.post_changed(post)
-
-    def counts_changed(self, counts: PostCounts) -> None:
-        self.timeline.counts_changed(counts)

@@ -63,6 +63,8 @@ class PagedTimeline(Timeline):
             return
         finally:
             self.loading = ""
+        if before is None and after is None:
+            self._cursors.clear()  # the newest page replaces whatever was shown
         self._cursors.update(zip((post.id for post in page.items), page.cursors, strict=False))
         if before is not None:
             self.older = page.next
@@ -74,7 +76,6 @@ class PagedTimeline(Timeline):
             self._forget(top=False)
         else:
             self.older, self.newer = page.next, None
-            self._cursors = {p.id: c for p, c in zip(page.items, page.cursors, strict=False)}
             self.set_items(page.items)
             self.cursor = 0  # also tells the owner the reader is at the top
 

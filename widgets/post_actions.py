@@ -17,6 +17,7 @@ from xapp.api.models import Post, PostCounts
 from xapp.screens.chat_dialogs import ConfirmScreen, ListScreen
 from xapp.screens.compose import ComposeScreen, Draft
 from xapp.session import Session
+from xapp.widgets.paged_timeline import PagedTimeline
 
 
 class PostActions(DOMNode):
@@ -203,3 +204,25 @@ class PostActions(DOMNode):
             self.notify(exc.message, title="Follow", severity="error")
             return
         self.notify(f"{'Unfollowed' if following else 'Following'} @{handle}.", markup=False)
+
+
+class TimelineActions(PostActions):
+    """The post keys for a list that is one `PagedTimeline` (the home pane, a profile,
+    bookmarks): what the actions and the feed change is redrawn there."""
+
+    @property
+    def timeline(self) -> PagedTimeline:
+        return self.query_one(PagedTimeline)
+
+    @property
+    def selected(self) -> Post | None:
+        return self.timeline.selected
+
+    def show_post(self, post: Post) -> None:
+        self.timeline.post_changed(post, reader_marks=True)
+
+    def post_changed(self, post: Post) -> None:
+        self.timeline.post_changed(post)
+
+    def counts_changed(self, counts: PostCounts) -> None:
+        self.timeline.counts_changed(counts)

@@ -13,17 +13,17 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Label
 
-from xapp.api.models import Post, PostCounts
+from xapp.api.models import Post
 from xapp.screens.profile import ProfileScreen
 from xapp.screens.search import SearchScreen
 from xapp.screens.thread import ThreadScreen
 from xapp.session import Session
 from xapp.widgets.lines import ItemLines
 from xapp.widgets.paged_timeline import PagedTimeline
-from xapp.widgets.post_actions import PostActions
+from xapp.widgets.post_actions import TimelineActions
 
 
-class TimelinePane(PostActions, Vertical):
+class TimelinePane(TimelineActions, Vertical):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "thread", "Thread"),
         Binding("slash", "search", "Search", key_display="/"),
@@ -61,14 +61,6 @@ class TimelinePane(PostActions, Vertical):
     def _loading(self, what: str) -> None:
         older = self.query_one("#older", Label)
         older.update("Loading older posts…" if what == "older" else "", layout=False)
-
-    @property
-    def timeline(self) -> PagedTimeline:
-        return self.query_one(PagedTimeline)
-
-    @property
-    def selected(self) -> Post | None:
-        return self.timeline.selected
 
     def load(self) -> None:
         self.timeline.reload()
@@ -108,12 +100,6 @@ class TimelinePane(PostActions, Vertical):
         if self.timeline.cursor == 0 and self.unseen:
             self._show_unseen(0)
 
-    def post_changed(self, post: Post) -> None:
-        self.timeline.post_changed(post)
-
-    def counts_changed(self, counts: PostCounts) -> None:
-        self.timeline.counts_changed(counts)
-
     def action_profile(self) -> None:
         """The profile of who wrote the selected post (for a repost, of who wrote it)."""
         post = self._target()
@@ -129,9 +115,6 @@ class TimelinePane(PostActions, Vertical):
             self.app.push_screen(ThreadScreen(self.session, post))
 
     # --- what the post actions change ---------------------------------------------------
-
-    def show_post(self, post: Post) -> None:
-        self.timeline.post_changed(post, reader_marks=True)
 
     def add_post(self, post: Post) -> None:
         self.timeline.add_top([post])
