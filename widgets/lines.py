@@ -322,7 +322,14 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
         self.cursor = index if index >= 0 else len(self._items) - 1
 
     def watch_scroll_y(self, old: float, new: float) -> None:
-        super().watch_scroll_y(old, new)
+        if self.styles.scrollbar_size_vertical:
+            super().watch_scroll_y(old, new)
+        elif round(old) != round(new):
+            # No scrollbar to move (the chat hides its own). ScrollView would still move
+            # the hidden bar widget, and Textual takes a change to a widget it isn't
+            # showing as a new widget and maps the whole screen again: ~1 ms of every
+            # chat message's trip (bench/chat.py).
+            self.refresh()
         if self._lines and new + self.scrollable_content_region.height >= len(self._lines) - 2:
             self.post_message(self.NearEnd(self))
         if self._lines and new < old and new <= self.scrollable_content_region.height:
