@@ -53,6 +53,11 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
 
     cursor: reactive[int] = reactive(0, always_update=True)
 
+    PAGES_DOWNWARD: ClassVar[bool] = True
+    """Post `NearEnd` when the reader nears the last item. A chat pages upward only; its
+    log says False, because every message that scrolls it would otherwise send a
+    `NearEnd` bubbling through four message queues ahead of the screen's paint."""
+
     class _Near(Message):
         def __init__(self, lines: ItemLines) -> None:
             super().__init__()
@@ -79,6 +84,8 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
         self._owner: list[int] = []
         self._starts: list[int] = []
         self._base_style = self._cursor_style = Style()
+        self._paint: tuple[int, int, int] | None = None
+        """Scroll x, scroll y and width while `render_lines` draws (see there)."""
         # Keyed by the source strip's id; the entry holds the strip, so the id can't be
         # reused while the entry lives.
         self._painted: LRUCache[tuple[int, Style, int, int], tuple[Strip, Strip]] = LRUCache(
@@ -266,15 +273,27 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
         self._relayout()
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        # The styles are the same for every line of one paint: look them up once (each
-        # lookup walks the ancestors' CSS), not once per line.
+        # What is the same for every line of one paint is looked up once (a style lookup
+        # walks the ancestors' CSS; the content region is computed afresh each time): a
+        # chat message scrolls every line of the chat, so this runs ~20 times per message.
         self._base_style = self.rich_style
         self._cursor_style = self._base_style + self.get_component_rich_style("item-lines--cursor")
-        return super().render_lines(crop)
+        self._paint = (*self.scroll_offset, self.scrollable_content_region.width)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._paint = None
 
     def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
-        width = self.scrollable_content_region.width
+        if self._paint is None:  # asked for one line, outside a paint
+            self._base_style = self.rich_style
+            self._cursor_style = self._base_style + self.get_component_rich_style(
+                "item-lines--cursor"
+            )
+            scroll_x, scroll_y = self.scroll_offset
+            width = self.scrollable_content_region.width
+        else:
+            scroll_x, scroll_y, width = self._paint
         line_no = scroll_y + y
         base = self._base_style
         if not self._lines:
@@ -309,7 +328,7 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
             self.scroll_to(y=top, animate=False)
         elif bottom > self.scroll_y + height:
             self.scroll_to(y=max(top, bottom - height), animate=False)
-        if new >= len(self._items) - 5:
+        if new >= len(self._items) - 5 and self.PAGES_DOWNWARD:
             self.post_message(self.NearEnd(self))
         if new <= 10:
             self.post_message(self.NearStart(self))
@@ -330,7 +349,8 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
             # showing as a new widget and maps the whole screen again: ~1 ms of every
             # chat message's trip (bench/chat.py).
             self.refresh()
-        if self._lines and new + self.scrollable_content_region.height >= len(self._lines) - 2:
+        near_end = new + self.scrollable_content_region.height >= len(self._lines) - 2
+        if self._lines and near_end and self.PAGES_DOWNWARD:
             self.post_message(self.NearEnd(self))
         if self._lines and new < old and new <= self.scrollable_content_region.height:
             self.post_message(self.NearStart(self))  # within a screen of the top

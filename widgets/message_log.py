@@ -42,6 +42,7 @@ def local_message(entry: Entry, me: Account) -> Message:
 
 
 class MessageLog(ItemLines[Message]):
+    PAGES_DOWNWARD = False  # older messages load above (`NearStart`)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("R", "screen.reply", "Reply"),
         Binding("plus", "screen.react", "React", key_display="+"),
