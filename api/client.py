@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import uuid
 from collections.abc import Hashable
 from typing import Any, TypeVar
@@ -51,6 +52,11 @@ RETRIES = 3
 """Attempts for a request whose connection failed; each uses the same idempotency key."""
 
 USER_AGENT = "xapp/0.1"
+
+
+@functools.lru_cache(maxsize=512)
+def _absolute(base_url: str, path: str) -> httpx.URL:
+    return httpx.URL(base_url + path)
 
 
 def new_key() -> str:
@@ -108,13 +114,16 @@ class ApiClient:
             headers["Idempotency-Key"] = key
         if pin is not None:
             headers[PIN_HEADER] = pin
-        params = {k: v for k, v in (params or {}).items() if v is not None}
+        # No empty params and an absolute URL already parsed: httpx would otherwise parse
+        # the URL three times per request, about a third of its work before sending.
+        query = {k: v for k, v in (params or {}).items() if v is not None} or None
+        url = _absolute(self.base_url, path)
         # Only requests that are safe to repeat are retried: reads, and writes with a key.
         attempts = RETRIES if method == "GET" or key is not None else 1
         for attempt in range(attempts):
             try:
                 response = await self._http.request(
-                    method, path, json=json, params=params, headers=headers
+                    method, url, json=json, params=query, headers=headers
                 )
             except (
                 httpx.ConnectError,

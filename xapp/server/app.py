@@ -64,7 +64,10 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     app.state.signer = ReceiptSigner(settings.data_path)
     app.state.typing = TypingSignals()
     errors.install(app)
-    for module in (accounts, posts, notifications, search, chat, wallet, bills, feed):
+    # FastAPI tries routers in this order and each router's routes in turn (about 5 µs a
+    # route, twice): the busiest come first, so a chat message is matched among 17
+    # routes instead of 55 (bench/chat.py).
+    for module in (chat, posts, accounts, notifications, wallet, bills, search, feed):
         app.include_router(module.router)
     return app
 
