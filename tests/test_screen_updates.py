@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 from rich.console import RenderableType
+from rich.control import Control
 from rich.segment import ControlType, Segment
 from rich.style import Style
 from textual.screen import Screen
@@ -52,10 +53,22 @@ class Terminal:
         return "\n".join("".join(c for c, _ in row) for row in self.cells)
 
 
-def cells_of(segments: list[Segment]) -> list[list[Cell]]:
+def fresh_screen(app) -> list[list[Cell]]:
+    """The whole screen drawn afresh: every widget's cache of drawn rows is emptied first,
+    so no row can come from a cache the partial updates also used."""
+    for widget in [app.screen, *app.screen.walk_children()]:
+        widget._styles_cache.clear()
     terminal = Terminal()
-    terminal.apply(segments)
+    for y, strip in enumerate(app.screen._compositor.render_strips()):
+        terminal.apply([Control.move_to(0, y).segment, *strip])
     return terminal.cells
+
+
+async def matches_a_fresh_screen(pilot, terminal: Terminal) -> None:
+    await pilot.pause(0.3)  # every update sent
+    expected = fresh_screen(pilot.app)
+    for y in range(HEIGHT):
+        assert terminal.cells[y] == expected[y], f"row {y} differs"
 
 
 async def test_partial_updates_add_up_to_the_whole_screen(people: People, tmp_path) -> None:
@@ -63,7 +76,7 @@ async def test_partial_updates_add_up_to_the_whole_screen(people: People, tmp_pa
     ben = await people.signed_in("ben", "Ben Example")
     await ben.follow("ann")
     chat = await ann.open_conversation("ben")
-    for i in range(3):
+    for i in range(25):
         await ann.create_post(f"an early post {i}")
     app = signed_in_app(people.url, "ben", ben.token or "", tmp_path)
     terminal = Terminal()
@@ -80,23 +93,35 @@ async def test_partial_updates_add_up_to_the_whole_screen(people: People, tmp_pa
         log = home.query_one(MessageLog)
         timeline = home.query_one(Timeline)
         await wait_for(pilot, lambda: home.chat.open_id == chat.id)
+        sent = []
         for i in range(30):  # more than the chat shows: every one scrolls it
-            await ann.send_message(chat.id, f"message {i} 🙂 from ann")
+            sent.append(await ann.send_message(chat.id, f"message {i} 🙂 from ann"))
             if i % 10 == 9:
                 await ann.create_post(f"a live post {i}")
                 await pilot.press("j")  # the timeline's cursor moves while the chat scrolls
             await wait_for(pilot, lambda i=i: f"message {i} " in visible(log))
-        await wait_for(pilot, lambda: "a live post 29" in visible(timeline))
+        await wait_for(pilot, lambda: timeline.items[0].text == "a live post 29")
+        await matches_a_fresh_screen(pilot, terminal)
+
+        log.focus()  # reading history: the cursor climbs and the chat scrolls up
+        await pilot.press(*["up"] * 9)
+        await ann.send_message(chat.id, "while ben reads")  # arrives below, nothing moves
+        await ann.edit_message(chat.id, sent[24].id, "message 24 edited")
+        await wait_for(pilot, lambda: "message 24 edited" in visible(log))
+        await matches_a_fresh_screen(pilot, terminal)
+        await pilot.press("end")
+        await wait_for(pilot, lambda: "while ben reads" in visible(log))
+        await matches_a_fresh_screen(pilot, terminal)
+
+        timeline.focus()  # the timeline scrolls down and back up
+        await pilot.press(*["j"] * 14, *["k"] * 5)
+        await matches_a_fresh_screen(pilot, terminal)
+
         await pilot.press("question_mark")  # a screen over the home screen, and back
         await pilot.pause(0.2)
         await pilot.press("escape")
         await ann.send_message(chat.id, "the last word")
         await wait_for(pilot, lambda: "the last word" in visible(log))
-        await pilot.pause(0.3)
-        whole = app.screen._compositor.render_update(full=True)
-        assert whole is not None
-        expected = cells_of(list(app.console.render(whole, app.console.options)))
+        await matches_a_fresh_screen(pilot, terminal)
     assert terminal.updates > 40  # partial updates, not one redraw
     assert "the last word" in terminal.text()
-    for y in range(HEIGHT):
-        assert terminal.cells[y] == expected[y], f"row {y} differs"

@@ -51,7 +51,9 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
     ItemLines:focus > .item-lines--cursor { background: $accent 30%; }
     """
 
-    cursor: reactive[int] = reactive(0, always_update=True)
+    # No repaint of the whole list when the cursor moves: `watch_cursor` repaints the
+    # rows of the item it left and the one it reached.
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
 
     PAGES_DOWNWARD: ClassVar[bool] = True
     """Post `NearEnd` when the reader nears the last item. A chat pages upward only; its
@@ -133,6 +135,7 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
 
     def add_bottom(self, items: Iterable[T]) -> int:
         new = self._fresh(items)
+        first = len(self._lines)
         # Extend the line index rather than rebuild it: a chat message arriving at the
         # bottom of a long history costs its own lines, not the whole history's.
         for item in new:
@@ -142,7 +145,7 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
             self._lines.extend(strips)
             self._items.append(item)
             self._rendered.append(strips)
-        self._sized()
+        self._sized(changed=(first, len(self._lines)))
         return len(new)
 
     def upsert(self, item: T) -> None:
@@ -242,8 +245,9 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
         self._lines, self._owner, self._starts = lines, owner, starts
         self._sized()
 
-    def _sized(self) -> None:
-        """Tell Textual the new height, and keep the cursor on an item."""
+    def _sized(self, changed: tuple[int, int] | None = None) -> None:
+        """Tell Textual the new height, keep the cursor on an item, and repaint: only the
+        lines in `changed` (start, end) if given, else everything."""
         if self.cursor >= len(self._items):  # the list shrank under the cursor
             self.set_reactive(ItemLines.cursor, max(len(self._items) - 1, 0))
         size = Size(self._width, len(self._lines))
@@ -259,7 +263,10 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
             # Textual range in pyproject.toml and the Pilot tests guard it.
             self.set_reactive(ItemLines.virtual_size, size)
             self._scroll_update(size)
-        self.refresh()
+        if changed is None:
+            self.refresh()
+        else:
+            self._refresh_lines(*changed)
 
     def on_resize(self) -> None:
         width = self.scrollable_content_region.width
@@ -313,6 +320,45 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
             self._painted[key] = painted
         return painted[1]
 
+    # --- repainting only what changed -------------------------------------------------
+
+    def refresh_item(self, index: int) -> None:
+        """Repaint the rows showing item `index` (its look changed, not its size)."""
+        if 0 <= index < len(self._starts):
+            end = self._starts[index + 1] if index + 1 < len(self._starts) else len(self._lines)
+            self._refresh_lines(self._starts[index], end)
+
+    def _refresh_lines(self, start: int, end: int) -> None:
+        """Repaint the rows showing lines `start` to `end` (those on screen)."""
+        top, height = round(self.scroll_y), self.size.height
+        first, last = max(start - top, 0), min(end - top, height)
+        if first < last:
+            self.refresh(Region(0, first, self.size.width, last - first))
+
+    def _repaint_scrolled(self, delta: int) -> None:
+        """Send every row to the terminal again after a scroll of `delta` rows, but draw
+        only the rows that show lines not drawn before. Textual caches drawn rows by
+        their place on screen, so a scroll would draw every row afresh (~55 µs a row
+        here); the rows are moved with the scroll instead. A new chat message scrolls
+        the whole chat, so this is ~1 ms of its trip to the screen (bench/chat.py).
+
+        The cache's two fields are Textual's own (`_styles_cache`); the Textual range in
+        pyproject.toml pins them and tests/test_screen_updates.py checks every row that
+        reaches the terminal against a fresh full redraw."""
+        cache = self._styles_cache
+        drawn = {y: strip for y, strip in cache._cache.items() if y not in cache._dirty_lines}
+        height = self.size.height
+        self.refresh(self.size.region)
+        styles = self.styles
+        edges = styles.gutter.top or styles.gutter.bottom
+        if edges or styles.outline_top[0] or styles.outline_bottom[0]:
+            return  # a border, padding or outline row is not a line that moves
+        if not 0 < abs(delta) < height:
+            return
+        moved = {y - delta: strip for y, strip in drawn.items() if 0 <= y - delta < height}
+        cache._cache = moved
+        cache._dirty_lines = set(range(height)).difference(moved)
+
     # --- the cursor -----------------------------------------------------------------
 
     def validate_cursor(self, value: int) -> int:
@@ -332,7 +378,8 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
             self.post_message(self.NearEnd(self))
         if new <= 10:
             self.post_message(self.NearStart(self))
-        self.refresh()
+        self.refresh_item(old)
+        self.refresh_item(new)
 
     def action_cursor(self, delta: int) -> None:
         self.cursor += delta
@@ -341,14 +388,13 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
         self.cursor = index if index >= 0 else len(self._items) - 1
 
     def watch_scroll_y(self, old: float, new: float) -> None:
-        if self.styles.scrollbar_size_vertical:
-            super().watch_scroll_y(old, new)
-        elif round(old) != round(new):
-            # No scrollbar to move (the chat hides its own). ScrollView would still move
-            # the hidden bar widget, and Textual takes a change to a widget it isn't
-            # showing as a new widget and maps the whole screen again: ~1 ms of every
-            # chat message's trip (bench/chat.py).
-            self.refresh()
+        # What ScrollView does, but a hidden scrollbar (the chat's) is left alone: Textual
+        # takes a change to a widget it isn't showing as a new widget and maps the whole
+        # screen again, ~1 ms of every chat message's trip (bench/chat.py).
+        if self.show_vertical_scrollbar and self.styles.scrollbar_size_vertical:
+            self.vertical_scrollbar.position = new
+        if round(old) != round(new):
+            self._repaint_scrolled(round(new) - round(old))
         near_end = new + self.scrollable_content_region.height >= len(self._lines) - 2
         if self._lines and near_end and self.PAGES_DOWNWARD:
             self.post_message(self.NearEnd(self))

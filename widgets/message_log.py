@@ -158,7 +158,9 @@ class MessageLog(ItemLines[Message]):
         self.add_bottom([message])
         if pinned:
             # Laid out already, so scroll now: the message is in the very next paint.
+            previous = self.cursor
             self.set_reactive(MessageLog.cursor, len(self.items) - 1)
+            self.refresh_item(previous)
             self.scroll_end(animate=False, immediate=True)
         return pinned
 
