@@ -9,7 +9,7 @@ On SQLite, statements run on a plain `sqlite3` connection right on the server's 
 loop (`LoopConnection`). An SQLite statement takes microseconds, while the aiosqlite
 route costs about four thread hand-offs per statement: a message send (a dozen
 statements) took 18 ms that way. Writes are one at a time anyway; the price is that a
-commit's fsync (0.2 ms on this machine) holds the loop. PostgreSQL keeps the async
+commit's fsync (about 0.5 ms on this machine) holds the loop. PostgreSQL keeps the async
 driver, whose waits are network waits. Domain code sees one `Conn` either way.
 """
 
