@@ -281,26 +281,23 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
 
     def render_lines(self, crop: Region) -> list[Strip]:
         # What is the same for every line of one paint is looked up once (a style lookup
-        # walks the ancestors' CSS; the content region is computed afresh each time): a
-        # chat message scrolls every line of the chat, so this runs ~20 times per message.
-        self._base_style = self.rich_style
-        self._cursor_style = self._base_style + self.get_component_rich_style("item-lines--cursor")
-        self._paint = (*self.scroll_offset, self.scrollable_content_region.width)
+        # walks the ancestors' CSS; the content region is computed afresh each time), not
+        # once for each of the rows a scroll redraws.
+        self._paint = self._paint_state()
         try:
             return super().render_lines(crop)
         finally:
             self._paint = None
 
+    def _paint_state(self) -> tuple[int, int, int]:
+        """Scroll x, scroll y and width, with the base and cursor styles looked up."""
+        self._base_style = self.rich_style
+        self._cursor_style = self._base_style + self.get_component_rich_style("item-lines--cursor")
+        return (*self.scroll_offset, self.scrollable_content_region.width)
+
     def render_line(self, y: int) -> Strip:
-        if self._paint is None:  # asked for one line, outside a paint
-            self._base_style = self.rich_style
-            self._cursor_style = self._base_style + self.get_component_rich_style(
-                "item-lines--cursor"
-            )
-            scroll_x, scroll_y = self.scroll_offset
-            width = self.scrollable_content_region.width
-        else:
-            scroll_x, scroll_y, width = self._paint
+        # Outside a paint (asked for one line) the state is looked up for that line.
+        scroll_x, scroll_y, width = self._paint or self._paint_state()
         line_no = scroll_y + y
         base = self._base_style
         if not self._lines:
