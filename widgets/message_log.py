@@ -161,7 +161,9 @@ class MessageLog(ItemLines[Message]):
             previous = self.cursor
             self.set_reactive(MessageLog.cursor, len(self.items) - 1)
             self.refresh_item(previous)
-            self.scroll_end(animate=False, immediate=True)
+            # scroll_to, not scroll_end: scroll_end also queues a completion callback,
+            # a message handled before the screen's paint.
+            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
         return pinned
 
     def select(self, message_id: str) -> None:
