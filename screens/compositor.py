@@ -6,7 +6,8 @@ the home screen every pane, the status bar and the footer share the screen as th
 so a new chat message (21 changed rows in one pane) drew all eleven widgets on screen in
 full, about 1 ms of the message's trip (bench/chat.py). This compositor asks only the
 widgets that show something inside the changed area, and only for the rows the update
-writes; what reaches the terminal is the same, since an update only writes its own rows.
+writes, and stops at a widget that covers the whole area (its containers are behind it);
+what reaches the terminal is the same, since an update only writes its own rows.
 
 It overrides one private method, so the Textual range in pyproject.toml pins the version
 it was written against; tests/test_screen_updates.py replays every update the App sends
@@ -36,3 +37,7 @@ class CroppedCompositor(Compositor):
             # at the edges of every widget on the row, so the columns must stay whole.
             rows = Region(visible.x, changed.y, visible.width, changed.height)
             yield region, rows, widget.render_lines(rows.translate((-region.x, -region.y)))
+            if visible.contains_region(crop):
+                # Widgets come front first, and a widget decides every cell it shows:
+                # nothing behind this one (its containers) shows inside the update.
+                return
