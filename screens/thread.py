@@ -167,6 +167,9 @@ class ThreadScreen(PostActions, Screen[None]):
     def post_changed(self, post: Post) -> None:
         self.view.changed(post.id, lambda shown: post.model_copy(update=marks_of(shown)))
 
+    def marks_changed(self, post: Post) -> None:
+        self.view.changed(post.id, lambda shown: shown.model_copy(update=marks_of(post)))
+
     def counts_changed(self, counts: PostCounts) -> None:
         numbers = counts.model_dump(exclude={"id"})
         self.view.changed(counts.id, lambda shown: shown.model_copy(update=numbers))

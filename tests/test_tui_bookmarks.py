@@ -1,5 +1,5 @@
 """Bookmarks as a person keeps them: B on a post, K lists them newest first, B there
-takes one off the list (and the server forgets it)."""
+takes one off the list (and the server forgets it, and the timeline below shows it)."""
 
 from __future__ import annotations
 
@@ -31,5 +31,9 @@ async def test_bookmarks_view_lists_and_drops_bookmarks(people: People, tmp_path
         assert "Not kept." not in drawn(listed)
         await pilot.press("B")
         await wait_for(pilot, lambda: "No bookmarks yet" in visible(listed))
+        await pilot.press("escape")  # back home: the post there has lost its 🔖 too
+        await wait_for(pilot, lambda: app.screen is home)
+        assert "Worth reading twice." in drawn(timeline)
+        assert "🔖" not in drawn(timeline)
     assert (await ada.bookmarks()).items == []
     assert kept.bookmarked is False  # as bob sees it: bookmarks are private

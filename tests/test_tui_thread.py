@@ -1,7 +1,7 @@
 """The thread screen as a person uses it: enter on a post opens its thread with the posts
 it answers above it and the replies below, enter on "more replies" goes deeper, esc comes
-back; likes and edits show live in an open thread, H lists a post's edits; and a snapshot
-of it."""
+back; likes and edits show live in an open thread, H lists a post's edits, a bookmark made
+in a deeper thread shows in the one below; and a snapshot of it."""
 
 from __future__ import annotations
 
@@ -97,6 +97,35 @@ async def test_an_open_thread_follows_likes_and_edits(people: People, tmp_path) 
         listed = "\n".join(str(s.render()) for s in app.screen.query(Static))
         newest, oldest = (listed.index(t) for t in ("verifiable receipts.", "signed receipts."))
         assert newest < oldest
+
+
+async def test_a_mark_made_deeper_shows_below(people: People, tmp_path) -> None:
+    token, post_id = await seed(people.url)
+    cat = await people.login("cat")
+    app = signed_in_app(people.url, "ada", token, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        home = await home_of(pilot)
+        await app.push_screen(ThreadScreen(home.session, await cat.post(post_id)))
+        below = app.screen
+        view = below.query_one(ThreadView)
+        await wait_for(pilot, lambda: "nested answer 2" in drawn(view))
+        view.focus()
+        view.cursor = next(
+            i
+            for i, item in enumerate(view.items)
+            if item.post.text.startswith("Ed25519") and not item.more
+        )
+        await pilot.press("enter")  # ada's reply, in a thread of its own
+        await wait_for(pilot, lambda: app.screen is not below)
+        deeper = app.screen.query_one(ThreadView)
+        await wait_for(pilot, lambda: "nested answer 3" in drawn(deeper))
+        deeper.focus()
+        deeper.cursor = [i.focus for i in deeper.items].index(True)
+        await pilot.press("B")
+        await wait_for(pilot, lambda: "🔖" in drawn(deeper))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is below)
+        assert "🔖" in drawn(view)  # no event carries my own marks: the deeper list told it
 
 
 def test_thread_screen(snap_compare, server, tmp_path) -> None:

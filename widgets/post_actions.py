@@ -64,6 +64,16 @@ class PostActions(DOMNode):
     def counts_changed(self, counts: PostCounts) -> None:
         """Someone replied to, liked, reposted or quoted a post."""
 
+    def marks_changed(self, post: Post) -> None:
+        """The reader liked, reposted or bookmarked `post` from another list; no feed
+        event carries the reader's own marks, so the list that did it says so."""
+
+    def _share_marks(self, post: Post) -> None:
+        for screen in self.app.screen_stack:
+            for node in (screen, *screen.walk_children()):
+                if isinstance(node, PostActions) and node is not self:
+                    node.marks_changed(post)
+
     def _target(self) -> Post | None:
         """The post an action is about: a repost stands for what it reposted."""
         post = self.selected
@@ -106,7 +116,9 @@ class PostActions(DOMNode):
             update |= result.model_dump(exclude={"id"})
         if isinstance(result, Post) and result.repost_of is not None:
             update |= result.repost_of.model_dump(include={"replies", "likes", "reposts", "quotes"})
-        self.show_post(post.model_copy(update=update))
+        changed = post.model_copy(update=update)
+        self.show_post(changed)
+        self._share_marks(changed)
         if isinstance(result, Post) and result.repost_of is not None:
             self.add_post(result)
         elif mark == "reposted" and post.reposted:
@@ -220,6 +232,9 @@ class TimelineActions(PostActions):
 
     def show_post(self, post: Post) -> None:
         self.timeline.post_changed(post, reader_marks=True)
+
+    def marks_changed(self, post: Post) -> None:
+        self.show_post(post)
 
     def post_changed(self, post: Post) -> None:
         self.timeline.post_changed(post)
