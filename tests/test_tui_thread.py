@@ -11,6 +11,7 @@ from textual.widgets import Static
 
 from tests.conftest import People
 from tests.test_tui_home import drawn, home_of, signed_in_app, wait_for
+from xapp.api.client import ApiClient
 from xapp.screens.chat_dialogs import ListScreen
 from xapp.screens.home import HomeScreen
 from xapp.screens.thread import ThreadScreen, ThreadView
@@ -75,15 +76,21 @@ async def test_open_a_thread_go_deeper_and_come_back(people: People, tmp_path) -
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
 
 
+async def open_thread(pilot, cat: ApiClient, post_id: str) -> ThreadView:
+    """cat's post opened as a thread over the home screen, its nested replies drawn."""
+    home = await home_of(pilot)
+    await pilot.app.push_screen(ThreadScreen(home.session, await cat.post(post_id)))
+    view = pilot.app.screen.query_one(ThreadView)
+    await wait_for(pilot, lambda: "nested answer 2" in drawn(view))
+    return view
+
+
 async def test_an_open_thread_follows_likes_and_edits(people: People, tmp_path) -> None:
     token, post_id = await seed(people.url)
     cat = await people.login("cat")
     app = signed_in_app(people.url, "ada", token, tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
-        home = await home_of(pilot)
-        await app.push_screen(ThreadScreen(home.session, await cat.post(post_id)))
-        view = app.screen.query_one(ThreadView)
-        await wait_for(pilot, lambda: "nested answer 2" in drawn(view))
+        view = await open_thread(pilot, cat, post_id)
         assert "♥ 1" in drawn(view)
         await (await people.signed_in("dan")).like(post_id)
         await wait_for(pilot, lambda: "♥ 2" in drawn(view))
@@ -104,11 +111,8 @@ async def test_a_mark_made_deeper_shows_below(people: People, tmp_path) -> None:
     cat = await people.login("cat")
     app = signed_in_app(people.url, "ada", token, tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
-        home = await home_of(pilot)
-        await app.push_screen(ThreadScreen(home.session, await cat.post(post_id)))
+        view = await open_thread(pilot, cat, post_id)
         below = app.screen
-        view = below.query_one(ThreadView)
-        await wait_for(pilot, lambda: "nested answer 2" in drawn(view))
         view.focus()
         view.cursor = next(
             i
