@@ -14,9 +14,11 @@ from rich.control import Control
 from rich.segment import ControlType, Segment
 from rich.style import Style
 from textual.screen import Screen
+from textual.widgets import Input
 
 from tests.conftest import People
 from tests.test_tui_home import home_of, signed_in_app, visible, wait_for
+from xapp.screens.search import Results, SearchScreen
 from xapp.widgets.message_log import MessageLog
 from xapp.widgets.timeline import Timeline
 
@@ -116,6 +118,21 @@ async def test_partial_updates_add_up_to_the_whole_screen(people: People, tmp_pa
         timeline.focus()  # the timeline scrolls down and back up
         await pilot.press(*["j"] * 14, *["k"] * 5)
         await matches_a_fresh_screen(pilot, terminal)
+
+        await pilot.press("slash")  # search: results, then none (the list empties)
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await pilot.press(*"early", "enter")
+        results = app.screen.query_one(Results)
+        await wait_for(pilot, lambda: "an early post" in visible(results))
+        await matches_a_fresh_screen(pilot, terminal)
+        box = app.screen.query_one(Input)
+        box.value = ""
+        box.focus()
+        await pilot.press(*"zzzz", "enter")
+        await wait_for(pilot, lambda: "Nothing found for zzzz." in visible(results))
+        await matches_a_fresh_screen(pilot, terminal)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is home)
 
         await pilot.press("question_mark")  # a screen over the home screen, and back
         await pilot.pause(0.2)

@@ -145,7 +145,9 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
             self._lines.extend(strips)
             self._items.append(item)
             self._rendered.append(strips)
-        self._sized(changed=(first, len(self._lines)))
+        # Only the new lines change, unless the list was empty: then its note (which the
+        # owner may just have reworded) goes or changes, and all of it is drawn again.
+        self._sized(changed=(first, len(self._lines)) if first else None)
         return len(new)
 
     def upsert(self, item: T) -> None:
