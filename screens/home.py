@@ -49,7 +49,7 @@ from xapp.session import Session
 from xapp.widgets.chat_pane import ChatPane
 from xapp.widgets.conversation_list import ConversationList
 from xapp.widgets.lines import ItemLines
-from xapp.widgets.post_actions import PostActions
+from xapp.widgets.post_actions import open_post_lists
 from xapp.widgets.request_list import RequestList
 from xapp.widgets.status_bar import StatusBar
 from xapp.widgets.timeline import Timeline
@@ -143,11 +143,7 @@ class HomeScreen(Screen[None]):
         if isinstance(event, PostCreated | PostUpdated | PostCountsChanged):
             # Every list of posts on the stack (the timeline, and an open thread, profile
             # or bookmarks above it) redraws what it shows.
-            post_lists = [
-                self.posts,
-                *(s for s in self.app.screen_stack if isinstance(s, PostActions)),
-            ]
-            for posts in post_lists:
+            for posts in open_post_lists(self.app):
                 if isinstance(event, PostCreated):
                     posts.post_arrived(event.data)
                 elif isinstance(event, PostUpdated):

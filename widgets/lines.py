@@ -344,16 +344,16 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
         The cache's two fields are Textual's own (`_styles_cache`); the Textual range in
         pyproject.toml pins them and tests/test_screen_updates.py checks every row that
         reaches the terminal against a fresh full redraw."""
+        height, styles = self.size.height, self.styles
+        edges = styles.gutter.top or styles.gutter.bottom
+        # A border, padding or outline row is not a line that moves; nor is any row after
+        # a scroll of a screenful or more.
+        if edges or styles.outline_top[0] or styles.outline_bottom[0] or abs(delta) >= height:
+            self.refresh(self.size.region)
+            return
         cache = self._styles_cache
         drawn = {y: strip for y, strip in cache._cache.items() if y not in cache._dirty_lines}
-        height = self.size.height
         self.refresh(self.size.region)
-        styles = self.styles
-        edges = styles.gutter.top or styles.gutter.bottom
-        if edges or styles.outline_top[0] or styles.outline_bottom[0]:
-            return  # a border, padding or outline row is not a line that moves
-        if not 0 < abs(delta) < height:
-            return
         moved = {y - delta: strip for y, strip in drawn.items() if 0 <= y - delta < height}
         cache._cache = moved
         cache._dirty_lines = set(range(height)).difference(moved)

@@ -9,6 +9,7 @@ from collections.abc import Awaitable
 from typing import ClassVar
 
 from textual import work
+from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 
@@ -69,10 +70,9 @@ class PostActions(DOMNode):
         event carries the reader's own marks, so the list that did it says so."""
 
     def _share_marks(self, post: Post) -> None:
-        for screen in self.app.screen_stack:
-            for node in (screen, *screen.walk_children()):
-                if isinstance(node, PostActions) and node is not self:
-                    node.marks_changed(post)
+        for other in open_post_lists(self.app):
+            if other is not self:
+                other.marks_changed(post)
 
     def _target(self) -> Post | None:
         """The post an action is about: a repost stands for what it reposted."""
@@ -216,6 +216,17 @@ class PostActions(DOMNode):
             self.notify(exc.message, title="Follow", severity="error")
             return
         self.notify(f"{'Unfollowed' if following else 'Following'} @{handle}.", markup=False)
+
+
+def open_post_lists(app: App[object]) -> list[PostActions]:
+    """Every post list on the screen stack, bottom first: the screens that are one (a
+    thread, a profile, bookmarks) and those inside a screen (the home timeline)."""
+    return [
+        node
+        for screen in app.screen_stack
+        for node in (screen, *screen.walk_children())
+        if isinstance(node, PostActions)
+    ]
 
 
 class TimelineActions(PostActions):
