@@ -44,6 +44,14 @@ class ServerUnavailable(ApiError):
         super().__init__(0, "unavailable", message)
 
 
+class ServerNewer(ApiError):
+    """The server answered in a shape this client can't read (a newer server changed
+    something it relies on): nothing was taken from it, and updating xapp fixes it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(0, "server_newer", message)
+
+
 _BY_STATUS: dict[int, type[ApiError]] = {
     401: Unauthorized,
     404: NotFound,

@@ -1,7 +1,10 @@
 """`Feed`: the account's live events as an async iterator that survives the network.
 
 It resumes from the last seq it handed out, so a reconnect replays exactly what was
-missed, in order, and never repeats an event. Between attempts it waits with
+missed, in order, and never repeats an event. It never moves past a frame it could not
+read: a frame of a type it doesn't know is handed on as `UnknownEvent` (the app says it
+is missing something); a known type it cannot parse stops the feed with `ServerNewer`,
+its seq not taken, so an updated client replays it. Between attempts it waits with
 exponential backoff and full jitter (a random wait up to the doubling cap), so many
 clients that lost one server do not all come back in the same instant.
 """
@@ -19,8 +22,8 @@ import websockets
 from pydantic import Field, TypeAdapter, ValidationError
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
-from xapp.api.errors import Unauthorized
-from xapp.api.models import FeedEvent, PostCountsChanged, Typing
+from xapp.api.errors import ServerNewer, Unauthorized
+from xapp.api.models import EventType, FeedEvent, PostCountsChanged, Typing, UnknownEvent
 
 CLOSE_UNAUTHORIZED = 4401
 
@@ -29,14 +32,20 @@ _EVENT = TypeAdapter(FeedEvent)
 Ephemeral = Annotated[Typing | PostCountsChanged, Field(discriminator="type")]
 _EPHEMERAL = TypeAdapter(Ephemeral)
 
-LiveEvent = FeedEvent | Typing | PostCountsChanged
-"""What a feed yields: logged events (with a seq) and ephemeral signals (without)."""
+LiveEvent = FeedEvent | Typing | PostCountsChanged | UnknownEvent
+"""What a feed yields: logged events (with a seq), ephemeral signals (without), and
+logged events of a type this client doesn't know."""
+
+_EPHEMERAL_TYPES = frozenset({EventType.TYPING, EventType.POST_COUNTS})
+_LOGGED_TYPES = frozenset(EventType) - _EPHEMERAL_TYPES
 
 
 class FeedState(StrEnum):
     CONNECTING = "connecting"
     ONLINE = "online"
     RECONNECTING = "reconnecting"
+    OUTDATED = "outdated"
+    """The server sent something this client can't read: it stopped to lose nothing."""
     CLOSED = "closed"
 
 
@@ -107,6 +116,9 @@ class Feed:
                             yield event
                     if ws.close_code == CLOSE_UNAUTHORIZED:
                         raise Unauthorized(401, "unauthorized", "Your session has ended")
+            except ServerNewer:
+                self._set_state(FeedState.OUTDATED)
+                raise
             except ConnectionClosed as exc:
                 if exc.rcvd is not None and exc.rcvd.code == CLOSE_UNAUTHORIZED:
                     self._set_state(FeedState.CLOSED)
@@ -123,9 +135,12 @@ class Feed:
         self._set_state(FeedState.CLOSED)
 
     def _accept(self, raw: str | bytes) -> LiveEvent | None:
-        """Parse a frame; drop repeats, and skip (but count) types this client doesn't know."""
+        """Parse a frame; drop repeats. `last_seq` moves only past a frame that was read."""
         frame = json.loads(raw)
+        kind = frame.get("type")
         if "seq" not in frame:  # ephemeral: not in the log, nothing to resume from
+            if kind not in _EPHEMERAL_TYPES:
+                return None  # a newer server's signal: it would be stale by a reload anyway
             try:
                 return _EPHEMERAL.validate_python(frame)
             except ValidationError:
@@ -133,8 +148,15 @@ class Feed:
         seq = int(frame["seq"])
         if seq <= self.last_seq:
             return None
-        self.last_seq = seq
+        if kind not in _LOGGED_TYPES:
+            self.last_seq = seq
+            return UnknownEvent(seq=seq, type=str(kind))
         try:
-            return _EVENT.validate_python(frame)
-        except ValidationError:
-            return None
+            event = _EVENT.validate_python(frame)
+        except ValidationError as exc:
+            raise ServerNewer(
+                f"This server sent a {kind} update this version of xapp can't read; "
+                "update xapp to see live updates again."
+            ) from exc
+        self.last_seq = seq
+        return event

@@ -8,6 +8,7 @@ client never sees anything else (DESIGN.md principles 1 and 2).
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, field_validator
@@ -49,6 +50,16 @@ Password = Annotated[str, Field(min_length=8, max_length=256)]
 
 
 class Wire(BaseModel):
+    """What the server sends (responses and feed events): read tolerantly, so a field a
+    newer server adds is ignored by this client instead of failing the whole reply."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class RequestBody(BaseModel):
+    """What a client sends: strict, so a misspelt or unsupported field is a clear 422
+    rather than something silently dropped."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
@@ -77,7 +88,13 @@ def _positive(money: Money) -> Money:
     return money
 
 
-PositiveMoney = Annotated[Money, AfterValidator(_positive)]
+class Amount(Money):
+    """Money in a request: strict like every request body (it is a `Money` to the domain)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+PositiveMoney = Annotated[Amount, AfterValidator(_positive)]
 
 
 # --- accounts and sessions -------------------------------------------------------------
@@ -105,7 +122,7 @@ class Profile(Wire):
     muted: bool = Field(description="The viewer muted this account.")
 
 
-class EditProfile(Wire):
+class EditProfile(RequestBody):
     display_name: DisplayName | None = None
     bio: Bio | None = None
 
@@ -116,13 +133,13 @@ class Me(Account):
     read_receipts: bool = Field(default=True, description="Whether others see when I read.")
 
 
-class CreateAccount(Wire):
+class CreateAccount(RequestBody):
     handle: Handle
     display_name: DisplayName
     password: Password
 
 
-class CreateSession(Wire):
+class CreateSession(RequestBody):
     handle: Handle
     password: Annotated[str, Field(min_length=1, max_length=256)]
 
@@ -135,13 +152,13 @@ class SessionCreated(Wire):
 # --- posts -----------------------------------------------------------------------------
 
 
-class CreatePost(Wire):
+class CreatePost(RequestBody):
     text: PostText
     reply_to: str | None = Field(default=None, max_length=36, description="Reply to this post.")
     quote_of: str | None = Field(default=None, max_length=36, description="Quote this post.")
 
 
-class EditPost(Wire):
+class EditPost(RequestBody):
     text: PostText
 
 
@@ -241,18 +258,18 @@ def _emoji(value: str) -> str:
 Emoji = Annotated[str, AfterValidator(_emoji)]
 
 
-class CreateConversation(Wire):
+class CreateConversation(RequestBody):
     """One handle opens (or finds) a one-to-one chat; several, or a name, make a group."""
 
     handles: Annotated[list[Handle], Field(min_length=1, max_length=GROUP_MAX - 1)]
     name: GroupName | None = None
 
 
-class UpdateConversation(Wire):
+class UpdateConversation(RequestBody):
     name: GroupName
 
 
-class AddMembers(Wire):
+class AddMembers(RequestBody):
     handles: Annotated[list[Handle], Field(min_length=1, max_length=GROUP_MAX - 1)]
 
 
@@ -315,7 +332,7 @@ class Conversation(Wire):
     positions: list[Position] = Field(default_factory=list)
 
 
-class MarkPosition(Wire):
+class MarkPosition(RequestBody):
     up_to: Annotated[int, Field(ge=0)] = Field(description="A message position.")
 
 
@@ -334,12 +351,16 @@ class Preferences(Wire):
     read_receipts: bool
 
 
-class CreateMessage(Wire):
+class SetPreferences(RequestBody):
+    read_receipts: bool
+
+
+class CreateMessage(RequestBody):
     text: MessageText
     reply_to: str | None = Field(default=None, description="The id of the message answered.")
 
 
-class EditMessage(Wire):
+class EditMessage(RequestBody):
     text: MessageText
 
 
@@ -350,11 +371,11 @@ class Wallet(Wire):
     balances: list[Money]
 
 
-class CreateDeposit(Wire):
+class CreateDeposit(RequestBody):
     amount: PositiveMoney
 
 
-class CreateTransfer(Wire):
+class CreateTransfer(RequestBody):
     to: Handle
     amount: PositiveMoney
     note: Note = ""
@@ -394,16 +415,16 @@ class Transfer(Wire):
     shared: bool = False
 
 
-class CreateRefund(Wire):
+class CreateRefund(RequestBody):
     amount: PositiveMoney
     note: Note = ""
 
 
-class CreateTip(Wire):
+class CreateTip(RequestBody):
     amount: PositiveMoney
 
 
-class SetPin(Wire):
+class SetPin(RequestBody):
     password: Annotated[str, Field(min_length=1, max_length=256)]
     pin: Annotated[str, Field(pattern=r"^[0-9]{4,6}$", description="4 to 6 digits.")]
 
@@ -458,7 +479,7 @@ class Bill(Wire):
         return head + (f" · {self.note}" if self.note else "")
 
 
-class CreateRequest(Wire):
+class CreateRequest(RequestBody):
     """Ask one or several people for the same amount each."""
 
     handles: Annotated[list[Handle], Field(min_length=1, max_length=GROUP_MAX - 1)]
@@ -467,7 +488,7 @@ class CreateRequest(Wire):
     conversation_id: str | None = None
 
 
-class CreateBill(Wire):
+class CreateBill(RequestBody):
     """Split a total in a group chat: equal shares, or an amount per handle."""
 
     total: PositiveMoney
@@ -506,6 +527,25 @@ class Receipt(Wire):
 # --- feed ------------------------------------------------------------------------------
 
 
+class EventType(StrEnum):
+    """Every kind of feed frame, named once for the server that writes them and the
+    client that reads them. Frames with a seq are logged; `TYPING` and `POST_COUNTS`
+    are ephemeral (a reload shows the truth)."""
+
+    POST_CREATED = "post.created"
+    POST_UPDATED = "post.updated"
+    NOTIFICATION_CREATED = "notification.created"
+    MESSAGE_CREATED = "message.created"
+    MESSAGE_UPDATED = "message.updated"
+    CONVERSATION_UPDATED = "conversation.updated"
+    CONVERSATION_LEFT = "conversation.left"
+    RECEIPT_UPDATED = "receipt.updated"
+    TRANSFER_UPDATED = "transfer.updated"
+    BILL_UPDATED = "bill.updated"
+    TYPING = "typing"
+    POST_COUNTS = "post.counts"
+
+
 class TransferEvent(Wire):
     transfer: Transfer
     balance: Money | None = Field(
@@ -516,13 +556,13 @@ class TransferEvent(Wire):
 
 class PostCreated(Wire):
     seq: int
-    type: Literal["post.created"]
+    type: Literal[EventType.POST_CREATED]
     data: Post
 
 
 class MessageCreated(Wire):
     seq: int
-    type: Literal["message.created"]
+    type: Literal[EventType.MESSAGE_CREATED]
     data: Message
 
 
@@ -530,7 +570,7 @@ class TransferUpdated(Wire):
     """A transfer is new or changed (pending, completed, voided, refunded)."""
 
     seq: int
-    type: Literal["transfer.updated"]
+    type: Literal[EventType.TRANSFER_UPDATED]
     data: TransferEvent
 
 
@@ -538,7 +578,7 @@ class BillUpdated(Wire):
     """A request or split bill is new or changed (paid, declined, cancelled, reminded)."""
 
     seq: int
-    type: Literal["bill.updated"]
+    type: Literal[EventType.BILL_UPDATED]
     data: Bill
 
 
@@ -546,7 +586,7 @@ class MessageUpdated(Wire):
     """A message was edited, deleted for everyone, or reacted to."""
 
     seq: int
-    type: Literal["message.updated"]
+    type: Literal[EventType.MESSAGE_UPDATED]
     data: Message
 
 
@@ -554,7 +594,7 @@ class ConversationUpdated(Wire):
     """A conversation was renamed or its members changed (sent as this member sees it)."""
 
     seq: int
-    type: Literal["conversation.updated"]
+    type: Literal[EventType.CONVERSATION_UPDATED]
     data: Conversation
 
 
@@ -562,7 +602,7 @@ class ConversationLeft(Wire):
     """I left, or was removed from, this conversation."""
 
     seq: int
-    type: Literal["conversation.left"]
+    type: Literal[EventType.CONVERSATION_LEFT]
     data: Conversation
 
 
@@ -575,14 +615,14 @@ class ReceiptUpdated(Wire):
     """A member's client received (delivered) or showed (read) messages up to a position."""
 
     seq: int
-    type: Literal["receipt.updated"]
+    type: Literal[EventType.RECEIPT_UPDATED]
     data: ReceiptData
 
 
 class Typing(Wire):
     """Ephemeral: never in the event log, so it has no seq."""
 
-    type: Literal["typing"]
+    type: Literal[EventType.TYPING]
     data: TypingData
 
 
@@ -603,7 +643,7 @@ class NotificationCount(Wire):
 
 class NotificationCreated(Wire):
     seq: int
-    type: Literal["notification.created"]
+    type: Literal[EventType.NOTIFICATION_CREATED]
     data: Notification
 
 
@@ -611,7 +651,7 @@ class PostCountsChanged(Wire):
     """Ephemeral: a post's counts moved (a like, a repost, a reply); a reload shows the
     truth, so these are not logged."""
 
-    type: Literal["post.counts"]
+    type: Literal[EventType.POST_COUNTS]
     data: PostCounts
 
 
@@ -619,8 +659,16 @@ class PostUpdated(Wire):
     """A post was edited or deleted."""
 
     seq: int
-    type: Literal["post.updated"]
+    type: Literal[EventType.POST_UPDATED]
     data: Post
+
+
+class UnknownEvent(Wire):
+    """A logged frame of a type this client doesn't know (a newer server's): handed on,
+    so the app can say it is missing something, rather than dropped unseen."""
+
+    seq: int
+    type: str
 
 
 FeedEvent = Annotated[

@@ -67,10 +67,10 @@ def fill(db: Path, conversation_id: str, sender_id: str, count: int) -> None:
 async def measure(url: str, db: Path, folder: Path) -> dict[str, float]:
     alice, bob = await person(url, "alice"), await person(url, "bob")
     chats = {}
-    bob_id = (await bob.me()).id
+    bob_id = (await bob.accounts.me()).id
     for size in SIZES:
         # Each size is its own group, so both sit in one list.
-        chat = await alice.open_conversation("bob", name=f"size {size}")
+        chat = await alice.chat.open("bob", name=f"size {size}")
         await asyncio.to_thread(fill, db, chat.id, bob_id, size)
         chats[size] = chat.id
     figures: dict[str, float] = {}
@@ -136,8 +136,8 @@ async def round_trip(url: str, folder: Path) -> dict[str, float]:
     composes a screen update for ben's terminal that holds the text (median of 50).
     Both processes read CLOCK_MONOTONIC, which is one clock for the whole machine."""
     ann, ben = await person(url, "ann"), await person(url, "ben")
-    chat = await ann.open_conversation("ben")
-    await ann.send_message(chat.id, "warm up")
+    chat = await ann.chat.open("ben")
+    await ann.chat.send(chat.id, "warm up")
     sender = await asyncio.create_subprocess_exec(
         sys.executable,
         __file__,
@@ -184,14 +184,14 @@ async def send_from_stdin(url: str, token: str, conversation_id: str) -> None:
     """The sender's process: one message per line of stdin; for each, one line back with
     the clock read just before sending and just after the reply."""
     client = ApiClient(url, token)
-    await client.me()  # a warm connection, as an app that has been open a while has
+    await client.accounts.me()  # a warm connection, as an app that has been open a while has
     print("ready", flush=True)
     lines = asyncio.StreamReader()
     loop = asyncio.get_running_loop()
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(lines), sys.stdin)
     while line := await lines.readline():
         started = now_ns()
-        await client.send_message(conversation_id, line.decode().rstrip("\n"))
+        await client.chat.send(conversation_id, line.decode().rstrip("\n"))
         print(started, now_ns(), flush=True)
     await client.aclose()
 

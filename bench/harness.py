@@ -57,8 +57,8 @@ def peak_rss_mb(pid: int | None = None) -> float:
 
 async def person(url: str, handle: str) -> ApiClient:
     client = ApiClient(url)
-    await client.register(handle, handle.title(), PASSWORD)
-    await client.login(handle, PASSWORD)
+    await client.accounts.register(handle, handle.title(), PASSWORD)
+    await client.accounts.login(handle, PASSWORD)
     return client
 
 

@@ -37,8 +37,8 @@ def usd(cents: int) -> Money:
 
 async def person(url: str, handle: str) -> ApiClient:
     client = ApiClient(url)
-    await client.register(handle, handle.title(), PASSWORD)
-    await client.login(handle, PASSWORD)
+    await client.accounts.register(handle, handle.title(), PASSWORD)
+    await client.accounts.login(handle, PASSWORD)
     return client
 
 
@@ -83,23 +83,23 @@ async def main() -> dict[str, float]:
         with ServerThread(settings) as server:
             url = server.url
             ada, bob = await person(url, "ada"), await person(url, "bob")
-            await ada.deposit(usd(10_000_000))
+            await ada.wallet.deposit(usd(10_000_000))
 
-            plain = await timed(200, lambda i: ada.transfer("bob", usd(100), f"n{i}"))
+            plain = await timed(200, lambda i: ada.wallet.pay("bob", usd(100), f"n{i}"))
             figures["payment_median_ms"] = ms(plain)
             figures["payment_p95_ms"] = p95(plain)
-            await ada.set_pin(PASSWORD, PIN)
-            pinned = await timed(50, lambda i: ada.transfer("bob", usd(100), f"p{i}", pin=PIN))
+            await ada.wallet.set_pin(PASSWORD, PIN)
+            pinned = await timed(50, lambda i: ada.wallet.pay("bob", usd(100), f"p{i}", pin=PIN))
             figures["payment_with_pin_median_ms"] = ms(pinned)
 
             payers = [await person(url, f"payer{i}") for i in range(20)]
             for payer in payers:
-                await payer.deposit(usd(1_000_000))
+                await payer.wallet.deposit(usd(1_000_000))
             per_payer = 25
             t0 = time.perf_counter()
             await asyncio.gather(
                 *(
-                    timed(per_payer, lambda i, p=p: p.transfer("bob", usd(100), f"c{i}"))
+                    timed(per_payer, lambda i, p=p: p.wallet.pay("bob", usd(100), f"c{i}"))
                     for p in payers
                 )
             )
@@ -112,8 +112,8 @@ async def main() -> dict[str, float]:
                 handle = f"h{size}"
                 reader = await person(url, handle)
                 await asyncio.to_thread(seed_history, server, handle, size)
-                page = await timed(30, lambda i, r=reader: r.transfers())
-                search = await timed(30, lambda i, r=reader: r.transfers(q="pizza"))
+                page = await timed(30, lambda i, r=reader: r.wallet.history())
+                search = await timed(30, lambda i, r=reader: r.wallet.history(q="pizza"))
                 figures[f"history_{size}_page_ms"] = ms(page)
                 figures[f"history_{size}_note_search_ms"] = ms(search)
                 await reader.aclose()

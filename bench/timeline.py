@@ -92,8 +92,8 @@ async def measure(url: str, pid: int, db: Path, folder: Path) -> dict[str, float
     handles = [f"author{i:02}" for i in range(AUTHORS)]
     authors = [await person(url, handle) for handle in handles]
     for handle in handles:
-        await reader.follow(handle)
-    ids = [(await author.me()).id for author in authors]
+        await reader.accounts.follow(handle)
+    ids = [(await author.accounts.me()).id for author in authors]
     t0 = time.perf_counter()
     filler = await asyncio.create_subprocess_exec(sys.executable, __file__, "--fill", db, *ids)
     assert await filler.wait() == 0

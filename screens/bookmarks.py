@@ -33,7 +33,7 @@ class BookmarksScreen(TimelineActions, Screen[None]):
         with Vertical(id="bookmarks-pane"):
             yield Label("Bookmarks", classes="pane-title")
             yield PagedTimeline(
-                lambda before, after: client.bookmarks(before=before, after=after),
+                lambda before, after: client.posts.bookmarks(before=before, after=after),
                 id="bookmarks",
                 empty="No bookmarks yet. B on a post keeps it here.",
             )

@@ -133,7 +133,7 @@ class SearchScreen(ModalScreen[SearchHit | None]):
     @work(exclusive=True, exit_on_error=False)
     async def run_search(self, words: str) -> None:
         try:
-            page = await self.session.client.search_messages(words, self.conversation_id)
+            page = await self.session.client.chat.search(words, self.conversation_id)
         except ApiError as exc:
             self.query_one("#summary", Label).update(Content(exc.message))
             return

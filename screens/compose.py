@@ -97,11 +97,11 @@ class ComposeScreen(FormModal[Post | None]):
         draft, client = self.draft, self.session.client
         try:
             if draft.editing is not None:
-                post = await client.edit_post(draft.editing.id, text)
+                post = await client.posts.edit(draft.editing.id, text)
             else:
                 reply_to = draft.reply_to.id if draft.reply_to else None
                 quote_of = draft.quote_of.id if draft.quote_of else None
-                post = await client.create_post(text, key, reply_to=reply_to, quote_of=quote_of)
+                post = await client.posts.create(text, key, reply_to=reply_to, quote_of=quote_of)
         except ServerUnavailable:
             if self.session.outbox is None or draft != Draft():
                 self.show_error("The server can't be reached; your post is kept here.")

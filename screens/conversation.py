@@ -36,4 +36,4 @@ class NewConversationScreen(FormModal[Conversation | None]):
             self.show_error("Type at least one @handle")
             return
         name = self.query_one("#name", Input).value.strip() or None
-        self.call(lambda: self.session.client.open_conversation(*handles, name=name), self.dismiss)
+        self.call(lambda: self.session.client.chat.open(*handles, name=name), self.dismiss)

@@ -52,7 +52,7 @@ class EarningsScreen(ModalScreen[None]):
     @work(exclusive=True, exit_on_error=False)
     async def load(self) -> None:
         try:
-            earnings = await self.session.client.earnings()
+            earnings = await self.session.client.wallet.earnings()
         except ApiError as exc:
             self.query_one("#total", Static).update(Content(exc.message))
             return

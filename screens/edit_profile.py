@@ -33,7 +33,7 @@ class EditProfileScreen(FormModal[Profile]):
     def submit(self) -> None:
         name = self.query_one("#name", Input).value
         bio = self.query_one("#bio", TextArea).text
-        self.call(lambda: self.session.client.edit_profile(name, bio), self._saved)
+        self.call(lambda: self.session.client.accounts.edit_profile(name, bio), self._saved)
 
     def _saved(self, profile: Profile) -> None:
         self.session.me = self.session.me.model_copy(

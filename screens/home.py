@@ -203,7 +203,7 @@ class HomeScreen(Screen[None]):
     @work(group="notifications", exit_on_error=False)
     async def count_notifications(self) -> None:
         try:
-            unseen = await self.session.client.unread_notifications()
+            unseen = await self.session.client.notifications.unread()
         except ApiError:
             return  # the count is a courtesy; the list itself says what went wrong
         self.query_one(StatusBar).show(notes=unseen)

@@ -88,8 +88,8 @@ class LoginScreen(Screen[None]):
         try:
             async with ApiClient(self.server) as anonymous:
                 if register:
-                    await anonymous.register(handle, display_name, password)
-                created = await anonymous.login(handle, password)
+                    await anonymous.accounts.register(handle, display_name, password)
+                created = await anonymous.accounts.login(handle, password)
             session = await open_session(self.server, created.token)
         except ApiError as exc:
             error.update(Content(exc.message))

@@ -78,9 +78,9 @@ class NotificationsScreen(Screen[None]):
     async def load(self, before: str | None = None) -> None:
         listing = self.query_one(NotificationList)
         try:
-            page = await self.session.client.notifications(before=before)
+            page = await self.session.client.notifications.list(before=before)
             if before is None:
-                await self.session.client.notifications_seen()
+                await self.session.client.notifications.seen()
         except ApiError as exc:
             listing.empty = exc.message
             listing.refresh()

@@ -71,7 +71,7 @@ class PayScreen(MoneyForm[Transfer | None]):
         key = self.attempt.key_for((handle, amount, note, share))
 
         def send(pin: str | None) -> Awaitable[Transfer]:
-            return client.transfer(
+            return client.wallet.pay(
                 handle,
                 amount,
                 note,
@@ -82,7 +82,7 @@ class PayScreen(MoneyForm[Transfer | None]):
             )
 
         self.call(
-            lambda: client.payee(handle),
+            lambda: client.wallet.payee(handle),
             lambda payee: confirm_and_send(
                 self.app, self.session, payee, amount, note, send, self.close_with
             ),

@@ -48,7 +48,7 @@ class SetPinScreen(FormModal[bool]):
         if pin != again:
             self.show_error("The two PINs are different; type the same one twice")
             return
-        self.call(lambda: self.session.client.set_pin(password, pin), lambda _: self._done())
+        self.call(lambda: self.session.client.wallet.set_pin(password, pin), lambda _: self._done())
 
     def _done(self) -> None:
         self.session.me = self.session.me.model_copy(update={"has_pin": True})

@@ -76,7 +76,9 @@ class ProfileScreen(TimelineActions, Screen[None]):
             yield Static(Content(f"@{self.handle}"), id="card")
             client = self.session.client
             yield PagedTimeline(
-                lambda before, after: client.posts_of(self.handle, before=before, after=after),
+                lambda before, after: client.accounts.posts(
+                    self.handle, before=before, after=after
+                ),
                 id="their-posts",
                 empty="Loading…",
             )
@@ -89,7 +91,7 @@ class ProfileScreen(TimelineActions, Screen[None]):
     @work(exclusive=True, group="profile", exit_on_error=False)
     async def load(self) -> None:
         try:
-            self.profile = await self.session.client.profile(self.handle)
+            self.profile = await self.session.client.accounts.profile(self.handle)
         except ApiError as exc:
             self.query_one("#card", Static).update(Content(exc.message))
             self.timeline.empty = ""
@@ -119,8 +121,10 @@ class ProfileScreen(TimelineActions, Screen[None]):
     async def _follow(self, on: bool) -> None:
         client = self.session.client
         try:
-            await (client.follow(self.handle) if on else client.unfollow(self.handle))
-            self.profile = await client.profile(self.handle)
+            await (
+                client.accounts.follow(self.handle) if on else client.accounts.unfollow(self.handle)
+            )
+            self.profile = await client.accounts.profile(self.handle)
         except ApiError as exc:
             self.notify(exc.message, title="Profile", severity="error")
             return
@@ -132,9 +136,9 @@ class ProfileScreen(TimelineActions, Screen[None]):
 
     @work(group="profile-people", exit_on_error=False)
     async def _people(self, followers: bool) -> None:
-        client = self.session.client
+        accounts = self.session.client.accounts
         try:
-            page = await (client.followers if followers else client.following)(self.handle)
+            page = await (accounts.followers if followers else accounts.following)(self.handle)
         except ApiError as exc:
             self.notify(exc.message, title="Profile", severity="error")
             return

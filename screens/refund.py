@@ -68,7 +68,7 @@ class RefundScreen(FormModal[Transfer | None]):
             Payee(account=sender, paid_before=True),
             amount,
             note or f"Refund: {self.transfer.note}",
-            lambda pin: client.refund(original, amount, note, key=key, pin=pin),
+            lambda pin: client.wallet.refund(original, amount, note, key=key, pin=pin),
             self.close_with,
             title="Confirm refund",
         )

@@ -37,7 +37,7 @@ class RequestScreen(MoneyForm[Bill | None]):
         note = self.value("note").strip()
         key = self.attempt.key_for((tuple(handles), amount, note))
         self.call(
-            lambda: self.session.client.request_money(
+            lambda: self.session.client.bills.request(
                 handles, amount, note, key=key, conversation_id=self.conversation_id
             ),
             self.dismiss,
@@ -101,7 +101,7 @@ class SplitBillScreen(FormModal[Bill | None]):
         note = self.query_one("#note", Input).value.strip()
         key = self.attempt.key_for((total, note, tuple(sorted((shares or {}).items()))))
         self.call(
-            lambda: self.session.client.split_bill(
+            lambda: self.session.client.bills.split(
                 self.conversation.id, total, note, shares, key=key
             ),
             self.dismiss,

@@ -81,8 +81,8 @@ class SearchScreen(Screen[None]):
         self.results.empty = "Searching…"
         self.results.set_items([])
         try:
-            people = [] if text.startswith("#") else await client.search_people(text)
-            page = await client.search_posts(text)
+            people = [] if text.startswith("#") else await client.search.people(text)
+            page = await client.search.posts(text)
         except ApiError as exc:
             self.results.empty = exc.message  # what was typed stays in the box
             self.results.refresh()
@@ -102,7 +102,7 @@ class SearchScreen(Screen[None]):
     @work(group="search-more", exit_on_error=False)
     async def more(self, text: str, before: str) -> None:
         try:
-            page = await self.session.client.search_posts(text, before=before)
+            page = await self.session.client.search.posts(text, before=before)
         except ApiError as exc:
             self.notify(exc.message, title="Search", severity="error")
             return

@@ -112,7 +112,7 @@ class ThreadScreen(PostActions, Screen[None]):
     async def load(self) -> None:
         """Load (or reload, after an action here) the whole thread, keeping the place."""
         try:
-            thread = await self.session.client.thread(self.post.id)
+            thread = await self.session.client.posts.thread(self.post.id)
         except ApiError as exc:
             self.view.empty = exc.message
             self.view.set_items([])
@@ -133,7 +133,7 @@ class ThreadScreen(PostActions, Screen[None]):
     @work(exclusive=True, group="thread-more", exit_on_error=False)
     async def load_more(self, before: str) -> None:
         try:
-            thread = await self.session.client.thread(self.post.id, before=before)
+            thread = await self.session.client.posts.thread(self.post.id, before=before)
         except ApiError as exc:
             self.notify(exc.message, title="Thread", severity="error")
             return

@@ -70,14 +70,14 @@ class TipScreen(FormModal[Transfer | None]):
         client, post = self.session.client, self.post
         key = self.attempt.key_for(amount)
         self.call(
-            lambda: client.payee(post.author.handle),
+            lambda: client.wallet.payee(post.author.handle),
             lambda payee: confirm_and_send(
                 self.app,
                 self.session,
                 payee,
                 amount,
                 f"tip for: {post.text[:60]}",
-                lambda pin: client.tip(post.id, amount, key=key, pin=pin),
+                lambda pin: client.wallet.tip(post.id, amount, key=key, pin=pin),
                 self.close_with,
                 title="Confirm tip",
             ),

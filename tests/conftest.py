@@ -54,14 +54,14 @@ class People:
 
     async def signed_in(self, handle: str, display_name: str | None = None) -> ApiClient:
         client = await self.client()
-        await client.register(handle, display_name or handle.title(), PASSWORD)
-        await client.login(handle, PASSWORD)
+        await client.accounts.register(handle, display_name or handle.title(), PASSWORD)
+        await client.accounts.login(handle, PASSWORD)
         return client
 
     async def login(self, handle: str) -> ApiClient:
         """A client for an account registered earlier (by a seed, say)."""
         client = await self.client()
-        await client.login(handle, PASSWORD)
+        await client.accounts.login(handle, PASSWORD)
         return client
 
     async def close(self) -> None:

@@ -11,38 +11,38 @@ from xapp.api.errors import Conflict, InvalidRequest, RateLimited, Unauthorized
 
 async def test_register_login_me_logout_and_token_refused_afterwards(people: People) -> None:
     client = await people.client()
-    account = await client.register("alice", "Alice Liddell", PASSWORD)
+    account = await client.accounts.register("alice", "Alice Liddell", PASSWORD)
     assert (account.handle, account.display_name) == ("alice", "Alice Liddell")
-    session = await client.login("alice", PASSWORD)
+    session = await client.accounts.login("alice", PASSWORD)
     assert session.account.id == account.id
-    me = await client.me()
+    me = await client.accounts.me()
     assert me.handle == "alice"
     token = client.token
-    await client.logout()
+    await client.accounts.logout()
     stale = await people.client(token)
     with pytest.raises(Unauthorized):
-        await stale.me()
+        await stale.accounts.me()
 
 
 async def test_handles_are_unique_case_insensitively_and_normalised(people: People) -> None:
     client = await people.client()
-    await client.register("Alice", "Alice", PASSWORD)
+    await client.accounts.register("Alice", "Alice", PASSWORD)
     with pytest.raises(Conflict, match="@alice is taken"):
-        await client.register("ALICE", "Other Alice", PASSWORD)
+        await client.accounts.register("ALICE", "Other Alice", PASSWORD)
     with pytest.raises(Conflict):
-        await client.register("＠ａｌｉｃｅ", "Fullwidth Alice", PASSWORD)  # NFKC folds it
+        await client.accounts.register("＠ａｌｉｃｅ", "Fullwidth Alice", PASSWORD)  # NFKC folds it
     for bad in ("al", "a" * 16, "al ice", "al-ice", "аlice"):  # last has a Cyrillic а
         with pytest.raises(InvalidRequest, match="handle"):
-            await client.register(bad, "X", PASSWORD)
+            await client.accounts.register(bad, "X", PASSWORD)
 
 
 async def test_wrong_password_is_refused_with_a_clear_message(people: People) -> None:
     await people.signed_in("bob")
     client = await people.client()
     with pytest.raises(Unauthorized, match="don't match"):
-        await client.login("bob", "not the password")
+        await client.accounts.login("bob", "not the password")
     with pytest.raises(Unauthorized, match="don't match"):
-        await client.login("nobody", PASSWORD)
+        await client.accounts.login("nobody", PASSWORD)
 
 
 async def test_sign_in_is_throttled_after_repeated_failures(people: People) -> None:
@@ -50,9 +50,9 @@ async def test_sign_in_is_throttled_after_repeated_failures(people: People) -> N
     client = await people.client()
     for _ in range(10):
         with pytest.raises(Unauthorized):
-            await client.login("carol", "wrong password")
+            await client.accounts.login("carol", "wrong password")
     with pytest.raises(RateLimited, match="Too many failed sign-ins"):
-        await client.login("carol", PASSWORD)
+        await client.accounts.login("carol", PASSWORD)
 
 
 async def test_passwords_are_argon2id_and_tokens_are_stored_hashed(people: People, db_path) -> None:

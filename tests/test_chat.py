@@ -13,19 +13,19 @@ async def test_dm_is_readable_by_participants_only(people: People, server) -> No
     alice = await people.signed_in("alice")
     bob = await people.signed_in("bob")
     eve = await people.signed_in("eve")
-    conversation = await alice.open_conversation("@bob")
+    conversation = await alice.chat.open("@bob")
     assert {m.handle for m in conversation.members} == {"alice", "bob"}
-    await alice.send_message(conversation.id, "hi bob")
-    await bob.send_message(conversation.id, "hi alice")
+    await alice.chat.send(conversation.id, "hi bob")
+    await bob.chat.send(conversation.id, "hi alice")
 
     for reader in (alice, bob):
-        page = await reader.messages(conversation.id)
+        page = await reader.chat.messages(conversation.id)
         assert [m.text for m in page.items] == ["hi alice", "hi bob"]  # newest first
     with pytest.raises(NotFound):
-        await eve.messages(conversation.id)
+        await eve.chat.messages(conversation.id)
     with pytest.raises(NotFound):
-        await eve.send_message(conversation.id, "let me in")
-    assert (await eve.conversations()).items == []
+        await eve.chat.send(conversation.id, "let me in")
+    assert (await eve.chat.conversations()).items == []
     # A non-member cannot tell a real conversation from a made-up id.
     async with httpx.AsyncClient(base_url=server.url) as http:
         headers = {"Authorization": f"Bearer {eve.token}"}
@@ -38,10 +38,10 @@ async def test_dm_is_readable_by_participants_only(people: People, server) -> No
 async def test_opening_a_conversation_again_returns_the_same_one(people: People) -> None:
     alice = await people.signed_in("alice")
     bob = await people.signed_in("bob")
-    first = await alice.open_conversation("bob")
-    again = await bob.open_conversation("alice")
+    first = await alice.chat.open("bob")
+    again = await bob.chat.open("alice")
     assert first.id == again.id
-    listing = await alice.conversations()
+    listing = await alice.chat.conversations()
     assert [c.id for c in listing.items] == [first.id]
 
 
@@ -49,10 +49,10 @@ async def test_conversations_are_ordered_by_last_activity(people: People) -> Non
     alice = await people.signed_in("alice")
     await people.signed_in("bob")
     await people.signed_in("carol")
-    with_bob = await alice.open_conversation("bob")
-    with_carol = await alice.open_conversation("carol")
-    await alice.send_message(with_bob.id, "bob is newest")
-    page = await alice.conversations()
+    with_bob = await alice.chat.open("bob")
+    with_carol = await alice.chat.open("carol")
+    await alice.chat.send(with_bob.id, "bob is newest")
+    page = await alice.chat.conversations()
     assert [c.id for c in page.items] == [with_bob.id, with_carol.id]
     assert page.items[0].last_message is not None
     assert page.items[0].last_message.text == "bob is newest"
@@ -61,12 +61,12 @@ async def test_conversations_are_ordered_by_last_activity(people: People) -> Non
 async def test_bad_conversation_requests_say_what_is_wrong(people: People) -> None:
     alice = await people.signed_in("alice")
     with pytest.raises(NotFound, match="@ghost was not found"):
-        await alice.open_conversation("ghost")
+        await alice.chat.open("ghost")
     with pytest.raises(InvalidRequest, match="yourself"):
-        await alice.open_conversation("alice")
+        await alice.chat.open("alice")
     await people.signed_in("bob")
-    conversation = await alice.open_conversation("bob")
+    conversation = await alice.chat.open("bob")
     same = key()
-    first = await alice.send_message(conversation.id, "once", key=same)
-    assert (await alice.send_message(conversation.id, "once", key=same)).id == first.id
-    assert len((await alice.messages(conversation.id)).items) == 1
+    first = await alice.chat.send(conversation.id, "once", key=same)
+    assert (await alice.chat.send(conversation.id, "once", key=same)).id == first.id
+    assert len((await alice.chat.messages(conversation.id)).items) == 1

@@ -17,10 +17,10 @@ FAMILY = "👩\u200d👩\u200d👧"  # five code points, one character
 
 async def test_the_server_counts_what_people_see(people: People) -> None:
     ada = await people.signed_in("ada")
-    full = await ada.create_post(FLAG * 250 + FAMILY * 250)  # 500 characters, 1,750 code points
+    full = await ada.posts.create(FLAG * 250 + FAMILY * 250)  # 500 characters, 1,750 code points
     assert full.text.count(FLAG) == 250
     with pytest.raises(InvalidRequest) as refused:
-        await ada.create_post(FLAG * 501)
+        await ada.posts.create(FLAG * 501)
     assert "The post is 501 characters; the limit is 500" in refused.value.message
 
 

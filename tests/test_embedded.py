@@ -22,11 +22,11 @@ async def test_demo_world_is_seeded_once_and_kept_alive(tmp_path) -> None:
     url, token = await asyncio.to_thread(world.start)
     try:
         async with ApiClient(url, token) as client:
-            me = await client.me()
+            me = await client.accounts.me()
             assert me.handle == "you"
-            assert len((await client.home_timeline()).items) >= 9
-            assert len((await client.conversations()).items) >= 2
-            assert (await client.wallet()).balances[0].amount > 0
+            assert len((await client.posts.home_timeline()).items) >= 9
+            assert len((await client.chat.conversations()).items) >= 2
+            assert (await client.wallet.balances()).balances[0].amount > 0
             feed = Feed(url, token, me.event_seq)
             events = await take(feed, 3, timeout=20)
             await feed.close()

@@ -16,7 +16,7 @@ async def test_a_hundred_concurrent_sends_with_one_key_move_money_once(
 ) -> None:
     alice = await people.signed_in("alice")
     await people.signed_in("bob")
-    await alice.deposit(usd(5_000))
+    await alice.wallet.deposit(usd(5_000))
     same = key()
     headers = {"Authorization": f"Bearer {alice.token}", "Idempotency-Key": same}
     limits = httpx.Limits(max_connections=100)
@@ -38,8 +38,8 @@ async def test_a_key_is_bound_to_its_body_and_to_its_account(
 ) -> None:
     alice = await people.signed_in("alice")
     bob = await people.signed_in("bob")
-    await alice.deposit(usd(5_000))
-    await bob.deposit(usd(5_000))
+    await alice.wallet.deposit(usd(5_000))
+    await bob.wallet.deposit(usd(5_000))
     same = key()
     async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:
         first = await http.post(

@@ -20,16 +20,16 @@ from xapp.server import ServerSettings
 async def test_feed_delivers_posts_messages_and_payments_live(people: People) -> None:
     alice = await people.signed_in("alice")
     bob = await people.signed_in("bob")
-    await bob.follow("alice")
-    since = (await bob.me()).event_seq
+    await bob.accounts.follow("alice")
+    since = (await bob.accounts.me()).event_seq
     feed = Feed(people.url, bob.token or "", since)
     collecting = asyncio.create_task(take(feed, 3))
     await asyncio.sleep(0.3)
-    post = await alice.create_post("live!")
-    conversation = await alice.open_conversation("bob")
-    message = await alice.send_message(conversation.id, "psst")
-    await alice.deposit(usd(1_000))
-    transfer = await alice.transfer("bob", usd(250), "coffee")
+    post = await alice.posts.create("live!")
+    conversation = await alice.chat.open("bob")
+    message = await alice.chat.send(conversation.id, "psst")
+    await alice.wallet.deposit(usd(1_000))
+    transfer = await alice.wallet.pay("bob", usd(250), "coffee")
     events = await collecting
     await feed.close()
     assert [type(e) for e in events] == [PostCreated, MessageCreated, TransferUpdated]
@@ -48,15 +48,15 @@ async def test_an_event_written_by_another_server_process_is_not_skipped(
     next one handed off."""
     alice = await people.signed_in("alice")
     bob = await people.signed_in("bob")
-    await bob.follow("alice")
-    since = (await bob.me()).event_seq
+    await bob.accounts.follow("alice")
+    since = (await bob.accounts.me()).event_seq
     feed = Feed(people.url, bob.token or "", since)
     collecting = asyncio.create_task(take(feed, 2))
     await asyncio.sleep(0.3)
     with ServerThread(ServerSettings(db=str(db_path))) as elsewhere:
         async with ApiClient(elsewhere.url, alice.token) as there:
-            first = await there.create_post("written by the other process")
-    second = await alice.create_post("written by this one")
+            first = await there.posts.create("written by the other process")
+    second = await alice.posts.create("written by this one")
     events = await collecting
     await feed.close()
     assert [e.data.id for e in events] == [first.id, second.id]
@@ -66,17 +66,17 @@ async def test_an_event_written_by_another_server_process_is_not_skipped(
 async def test_reconnect_replays_exactly_the_missed_events_in_order(people: People) -> None:
     alice = await people.signed_in("alice")
     bob = await people.signed_in("bob")
-    await bob.follow("alice")
+    await bob.accounts.follow("alice")
     feed = Feed(people.url, bob.token or "", 0)
     first = asyncio.create_task(take(feed, 2))
     await asyncio.sleep(0.3)
     for i in range(2):
-        await alice.create_post(f"seen {i}")
+        await alice.posts.create(f"seen {i}")
     seen = await first
     await feed.close()
     last = feed.last_seq
 
-    missed = [await alice.create_post(f"missed {i}") for i in range(5)]
+    missed = [await alice.posts.create(f"missed {i}") for i in range(5)]
     resumed = Feed(people.url, bob.token or "", last)
     replayed = await take(resumed, 5)
     await resumed.close()
@@ -96,13 +96,13 @@ async def test_feed_survives_a_server_restart_without_loss(db_path, tmp_path) ->
         feed = Feed(first.url, alice.token or "", 0, on_state=states.append, base_delay=0.05)
         got = asyncio.create_task(take(feed, 2, timeout=30))
         await asyncio.sleep(0.3)
-        await alice.create_post("before the restart")
+        await alice.posts.create("before the restart")
         await asyncio.sleep(0.3)
         first.stop()
         second = ServerThread(settings, port=port).start()
         try:
             await asyncio.sleep(0.2)
-            await alice.create_post("after the restart")
+            await alice.posts.create("after the restart")
             events = await got
             await feed.close()
         finally:
@@ -126,7 +126,7 @@ async def test_feed_refuses_a_bad_token(people: People) -> None:
 
 async def test_frames_are_seq_type_data_json(people: People) -> None:
     alice = await people.signed_in("alice")
-    await alice.create_post("raw")
+    await alice.posts.create("raw")
     headers = {"Authorization": f"Bearer {alice.token}"}
     async with websockets.connect(feed_url(people.url, 0), additional_headers=headers) as ws:
         frame = json.loads(await asyncio.wait_for(ws.recv(), 5))

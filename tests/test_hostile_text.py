@@ -35,7 +35,7 @@ async def test_every_case_is_stored_clean_or_refused_clearly(people: People, db_
     alice = await people.signed_in("alice")
     for case in CASES:
         try:
-            await alice.create_post(case["text"])
+            await alice.posts.create(case["text"])
         except InvalidRequest as exc:
             assert "limit is 500" in exc.message or "empty" in exc.message, case["name"]
     stored = [row[0] for row in query(db_path, "SELECT text FROM posts")]
@@ -53,7 +53,7 @@ async def test_markup_and_escapes_show_literally(people: People, tmp_path) -> No
         "[@click=app.quit]free money[/] $name ${x}",
     ]
     for text in texts:
-        await alice.create_post(text)
+        await alice.posts.create(text)
     app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         home = await home_of(pilot)

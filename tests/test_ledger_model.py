@@ -85,8 +85,8 @@ def ledger_machine(world: World) -> type[RuleBasedStateMachine]:
             for _ in range(PEOPLE):
                 handle = f"who{next(World.names):05d}"
                 client = ApiClient(world.server.url)
-                run(client.register(handle, handle, PASSWORD))
-                run(client.login(handle, PASSWORD))
+                run(client.accounts.register(handle, handle, PASSWORD))
+                run(client.accounts.login(handle, PASSWORD))
                 self.clients.append(client)
                 self.handles.append(handle)
             self.balance = [0] * PEOPLE
@@ -94,13 +94,13 @@ def ledger_machine(world: World) -> type[RuleBasedStateMachine]:
             self.completed: list[Payment] = []
             self.requests: list[tuple[str, int, int, int]] = []  # id, requester, payer, amount
             self.posts = [
-                run(c.create_post(f"post by {h}")).id
+                run(c.posts.create(f"post by {h}")).id
                 for c, h in zip(self.clients, self.handles, strict=True)
             ]
 
         def teardown(self) -> None:
             for payment in getattr(self, "pending", []):
-                run(self.clients[payment.payer].cancel_transfer(payment.id))
+                run(self.clients[payment.payer].wallet.cancel(payment.id))
             for client in getattr(self, "clients", []):
                 run(client.aclose())
 
@@ -114,17 +114,17 @@ def ledger_machine(world: World) -> type[RuleBasedStateMachine]:
 
         @rule(who=st.integers(0, PEOPLE - 1), amount=amounts)
         def deposit(self, who: int, amount: int) -> None:
-            run(self.clients[who].deposit(usd(amount)))
+            run(self.clients[who].wallet.deposit(usd(amount)))
             self.balance[who] += amount
 
         @rule(payer=st.integers(0, PEOPLE - 1), payee=st.integers(0, PEOPLE - 1), amount=amounts)
         def pay(self, payer: int, payee: int, amount: int) -> None:
             if payer == payee:
                 with pytest.raises(ApiError, match="yourself"):
-                    run(self.clients[payer].transfer(self.handles[payee], usd(amount)))
+                    run(self.clients[payer].wallet.pay(self.handles[payee], usd(amount)))
                 return
             sent = self._pay(
-                payer, amount, self.clients[payer].transfer(self.handles[payee], usd(amount))
+                payer, amount, self.clients[payer].wallet.pay(self.handles[payee], usd(amount))
             )
             if sent is not None:
                 assert sent.status == "pending"
@@ -135,7 +135,7 @@ def ledger_machine(world: World) -> type[RuleBasedStateMachine]:
         @rule(data=st.data())
         def cancel(self, data: st.DataObject) -> None:
             payment = data.draw(st.sampled_from(self.pending))
-            assert run(self.clients[payment.payer].cancel_transfer(payment.id)).status == "voided"
+            assert run(self.clients[payment.payer].wallet.cancel(payment.id)).status == "voided"
             self.pending.remove(payment)
             self.balance[payment.payer] += payment.amount
 
@@ -160,7 +160,7 @@ def ledger_machine(world: World) -> type[RuleBasedStateMachine]:
         def refund(self, data: st.DataObject, share: int) -> None:
             payment = data.draw(st.sampled_from(self.completed))
             amount = max(1, payment.amount * share // 100)
-            call = self.clients[payment.payee].refund(payment.id, usd(amount))
+            call = self.clients[payment.payee].wallet.refund(payment.id, usd(amount))
             if payment.refunded + amount > payment.amount:
                 with pytest.raises(ApiError, match="at most"):
                     run(call)
@@ -172,7 +172,7 @@ def ledger_machine(world: World) -> type[RuleBasedStateMachine]:
 
         @rule(fan=st.integers(0, PEOPLE - 1), author=st.integers(0, PEOPLE - 1), amount=amounts)
         def tip(self, fan: int, author: int, amount: int) -> None:
-            call = self.clients[fan].tip(self.posts[author], usd(amount))
+            call = self.clients[fan].wallet.tip(self.posts[author], usd(amount))
             if fan == author:
                 with pytest.raises(ApiError, match="own post"):
                     run(call)
@@ -187,7 +187,7 @@ def ledger_machine(world: World) -> type[RuleBasedStateMachine]:
         def request(self, requester: int, payer: int, amount: int) -> None:
             if requester == payer:
                 return
-            bill = run(self.clients[requester].request_money([self.handles[payer]], usd(amount)))
+            bill = run(self.clients[requester].bills.request([self.handles[payer]], usd(amount)))
             self.requests.append((bill.requests[0].id, requester, payer, amount))
 
         @precondition(lambda self: self.requests)
@@ -196,10 +196,10 @@ def ledger_machine(world: World) -> type[RuleBasedStateMachine]:
             request = data.draw(st.sampled_from(self.requests))
             request_id, requester, payer, amount = request
             if not accept:
-                run(self.clients[payer].decline_request(request_id))
+                run(self.clients[payer].bills.decline(request_id))
                 self.requests.remove(request)
                 return
-            if self._pay(payer, amount, self.clients[payer].pay_request(request_id)) is not None:
+            if self._pay(payer, amount, self.clients[payer].bills.pay(request_id)) is not None:
                 self.requests.remove(request)
                 self.balance[payer] -= amount
                 self.balance[requester] += amount
@@ -209,7 +209,7 @@ def ledger_machine(world: World) -> type[RuleBasedStateMachine]:
             if not hasattr(self, "clients"):
                 return
             for who, client in enumerate(self.clients):
-                assert run(client.wallet()).balances == [usd(self.balance[who])]
+                assert run(client.wallet.balances()).balances == [usd(self.balance[who])]
             report = world.server.call(lambda: audit(world.server.app.state.db))
             assert report.ok, str(report)
 

@@ -25,7 +25,7 @@ async def test_registration_refuses_invisible_and_mixed_script_handles(
 ) -> None:
     client = await people.client()
     with pytest.raises(InvalidRequest) as caught:
-        await client.register(typed, "Mallory", PASSWORD)
+        await client.accounts.register(typed, "Mallory", PASSWORD)
     assert reason in caught.value.message
 
 
@@ -35,13 +35,13 @@ async def test_lookalikes_of_existing_handles_are_refused(people: People) -> Non
     await people.signed_in("bill0")
     client = await people.client()
     with pytest.raises(Conflict, match="The handle @alice is taken"):
-        await client.register("ALICE", "Mallory", PASSWORD)
+        await client.accounts.register("ALICE", "Mallory", PASSWORD)
     with pytest.raises(Conflict, match="@rnike looks too much like @mike"):
-        await client.register("rnike", "Mallory", PASSWORD)
+        await client.accounts.register("rnike", "Mallory", PASSWORD)
     with pytest.raises(Conflict, match="@bi11o looks too much like @bill0"):
-        await client.register("bi11o", "Mallory", PASSWORD)
+        await client.accounts.register("bi11o", "Mallory", PASSWORD)
     # Different shapes are fine: i is not l.
-    await client.register("biiio", "Not Mallory", PASSWORD)
+    await client.accounts.register("biiio", "Not Mallory", PASSWORD)
 
 
 def test_skeletons_follow_uts39_for_handle_characters() -> None:

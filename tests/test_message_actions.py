@@ -13,20 +13,20 @@ from xapp.api.models import MessageCreated, MessageUpdated
 async def test_reply_react_edit_delete_propagate_live(people: People, server) -> None:
     ada = await people.signed_in("ada")
     bob = await people.signed_in("bob")
-    chat = await ada.open_conversation("bob")
-    question = await ada.send_message(chat.id, "lunch at 12?")
-    since = (await bob.me()).event_seq
+    chat = await ada.chat.open("bob")
+    question = await ada.chat.send(chat.id, "lunch at 12?")
+    since = (await bob.accounts.me()).event_seq
     feed = Feed(server.url, bob.token, since)
 
-    answer = await bob.send_message(chat.id, "yes!", reply_to=question.id)
+    answer = await bob.chat.send(chat.id, "yes!", reply_to=question.id)
     assert answer.reply_to is not None
     assert (answer.reply_to.id, answer.reply_to.text) == (question.id, "lunch at 12?")
-    await ada.react(chat.id, answer.id, "👍")
-    await bob.react(chat.id, answer.id, "👍")
-    await bob.react(chat.id, answer.id, "🎉")
-    await bob.react(chat.id, answer.id, "🎉", on=False)
-    await ada.edit_message(chat.id, question.id, "lunch at 12:30?")
-    await ada.delete_message(chat.id, question.id)
+    await ada.chat.react(chat.id, answer.id, "👍")
+    await bob.chat.react(chat.id, answer.id, "👍")
+    await bob.chat.react(chat.id, answer.id, "🎉")
+    await bob.chat.react(chat.id, answer.id, "🎉", on=False)
+    await ada.chat.edit(chat.id, question.id, "lunch at 12:30?")
+    await ada.chat.delete(chat.id, question.id)
 
     events = await take(feed, 7)
     await feed.close()
@@ -41,7 +41,7 @@ async def test_reply_react_edit_delete_propagate_live(people: People, server) ->
     assert updates[4].text == "lunch at 12:30?" and updates[4].edited_at is not None
     assert updates[5].deleted and updates[5].text == ""
 
-    newest, oldest = (await bob.messages(chat.id)).items
+    newest, oldest = (await bob.chat.messages(chat.id)).items
     assert oldest.deleted and oldest.text == ""  # the tombstone stays
     assert newest.reply_to is not None and newest.reply_to.deleted
 
@@ -49,19 +49,19 @@ async def test_reply_react_edit_delete_propagate_live(people: People, server) ->
 async def test_only_the_sender_edits_or_deletes_and_input_is_checked(people: People) -> None:
     ada = await people.signed_in("ada")
     bob = await people.signed_in("bob")
-    chat = await ada.open_conversation("bob")
-    mine = await ada.send_message(chat.id, "hello")
+    chat = await ada.chat.open("bob")
+    mine = await ada.chat.send(chat.id, "hello")
     with pytest.raises(ApiError, match="only edit your own") as caught:
-        await bob.edit_message(chat.id, mine.id, "hacked")
+        await bob.chat.edit(chat.id, mine.id, "hacked")
     assert caught.value.status == 403
     with pytest.raises(ApiError, match="only delete your own"):
-        await bob.delete_message(chat.id, mine.id)
+        await bob.chat.delete(chat.id, mine.id)
     with pytest.raises(InvalidRequest, match="one emoji"):
-        await bob.react(chat.id, mine.id, "not an emoji")
+        await bob.chat.react(chat.id, mine.id, "not an emoji")
     with pytest.raises(InvalidRequest, match="empty"):
-        await ada.edit_message(chat.id, mine.id, "   ")
-    other = await ada.open_conversation("bob")  # same pair: same chat
+        await ada.chat.edit(chat.id, mine.id, "   ")
+    other = await ada.chat.open("bob")  # same pair: same chat
     assert other.id == chat.id
-    elsewhere = await (await people.signed_in("cat")).open_conversation("ada")
+    elsewhere = await (await people.signed_in("cat")).chat.open("ada")
     with pytest.raises(ApiError):  # a reply must answer a message of the same chat
-        await ada.send_message(elsewhere.id, "hm", reply_to=mine.id)
+        await ada.chat.send(elsewhere.id, "hm", reply_to=mine.id)

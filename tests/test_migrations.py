@@ -50,13 +50,13 @@ async def test_a_0001_database_upgrades_to_payments_in_depth(tmp_path: Path) -> 
         ]
         for handle in ("mike", "rnike"):
             async with ApiClient(server.url) as client:
-                await client.login(handle, PASSWORD)
-                me = await client.me()
+                await client.accounts.login(handle, PASSWORD)
+                me = await client.accounts.me()
                 assert (me.handle, me.has_pin) == (handle, False)
         registry = People(server.url)
         try:
             newcomer = await registry.signed_in("rn1ke")
-            assert (await newcomer.me()).handle == "rn1ke"
+            assert (await newcomer.accounts.me()).handle == "rn1ke"
         finally:
             await registry.close()
 
@@ -82,23 +82,23 @@ async def test_a_0003_database_upgrades_to_posts_in_depth(tmp_path: Path) -> Non
 
     with ServerThread(ServerSettings(db=str(db_path))) as server:
         async with ApiClient(server.url) as client:
-            await client.login("ada", PASSWORD)
-            [old] = (await client.home_timeline()).items
+            await client.accounts.login("ada", PASSWORD)
+            [old] = (await client.posts.home_timeline()).items
             assert (old.text, old.replies, old.likes, old.deleted) == ("from before", 0, 0, False)
-            reply = await client.create_post("and after", reply_to="p1")
-            assert (await client.post("p1")).replies == 1
-            await client.like(reply.id)
-            await client.bookmark("p1")
-            await client.edit_post("p1", "from before, edited")
-            assert [v.text for v in await client.edit_history("p1")] == [
+            reply = await client.posts.create("and after", reply_to="p1")
+            assert (await client.posts.get("p1")).replies == 1
+            await client.posts.like(reply.id)
+            await client.posts.bookmark("p1")
+            await client.posts.edit("p1", "from before, edited")
+            assert [v.text for v in await client.posts.edits("p1")] == [
                 "from before",
                 "from before, edited",
             ]
             # Posts from before the search index are in it (and follow the edit).
-            assert [p.id for p in (await client.search_posts("before edited")).items] == ["p1"]
+            assert [p.id for p in (await client.search.posts("before edited")).items] == ["p1"]
         async with ApiClient(server.url) as bob:
-            await bob.login("bob", PASSWORD)  # timelines written on post were filled in
-            assert [p.text for p in (await bob.home_timeline()).items] == [
+            await bob.accounts.login("bob", PASSWORD)  # timelines written on post were filled in
+            assert [p.text for p in (await bob.posts.home_timeline()).items] == [
                 "and after",
                 "from before, edited",
             ]

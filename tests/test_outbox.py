@@ -19,11 +19,11 @@ async def test_three_messages_written_offline_arrive_once_each_in_order(
     with ServerThread(settings) as server:
         port = server.port
         async with ApiClient(server.url) as ada, ApiClient(server.url) as bob:
-            await ada.register("ada", "Ada", PASSWORD)
-            await bob.register("bob", "Bob", PASSWORD)
-            await ada.login("ada", PASSWORD)
+            await ada.accounts.register("ada", "Ada", PASSWORD)
+            await bob.accounts.register("bob", "Bob", PASSWORD)
+            await ada.accounts.login("ada", PASSWORD)
             token = ada.token
-            chat = await ada.open_conversation("bob")
+            chat = await ada.chat.open("bob")
     # The server is down now. The user writes three messages and a post.
     outbox = Outbox(tmp_path / "outbox.json")
     for text in ("first", "second", "third"):
@@ -67,9 +67,9 @@ async def test_a_refused_message_is_marked_failed_and_can_be_retried_or_deleted(
     ada = await people.signed_in("ada")
     await people.signed_in("bob")
     await people.signed_in("cat")
-    group = await ada.open_conversation("bob", "cat")
+    group = await ada.chat.open("bob", "cat")
     outbox = Outbox(tmp_path / "outbox.json")
-    await ada.remove_member(group.id, "ada")  # ada left: the chat is gone for her
+    await ada.chat.remove_member(group.id, "ada")  # ada left: the chat is gone for her
     entry = outbox.add("message", "anyone there?", group.id)
     outbox.add("message", "x" * 5000, group.id)  # too long as well
     changed = []

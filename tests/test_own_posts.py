@@ -15,12 +15,12 @@ from xapp.api.models import PostUpdated
 
 async def test_edits_keep_their_history_oldest_first(people: People) -> None:
     ada = await people.signed_in("ada")
-    post = await ada.create_post("first draft")
+    post = await ada.posts.create("first draft")
     assert post.edited_at is None
     for text in ("second draft", "third draft", "final"):
-        edited = await ada.edit_post(post.id, text)
+        edited = await ada.posts.edit(post.id, text)
     assert edited.text == "final" and edited.edited_at is not None
-    history = await ada.edit_history(post.id)
+    history = await ada.posts.edits(post.id)
     assert [v.text for v in history] == ["first draft", "second draft", "third draft", "final"]
     assert [v.written_at for v in history] == sorted(v.written_at for v in history)
     assert history[0].written_at == post.created_at
@@ -29,40 +29,40 @@ async def test_edits_keep_their_history_oldest_first(people: People) -> None:
 async def test_only_the_author_edits_or_deletes(people: People) -> None:
     ada = await people.signed_in("ada")
     bob = await people.signed_in("bob")
-    post = await ada.create_post("mine")
+    post = await ada.posts.create("mine")
     with pytest.raises(ApiError) as editing:
-        await bob.edit_post(post.id, "hijacked")
+        await bob.posts.edit(post.id, "hijacked")
     with pytest.raises(ApiError) as deleting:
-        await bob.delete_post(post.id)
+        await bob.posts.delete(post.id)
     assert (editing.value.status, editing.value.message) == (
         403,
         "You can only edit your own posts",
     )
     assert deleting.value.status == 403
-    assert (await bob.post(post.id)).text == "mine"
+    assert (await bob.posts.get(post.id)).text == "mine"
 
 
 async def test_a_deleted_post_leaves_a_tombstone_and_its_replies(people: People) -> None:
     ada = await people.signed_in("ada")
     bob = await people.signed_in("bob")
-    await bob.follow("ada")
-    post = await ada.create_post("regrettable")
-    reply = await bob.create_post("hmm", reply_to=post.id)
-    await bob.repost(post.id)
-    await ada.edit_post(post.id, "still regrettable")
-    feed = Feed(people.url, bob.token or "", (await bob.me()).event_seq)
+    await bob.accounts.follow("ada")
+    post = await ada.posts.create("regrettable")
+    reply = await bob.posts.create("hmm", reply_to=post.id)
+    await bob.posts.repost(post.id)
+    await ada.posts.edit(post.id, "still regrettable")
+    feed = Feed(people.url, bob.token or "", (await bob.accounts.me()).event_seq)
     told = asyncio.create_task(take(feed, 1))
     await asyncio.sleep(0.3)
-    tombstone = await ada.delete_post(post.id)
+    tombstone = await ada.posts.delete(post.id)
     [event] = await told
     await feed.close()
     assert tombstone.deleted and tombstone.text == ""
     assert isinstance(event, PostUpdated) and event.data.deleted
-    thread = await bob.thread(reply.id)
+    thread = await bob.posts.thread(reply.id)
     assert [(p.id, p.deleted, p.text) for p in thread.ancestors] == [(post.id, True, "")]
     assert thread.post.text == "hmm"
-    home = [p.id for p in (await bob.home_timeline()).items]
+    home = [p.id for p in (await bob.posts.home_timeline()).items]
     assert home == [reply.id]  # neither the post nor bob's repost of it
     with pytest.raises(ApiError) as history:
-        await ada.edit_history(post.id)
+        await ada.posts.edits(post.id)
     assert history.value.status == 409

@@ -24,13 +24,13 @@ async def test_the_card_goes_pending_completed_refunded_for_both_sides(
 ) -> None:
     ada = await people.signed_in("ada")
     bob = await people.signed_in("bob")
-    await ada.deposit(usd(5_000))
-    chat = await ada.open_conversation("bob")
-    seen = {c: (await c.me()).event_seq for c in (ada, bob)}
+    await ada.wallet.deposit(usd(5_000))
+    chat = await ada.chat.open("bob")
+    seen = {c: (await c.accounts.me()).event_seq for c in (ada, bob)}
 
-    payment = await ada.transfer("bob", usd(1_250), "pizza", conversation_id=chat.id)
+    payment = await ada.wallet.pay("bob", usd(1_250), "pizza", conversation_id=chat.id)
     assert payment.status == "pending" and payment.conversation_id == chat.id
-    [card] = (await bob.messages(chat.id)).items
+    [card] = (await bob.chat.messages(chat.id)).items
     assert card.kind == "payment" and card.text == "pizza" and card.transfer is not None
 
     bob_feed = Feed(server.url, bob.token, seen[bob])
@@ -38,13 +38,13 @@ async def test_the_card_goes_pending_completed_refunded_for_both_sides(
     assert isinstance(message, MessageCreated) and message.data.transfer is not None
     assert isinstance(completed, TransferUpdated)
     assert completed.data.transfer.status == "completed"
-    await bob.refund(payment.id, usd(250))
+    await bob.wallet.refund(payment.id, usd(250))
     refund, original = await take(bob_feed, 2)
     await bob_feed.close()
     assert refund.data.transfer.kind == "refund"
     assert original.data.transfer.refunded == usd(250)
 
-    [card_now] = [m for m in (await ada.messages(chat.id)).items if m.kind == "payment"]
+    [card_now] = [m for m in (await ada.chat.messages(chat.id)).items if m.kind == "payment"]
     assert card_now.transfer is not None
     assert (card_now.transfer.status, card_now.transfer.refunded) == ("completed", usd(250))
 
@@ -63,10 +63,10 @@ async def test_a_group_sees_the_card_and_only_members_can_be_paid_there(people: 
     await people.signed_in("bob")
     cat = await people.signed_in("cat")
     await people.signed_in("dan")
-    await ada.deposit(usd(5_000))
-    group = await ada.open_conversation("bob", "cat")
-    await ada.transfer("bob", usd(100), "coffee", conversation_id=group.id)
-    card, _made = (await cat.messages(group.id)).items  # newest first, after "made the group"
+    await ada.wallet.deposit(usd(5_000))
+    group = await ada.chat.open("bob", "cat")
+    await ada.wallet.pay("bob", usd(100), "coffee", conversation_id=group.id)
+    card, _made = (await cat.chat.messages(group.id)).items  # newest first, after "made the group"
     assert card.transfer is not None and card.transfer.recipient.handle == "bob"
     with pytest.raises(InvalidRequest, match="@dan is not in this conversation"):
-        await ada.transfer("dan", usd(100), "coffee", conversation_id=group.id)
+        await ada.wallet.pay("dan", usd(100), "coffee", conversation_id=group.id)

@@ -17,9 +17,9 @@ async def test_request_from_several_then_pay_decline_and_cancel(
     bob = await people.signed_in("bob")
     cat = await people.signed_in("cat")
     dan = await people.signed_in("dan")
-    await bob.deposit(usd(5_000))
-    since = (await bob.me()).event_seq
-    bill = await ada.request_money(["bob", "@cat", "dan"], usd(1_250), "concert tickets")
+    await bob.wallet.deposit(usd(5_000))
+    since = (await bob.accounts.me()).event_seq
+    bill = await ada.bills.request(["bob", "@cat", "dan"], usd(1_250), "concert tickets")
     assert bill.total == usd(3_750)
     assert [(r.payer.handle, r.status) for r in bill.requests] == [
         ("bob", "open"),
@@ -31,42 +31,42 @@ async def test_request_from_several_then_pay_decline_and_cancel(
     await feed.close()
     assert isinstance(event, BillUpdated) and event.data.id == bill.id
 
-    incoming = (await bob.requests("incoming", "open")).items
+    incoming = (await bob.bills.requests("incoming", "open")).items
     assert [(r.requester.handle, r.amount, r.note) for r in incoming] == [
         ("ada", usd(1_250), "concert tickets")
     ]
-    paid = await bob.pay_request(incoming[0].id)
+    paid = await bob.bills.pay(incoming[0].id)
     assert paid.kind == "request" and paid.request_id == incoming[0].id
     assert balance_of(db_path, "ada") == 1_250
     with pytest.raises(Conflict, match="already paid"):
-        await bob.pay_request(incoming[0].id)
+        await bob.bills.pay(incoming[0].id)
 
-    cat_request = (await cat.requests("incoming")).items[0]
-    await cat.decline_request(cat_request.id)
+    cat_request = (await cat.bills.requests("incoming")).items[0]
+    await cat.bills.decline(cat_request.id)
     with pytest.raises(NotFound):  # not a party: the request does not exist for them
-        await cat.cancel_request(bill.requests[2].id)
-    dan_request = (await dan.requests()).items[0]
+        await cat.bills.cancel(bill.requests[2].id)
+    dan_request = (await dan.bills.requests()).items[0]
     with pytest.raises(ApiError, match="Only the person who asked"):
-        await dan.cancel_request(dan_request.id)
-    after = await ada.cancel_request(dan_request.id)
+        await dan.bills.cancel(dan_request.id)
+    after = await ada.bills.cancel(dan_request.id)
     assert [r.status for r in after.requests] == ["paid", "declined", "cancelled"]
-    assert (await ada.bill(bill.id)) == after
+    assert (await ada.bills.get(bill.id)) == after
     outsider = await people.signed_in("eve")
     with pytest.raises(NotFound):
-        await outsider.bill(bill.id)
+        await outsider.bills.get(bill.id)
 
 
 async def test_reminders_at_most_once_a_day(people: People, db_path) -> None:
     ada = await people.signed_in("ada")
     await people.signed_in("bob")
-    bill = await ada.request_money(["bob"], usd(500), "pizza")
-    reminded = await ada.remind(bill.id)
+    bill = await ada.bills.request(["bob"], usd(500), "pizza")
+    reminded = await ada.bills.remind(bill.id)
     assert reminded.requests[0].reminded_at is not None
     with pytest.raises(ApiError, match="reminded in the last 24 hours") as caught:
-        await ada.remind(bill.id)
+        await ada.bills.remind(bill.id)
     assert caught.value.status == 429
     query(db_path, "UPDATE payment_requests SET reminded_at = reminded_at - 86400000001")
-    await ada.remind(bill.id)
+    await ada.bills.remind(bill.id)
 
 
 async def test_split_a_bill_in_a_group_chat(people: People, server, db_path) -> None:
@@ -74,28 +74,28 @@ async def test_split_a_bill_in_a_group_chat(people: People, server, db_path) -> 
     bob = await people.signed_in("bob")
     cat = await people.signed_in("cat")
     for client in (bob, cat):
-        await client.deposit(usd(10_000))
-    group = await ada.open_conversation("bob", "cat")
-    bill = await ada.split_bill(group.id, usd(10_000), "dinner")
+        await client.wallet.deposit(usd(10_000))
+    group = await ada.chat.open("bob", "cat")
+    bill = await ada.bills.split(group.id, usd(10_000), "dinner")
     # Equal thirds of $100.00: ada keeps the odd cent, bob and cat owe $33.33 each.
     assert [(r.payer.handle, r.amount.amount) for r in bill.requests] == [
         ("bob", 3_333),
         ("cat", 3_333),
     ]
-    card, _made = (await cat.messages(group.id)).items  # newest first, after "made the group"
+    card, _made = (await cat.chat.messages(group.id)).items  # newest first, after "made the group"
     assert card.kind == "bill" and card.bill == bill and card.text == "Split $100.00 · dinner"
 
-    await bob.pay_request(bill.requests[0].id)
-    card, _made = (await cat.messages(group.id)).items  # newest first, after "made the group"
+    await bob.bills.pay(bill.requests[0].id)
+    card, _made = (await cat.chat.messages(group.id)).items  # newest first, after "made the group"
     assert card.bill is not None
     assert [(r.payer.handle, r.status) for r in card.bill.requests] == [
         ("bob", "paid"),
         ("cat", "open"),
     ]
-    reminded = await ada.remind(bill.id)  # only cat has not paid
+    reminded = await ada.bills.remind(bill.id)  # only cat has not paid
     assert [r.reminded_at is not None for r in reminded.requests] == [False, True]
 
-    custom = await ada.split_bill(
+    custom = await ada.bills.split(
         group.id, usd(6_000), "taxi", {"ada": 0, "bob": 4_000, "cat": 2_000}
     )
     assert [(r.payer.handle, r.amount.amount) for r in custom.requests] == [
@@ -103,13 +103,13 @@ async def test_split_a_bill_in_a_group_chat(people: People, server, db_path) -> 
         ("cat", 2_000),
     ]
     with pytest.raises(InvalidRequest, match=r"add up to \$50.00, not the total of \$60.00"):
-        await ada.split_bill(group.id, usd(6_000), "x", {"bob": 3_000, "cat": 2_000})
+        await ada.bills.split(group.id, usd(6_000), "x", {"bob": 3_000, "cat": 2_000})
     await people.signed_in("dan")
     with pytest.raises(InvalidRequest, match="@dan is not in this chat"):
-        await ada.split_bill(group.id, usd(6_000), "x", {"bob": 3_000, "dan": 3_000})
+        await ada.bills.split(group.id, usd(6_000), "x", {"bob": 3_000, "dan": 3_000})
     outsider = await people.signed_in("eve")
     with pytest.raises(NotFound):
-        await outsider.split_bill(group.id, usd(100))
+        await outsider.bills.split(group.id, usd(100))
 
 
 async def test_a_request_made_in_a_chat_shows_there_and_only_asks_members(
@@ -118,12 +118,12 @@ async def test_a_request_made_in_a_chat_shows_there_and_only_asks_members(
     ada = await people.signed_in("ada")
     bob = await people.signed_in("bob")
     await people.signed_in("dan")
-    chat = await ada.open_conversation("bob")
-    bill = await ada.request_money(["bob"], usd(2_000), "lunch", conversation_id=chat.id)
+    chat = await ada.chat.open("bob")
+    bill = await ada.bills.request(["bob"], usd(2_000), "lunch", conversation_id=chat.id)
     assert bill.kind == "request" and bill.conversation_id == chat.id
-    [card] = (await bob.messages(chat.id)).items
+    [card] = (await bob.chat.messages(chat.id)).items
     assert (card.kind, card.text, card.bill) == ("bill", "Requested $20.00 · lunch", bill)
     with pytest.raises(InvalidRequest, match="@dan is not in this chat"):
-        await ada.request_money(["dan"], usd(100), conversation_id=chat.id)
-    several = await ada.request_money(["bob", "dan"], usd(300), "tickets")
+        await ada.bills.request(["dan"], usd(100), conversation_id=chat.id)
+    several = await ada.bills.request(["bob", "dan"], usd(300), "tickets")
     assert several.summary == "Requested $3.00 each · tickets"

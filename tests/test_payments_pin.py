@@ -13,26 +13,26 @@ from xapp.api.errors import ApiError, InvalidRequest
 async def test_once_set_every_payment_needs_the_pin(people: People, db_path) -> None:
     alice = await people.signed_in("alice")
     bob = await people.signed_in("bob")
-    await alice.deposit(usd(10_000))
-    post = await bob.create_post("tip jar")
-    assert not (await alice.me()).has_pin
-    await alice.transfer("bob", usd(100))  # no PIN yet: allowed (the app asks for one first)
+    await alice.wallet.deposit(usd(10_000))
+    post = await bob.posts.create("tip jar")
+    assert not (await alice.accounts.me()).has_pin
+    await alice.wallet.pay("bob", usd(100))  # no PIN yet: allowed (the app asks for one first)
 
     with pytest.raises(ApiError, match="password is not right") as caught:
-        await alice.set_pin("wrong password", "1234")
+        await alice.wallet.set_pin("wrong password", "1234")
     assert caught.value.status == 403
     with pytest.raises(InvalidRequest):
-        await alice.set_pin(PASSWORD, "12ab")
-    await alice.set_pin(PASSWORD, "4821")
-    assert (await alice.me()).has_pin
+        await alice.wallet.set_pin(PASSWORD, "12ab")
+    await alice.wallet.set_pin(PASSWORD, "4821")
+    assert (await alice.accounts.me()).has_pin
     [(stored,)] = query(db_path, "SELECT pin_hash FROM accounts WHERE handle = 'alice'")
     assert stored.startswith("$argon2id$") and "4821" not in stored
 
-    bill = await bob.request_money(["alice"], usd(300), "lunch")
+    bill = await bob.bills.request(["alice"], usd(300), "lunch")
     for attempt in (
-        lambda pin: alice.transfer("bob", usd(100), pin=pin),
-        lambda pin: alice.tip(post.id, usd(100), pin=pin),
-        lambda pin: alice.pay_request(bill.requests[0].id, pin=pin),
+        lambda pin: alice.wallet.pay("bob", usd(100), pin=pin),
+        lambda pin: alice.wallet.tip(post.id, usd(100), pin=pin),
+        lambda pin: alice.bills.pay(bill.requests[0].id, pin=pin),
     ):
         with pytest.raises(ApiError, match="needs your payments PIN") as caught:
             await attempt(None)
@@ -44,12 +44,12 @@ async def test_once_set_every_payment_needs_the_pin(people: People, db_path) -> 
 async def test_five_wrong_pins_lock_payments_for_fifteen_minutes(people: People, db_path) -> None:
     alice = await people.signed_in("alice")
     await people.signed_in("bob")
-    await alice.deposit(usd(1_000))
-    await alice.set_pin(PASSWORD, "123456")
+    await alice.wallet.deposit(usd(1_000))
+    await alice.wallet.set_pin(PASSWORD, "123456")
     messages = []
     for _ in range(5):
         with pytest.raises(ApiError) as caught:
-            await alice.transfer("bob", usd(100), pin="000000")
+            await alice.wallet.pay("bob", usd(100), pin="000000")
         messages.append((caught.value.status, caught.value.message))
     assert messages[0] == (
         403,
@@ -62,12 +62,12 @@ async def test_five_wrong_pins_lock_payments_for_fifteen_minutes(people: People,
     )
     # Locked: even the right PIN is refused, and nothing moved.
     with pytest.raises(ApiError, match="locked") as caught:
-        await alice.transfer("bob", usd(100), pin="123456")
+        await alice.wallet.pay("bob", usd(100), pin="123456")
     assert caught.value.status == 423
     assert balance_of(db_path, "alice") == 1_000
     # Fifteen minutes later (the lock's end moved into the past) the right PIN works.
     query(db_path, "UPDATE accounts SET pin_locked_until = 1 WHERE handle = 'alice'")
-    await alice.transfer("bob", usd(100), pin="123456")
+    await alice.wallet.pay("bob", usd(100), pin="123456")
     assert balance_of(db_path, "alice") == 900
 
 
@@ -76,12 +76,12 @@ async def test_a_burst_of_guesses_gets_no_more_tries_than_a_patient_guesser(
 ) -> None:
     alice = await people.signed_in("alice")
     await people.signed_in("bob")
-    await alice.deposit(usd(1_000))
-    await alice.set_pin(PASSWORD, "7777")
+    await alice.wallet.deposit(usd(1_000))
+    await alice.wallet.set_pin(PASSWORD, "7777")
 
     async def guess(pin: str) -> int:
         try:
-            await alice.transfer("bob", usd(100), pin=pin)
+            await alice.wallet.pay("bob", usd(100), pin=pin)
             return 201
         except ApiError as exc:
             return exc.status

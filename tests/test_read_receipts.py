@@ -10,14 +10,14 @@ from xapp.api.models import ReceiptUpdated
 async def test_delivered_then_read_flow_both_ways(people: People, server) -> None:
     ada = await people.signed_in("ada")
     bob = await people.signed_in("bob")
-    chat = await ada.open_conversation("bob")
-    ada_id, bob_id = (await ada.me()).id, (await bob.me()).id
-    since = (await ada.me()).event_seq
-    hello = await ada.send_message(chat.id, "hello")
-    assert (await bob.conversation(chat.id)).unread == 1
+    chat = await ada.chat.open("bob")
+    ada_id, bob_id = (await ada.accounts.me()).id, (await bob.accounts.me()).id
+    since = (await ada.accounts.me()).event_seq
+    hello = await ada.chat.send(chat.id, "hello")
+    assert (await bob.chat.get(chat.id)).unread == 1
 
-    await bob.mark(chat.id, hello.position, read=False)  # bob's client got it
-    await bob.mark(chat.id, hello.position, read=True)  # and showed it
+    await bob.chat.mark(chat.id, hello.position, read=False)  # bob's client got it
+    await bob.chat.mark(chat.id, hello.position, read=True)  # and showed it
     feed = Feed(server.url, ada.token, since)
     events = [e for e in await take(feed, 3) if isinstance(e, ReceiptUpdated)]
     await feed.close()
@@ -25,32 +25,32 @@ async def test_delivered_then_read_flow_both_ways(people: People, server) -> Non
         (hello.position, 0),
         (hello.position, hello.position),
     ]
-    assert (await bob.conversation(chat.id)).unread == 0
+    assert (await bob.chat.get(chat.id)).unread == 0
 
-    reply = await bob.send_message(chat.id, "hi back")
-    await ada.mark(chat.id, reply.position, read=True)
-    positions = {p.account_id: p for p in (await bob.conversation(chat.id)).positions}
+    reply = await bob.chat.send(chat.id, "hi back")
+    await ada.chat.mark(chat.id, reply.position, read=True)
+    positions = {p.account_id: p for p in (await bob.chat.get(chat.id)).positions}
     assert positions[ada_id].read == reply.position
     assert positions[bob_id].read == reply.position  # my own message counts as read by me
     # Positions never move back.
-    await ada.mark(chat.id, 0, read=True)
-    positions = {p.account_id: p for p in (await bob.conversation(chat.id)).positions}
+    await ada.chat.mark(chat.id, 0, read=True)
+    positions = {p.account_id: p for p in (await bob.chat.get(chat.id)).positions}
     assert positions[ada_id].read == reply.position
 
 
 async def test_a_member_can_stop_sending_read_receipts(people: People, server) -> None:
     ada = await people.signed_in("ada")
     bob = await people.signed_in("bob")
-    chat = await ada.open_conversation("bob")
-    await bob.set_preferences(read_receipts=False)
-    assert not (await bob.me()).read_receipts
-    hello = await ada.send_message(chat.id, "hello")
-    since = (await ada.me()).event_seq
-    await bob.mark(chat.id, hello.position, read=True)
-    positions = {p.account_id: p for p in (await ada.conversation(chat.id)).positions}
-    bob_position = positions[(await bob.me()).id]
+    chat = await ada.chat.open("bob")
+    await bob.accounts.set_preferences(read_receipts=False)
+    assert not (await bob.accounts.me()).read_receipts
+    hello = await ada.chat.send(chat.id, "hello")
+    since = (await ada.accounts.me()).event_seq
+    await bob.chat.mark(chat.id, hello.position, read=True)
+    positions = {p.account_id: p for p in (await ada.chat.get(chat.id)).positions}
+    bob_position = positions[(await bob.accounts.me()).id]
     assert bob_position.delivered == hello.position and bob_position.read is None
-    assert (await bob.conversation(chat.id)).unread == 0  # bob's own count still works
+    assert (await bob.chat.get(chat.id)).unread == 0  # bob's own count still works
     feed = Feed(server.url, ada.token, since)
     [event] = await take(feed, 1)
     await feed.close()

@@ -32,12 +32,12 @@ async def test_a_receipt_verifies_offline_and_any_change_breaks_it(
 ) -> None:
     ada = await people.signed_in("ada", "Ada Lovelace")
     bob = await people.signed_in("bob", "Bob Builder")
-    await ada.deposit(usd(5_000))
-    payment = await ada.transfer("bob", usd(1_250), "pizza 🍕")
-    receipt = await bob.receipt(payment.id)  # both parties can fetch it
-    assert receipt == await ada.receipt(payment.id)
+    await ada.wallet.deposit(usd(5_000))
+    payment = await ada.wallet.pay("bob", usd(1_250), "pizza 🍕")
+    receipt = await bob.wallet.receipt(payment.id)  # both parties can fetch it
+    assert receipt == await ada.wallet.receipt(payment.id)
     assert receipt.payload["amount_minor"] == 1_250 and receipt.payload["to"] == "@bob"
-    server_key = await ada.receipt_key()
+    server_key = await ada.wallet.receipt_key()
     assert receipt.public_key == server_key
     key_file = db_path.parent / KEY_FILE
     assert key_file.stat().st_mode & 0o777 == 0o600
@@ -80,7 +80,7 @@ async def test_only_parties_get_receipts_and_only_for_completed(people: People) 
     ada = await people.signed_in("ada")
     await people.signed_in("bob")
     eve = await people.signed_in("eve")
-    await ada.deposit(usd(500))
-    payment = await ada.transfer("bob", usd(100))
+    await ada.wallet.deposit(usd(500))
+    payment = await ada.wallet.pay("bob", usd(100))
     with pytest.raises(NotFound):
-        await eve.receipt(payment.id)
+        await eve.wallet.receipt(payment.id)

@@ -17,20 +17,20 @@ async def test_partial_then_full_refund_never_more_than_received(
 ) -> None:
     ada = await people.signed_in("ada")
     bob = await people.signed_in("bob")
-    await ada.deposit(usd(10_000))
-    payment = await ada.transfer("bob", usd(4_000), "deposit for the flat")
-    since = (await ada.me()).event_seq
+    await ada.wallet.deposit(usd(10_000))
+    payment = await ada.wallet.pay("bob", usd(4_000), "deposit for the flat")
+    since = (await ada.accounts.me()).event_seq
 
-    first = await bob.refund(payment.id, usd(1_500), "you overpaid")
+    first = await bob.wallet.refund(payment.id, usd(1_500), "you overpaid")
     assert (first.kind, first.refund_of, first.recipient.handle) == ("refund", payment.id, "ada")
     assert first.note == "you overpaid"
     with pytest.raises(InvalidRequest, match=r"at most \$25.00"):
-        await bob.refund(payment.id, usd(2_501))
-    second = await bob.refund(payment.id, usd(2_500))
+        await bob.wallet.refund(payment.id, usd(2_501))
+    second = await bob.wallet.refund(payment.id, usd(2_500))
     assert second.note == "Refund: deposit for the flat"
-    assert (await ada.get_transfer(payment.id)).refunded == usd(4_000)
+    assert (await ada.wallet.get(payment.id)).refunded == usd(4_000)
     with pytest.raises(InvalidRequest, match=r"at most \$0.00"):
-        await bob.refund(payment.id, usd(1))
+        await bob.wallet.refund(payment.id, usd(1))
     assert balance_of(db_path, "ada") == 10_000
     assert balance_of(db_path, "bob") == 0
 
@@ -52,37 +52,37 @@ async def test_only_the_payee_refunds_and_only_what_they_received(people: People
     ada = await people.signed_in("ada")
     bob = await people.signed_in("bob")
     eve = await people.signed_in("eve")
-    await ada.deposit(usd(1_000))
-    deposit = (await ada.transfers()).items[0]
-    payment = await ada.transfer("bob", usd(500))
+    await ada.wallet.deposit(usd(1_000))
+    deposit = (await ada.wallet.history()).items[0]
+    payment = await ada.wallet.pay("bob", usd(500))
     with pytest.raises(ApiError, match="Only a payment you received"):
-        await ada.refund(payment.id, usd(100))
+        await ada.wallet.refund(payment.id, usd(100))
     with pytest.raises(NotFound):
-        await eve.refund(payment.id, usd(100))
+        await eve.wallet.refund(payment.id, usd(100))
     with pytest.raises(ApiError, match="Only a payment you received"):
-        await ada.refund(deposit.id, usd(100))
-    refund = await bob.refund(payment.id, usd(100))
+        await ada.wallet.refund(deposit.id, usd(100))
+    refund = await bob.wallet.refund(payment.id, usd(100))
     with pytest.raises(ApiError, match="Only a payment you received"):
-        await ada.refund(refund.id, usd(100))  # a refund is not refunded back
+        await ada.wallet.refund(refund.id, usd(100))  # a refund is not refunded back
 
 
 async def test_concurrent_refunds_cannot_exceed_the_payment(people: People, db_path) -> None:
     ada = await people.signed_in("ada")
     bob = await people.signed_in("bob")
-    await ada.deposit(usd(1_000))
-    await bob.deposit(usd(10_000))
-    payment = await ada.transfer("bob", usd(1_000))
+    await ada.wallet.deposit(usd(1_000))
+    await bob.wallet.deposit(usd(10_000))
+    payment = await ada.wallet.pay("bob", usd(1_000))
 
     async def refund() -> bool:
         try:
-            await bob.refund(payment.id, usd(300))
+            await bob.wallet.refund(payment.id, usd(300))
             return True
         except InvalidRequest:
             return False
 
     done = await asyncio.gather(*(refund() for _ in range(10)))
     assert done.count(True) == 3
-    assert (await bob.get_transfer(payment.id)).refunded == usd(900)
+    assert (await bob.wallet.get(payment.id)).refunded == usd(900)
     assert balance_of(db_path, "ada") == 900
     with pytest.raises(Conflict):
-        await ada.cancel_transfer(payment.id)
+        await ada.wallet.cancel(payment.id)

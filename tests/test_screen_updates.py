@@ -76,10 +76,10 @@ async def matches_a_fresh_screen(pilot, terminal: Terminal) -> None:
 async def test_partial_updates_add_up_to_the_whole_screen(people: People, tmp_path) -> None:
     ann = await people.signed_in("ann", "Ann Example")
     ben = await people.signed_in("ben", "Ben Example")
-    await ben.follow("ann")
-    chat = await ann.open_conversation("ben")
+    await ben.accounts.follow("ann")
+    chat = await ann.chat.open("ben")
     for i in range(25):
-        await ann.create_post(f"an early post {i}")
+        await ann.posts.create(f"an early post {i}")
     app = signed_in_app(people.url, "ben", ben.token or "", tmp_path)
     terminal = Terminal()
     display = app._display
@@ -97,9 +97,9 @@ async def test_partial_updates_add_up_to_the_whole_screen(people: People, tmp_pa
         await wait_for(pilot, lambda: home.chat.open_id == chat.id)
         sent = []
         for i in range(30):  # more than the chat shows: every one scrolls it
-            sent.append(await ann.send_message(chat.id, f"message {i} 🙂 from ann"))
+            sent.append(await ann.chat.send(chat.id, f"message {i} 🙂 from ann"))
             if i % 10 == 9:
-                await ann.create_post(f"a live post {i}")
+                await ann.posts.create(f"a live post {i}")
                 await pilot.press("j")  # the timeline's cursor moves while the chat scrolls
             await wait_for(pilot, lambda i=i: f"message {i} " in visible(log))
         await wait_for(pilot, lambda: timeline.items[0].text == "a live post 29")
@@ -107,8 +107,8 @@ async def test_partial_updates_add_up_to_the_whole_screen(people: People, tmp_pa
 
         log.focus()  # reading history: the cursor climbs and the chat scrolls up
         await pilot.press(*["up"] * 9)
-        await ann.send_message(chat.id, "while ben reads")  # arrives below, nothing moves
-        await ann.edit_message(chat.id, sent[24].id, "message 24 edited")
+        await ann.chat.send(chat.id, "while ben reads")  # arrives below, nothing moves
+        await ann.chat.edit(chat.id, sent[24].id, "message 24 edited")
         await wait_for(pilot, lambda: "message 24 edited" in visible(log))
         await matches_a_fresh_screen(pilot, terminal)
         await pilot.press("end")
@@ -137,7 +137,7 @@ async def test_partial_updates_add_up_to_the_whole_screen(people: People, tmp_pa
         await pilot.press("question_mark")  # a screen over the home screen, and back
         await pilot.pause(0.2)
         await pilot.press("escape")
-        await ann.send_message(chat.id, "the last word")
+        await ann.chat.send(chat.id, "the last word")
         await wait_for(pilot, lambda: "the last word" in visible(log))
         await matches_a_fresh_screen(pilot, terminal)
     assert terminal.updates > 40  # partial updates, not one redraw

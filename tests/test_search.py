@@ -9,46 +9,46 @@ from tests.conftest import People, query
 async def test_posts_by_words_and_hashtags(people: People, db_path) -> None:
     ada = await people.signed_in("ada")
     bob = await people.signed_in("bob")
-    first = await ada.create_post("Ledgers in Rust are a joy #rust #money")
-    await bob.create_post("I rusted my bike chain")
-    second = await bob.create_post("Rust ledgers, again. #Rust")
-    gone = await ada.create_post("Rust ledger draft, to delete")
-    await ada.delete_post(gone.id)
-    await bob.repost(first.id)  # a repost is not a second hit
+    first = await ada.posts.create("Ledgers in Rust are a joy #rust #money")
+    await bob.posts.create("I rusted my bike chain")
+    second = await bob.posts.create("Rust ledgers, again. #Rust")
+    gone = await ada.posts.create("Rust ledger draft, to delete")
+    await ada.posts.delete(gone.id)
+    await bob.posts.repost(first.id)  # a repost is not a second hit
 
-    assert [p.id for p in (await ada.search_posts("rust ledgers")).items] == [
+    assert [p.id for p in (await ada.search.posts("rust ledgers")).items] == [
         second.id,
         first.id,
     ]
-    assert [p.id for p in (await ada.search_posts("#rust")).items] == [second.id, first.id]
-    assert [p.id for p in (await ada.search_posts("#money rust")).items] == [first.id]
-    assert [p.id for p in (await ada.tag("RUST")).items] == [second.id, first.id]
-    assert (await ada.search_posts("chain")).items[0].author.handle == "bob"
-    assert [p.id for p in (await ada.search_posts("ledger jo")).items] == [first.id]  # prefixes
-    assert (await ada.search_posts("draft")).items == []  # deleted: not found
+    assert [p.id for p in (await ada.search.posts("#rust")).items] == [second.id, first.id]
+    assert [p.id for p in (await ada.search.posts("#money rust")).items] == [first.id]
+    assert [p.id for p in (await ada.search.tag("RUST")).items] == [second.id, first.id]
+    assert (await ada.search.posts("chain")).items[0].author.handle == "bob"
+    assert [p.id for p in (await ada.search.posts("ledger jo")).items] == [first.id]  # prefixes
+    assert (await ada.search.posts("draft")).items == []  # deleted: not found
     # Found through the index, not a scan: the index holds every live post's words.
     assert query(db_path, "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH 'bike'") == [(1,)]
 
 
 async def test_search_text_is_words_never_syntax(people: People) -> None:
     ada = await people.signed_in("ada")
-    post = await ada.create_post('say "hello" OR NOT * (world) -x')
+    post = await ada.posts.create('say "hello" OR NOT * (world) -x')
     for text in ['"hello', "OR NOT", "*", "(world)", "-x", "hello AND", "NEAR(a b)"]:
-        page = await ada.search_posts(text)  # no 500s: every word is quoted
+        page = await ada.search.posts(text)  # no 500s: every word is quoted
         assert all(p.id == post.id for p in page.items)
-    assert [p.id for p in (await ada.search_posts('"hello" world')).items] == [post.id]
+    assert [p.id for p in (await ada.search.posts('"hello" world')).items] == [post.id]
 
 
 async def test_blocked_people_and_their_posts_are_never_found(people: People) -> None:
     ada = await people.signed_in("ada")
     troll = await people.signed_in("troll", "Terrible Troll")
-    bait = await troll.create_post("bait about ledgers")
-    await ada.create_post("my ledgers")
-    await ada.block("troll")
-    assert [p.author.handle for p in (await ada.search_posts("ledgers")).items] == ["ada"]
-    assert [p.id for p in (await troll.search_posts("ledgers")).items] == [bait.id]
-    assert await ada.search_people("troll") == []
-    assert await troll.search_people("ada") == []
+    bait = await troll.posts.create("bait about ledgers")
+    await ada.posts.create("my ledgers")
+    await ada.accounts.block("troll")
+    assert [p.author.handle for p in (await ada.search.posts("ledgers")).items] == ["ada"]
+    assert [p.id for p in (await troll.search.posts("ledgers")).items] == [bait.id]
+    assert await ada.search.people("troll") == []
+    assert await troll.search.people("ada") == []
 
 
 async def test_people_by_handle_start_or_name(people: People) -> None:
@@ -56,9 +56,9 @@ async def test_people_by_handle_start_or_name(people: People) -> None:
     await people.signed_in("grace", "Grace Hopper")
     await people.signed_in("graceful", "Ada Full")
     await people.signed_in("admiral", "Rear Admiral Grace")
-    found = await me.search_people("grace")
+    found = await me.search.people("grace")
     assert [a.handle for a in found] == ["grace", "graceful", "admiral"]  # handles first
-    assert [a.handle for a in await me.search_people("@GRACE")] == [a.handle for a in found]
-    assert [a.handle for a in await me.search_people("hopper")] == ["grace"]
-    assert await me.search_people("%") == []  # wildcards are letters here
-    assert await me.search_people("viewer") == []  # not myself
+    assert [a.handle for a in await me.search.people("@GRACE")] == [a.handle for a in found]
+    assert [a.handle for a in await me.search.people("hopper")] == ["grace"]
+    assert await me.search.people("%") == []  # wildcards are letters here
+    assert await me.search.people("viewer") == []  # not myself

@@ -18,21 +18,19 @@ async def seed(url: str) -> str:
             (bob, "bob", "Bob Builder"),
             (cat, "cat", "Cat Stevens"),
         ):
-            await client.register(handle, name, PASSWORD)
-            await client.login(handle, PASSWORD)
-        group = await alice.open_conversation("bob", "cat", name="Climbing club")
-        question = await bob.send_message(group.id, "Saturday at the crag? @alice bring the rope")
-        answer = await alice.send_message(
-            group.id, "yes! 9:00 at the car park", reply_to=question.id
-        )
-        await cat.react(group.id, answer.id, "👍")
-        await bob.react(group.id, answer.id, "👍")
-        await bob.react(group.id, answer.id, "🎉")
-        typo = await cat.send_message(group.id, "I'll bring snaks")
-        await cat.edit_message(group.id, typo.id, "I'll bring snacks")
-        oops = await bob.send_message(group.id, "wrong chat, sorry")
-        await bob.delete_message(group.id, oops.id)
-        await bob.mark(group.id, answer.position, read=True)
+            await client.accounts.register(handle, name, PASSWORD)
+            await client.accounts.login(handle, PASSWORD)
+        group = await alice.chat.open("bob", "cat", name="Climbing club")
+        question = await bob.chat.send(group.id, "Saturday at the crag? @alice bring the rope")
+        answer = await alice.chat.send(group.id, "yes! 9:00 at the car park", reply_to=question.id)
+        await cat.chat.react(group.id, answer.id, "👍")
+        await bob.chat.react(group.id, answer.id, "👍")
+        await bob.chat.react(group.id, answer.id, "🎉")
+        typo = await cat.chat.send(group.id, "I'll bring snaks")
+        await cat.chat.edit(group.id, typo.id, "I'll bring snacks")
+        oops = await bob.chat.send(group.id, "wrong chat, sorry")
+        await bob.chat.delete(group.id, oops.id)
+        await bob.chat.mark(group.id, answer.position, read=True)
         assert alice.token is not None
         return alice.token
 

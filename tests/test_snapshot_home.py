@@ -17,19 +17,19 @@ from xapp.widgets.transfer_list import TransferList
 
 async def seed(url: str) -> str:
     async with ApiClient(url) as alice, ApiClient(url) as bob:
-        await alice.register("alice", "Alice Liddell", PASSWORD)
-        await bob.register("bob", "Bob Builder", PASSWORD)
-        await alice.login("alice", PASSWORD)
-        await bob.login("bob", PASSWORD)
-        await alice.follow("bob")
-        await bob.create_post("Shipping the walking skeleton today.")
-        await alice.create_post("Down the rabbit hole, from a terminal.\nSecond line of the post.")
-        conversation = await alice.open_conversation("bob")
-        await bob.send_message(conversation.id, "lunch tomorrow?")
-        await alice.send_message(conversation.id, "yes! 12:30")
-        await alice.deposit(usd(10_000))
-        await alice.transfer("bob", usd(1_250), "pizza")
-        await bob.request_money(["alice"], usd(800), "coffee beans")
+        await alice.accounts.register("alice", "Alice Liddell", PASSWORD)
+        await bob.accounts.register("bob", "Bob Builder", PASSWORD)
+        await alice.accounts.login("alice", PASSWORD)
+        await bob.accounts.login("bob", PASSWORD)
+        await alice.accounts.follow("bob")
+        await bob.posts.create("Shipping the walking skeleton today.")
+        await alice.posts.create("Down the rabbit hole, from a terminal.\nSecond line of the post.")
+        conversation = await alice.chat.open("bob")
+        await bob.chat.send(conversation.id, "lunch tomorrow?")
+        await alice.chat.send(conversation.id, "yes! 12:30")
+        await alice.wallet.deposit(usd(10_000))
+        await alice.wallet.pay("bob", usd(1_250), "pizza")
+        await bob.bills.request(["alice"], usd(800), "coffee beans")
         assert alice.token is not None
         return alice.token
 

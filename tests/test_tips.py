@@ -13,17 +13,17 @@ async def test_tips_reach_the_author_and_add_up_by_post_and_day(people: People, 
     bob = await people.signed_in("bob")
     cat = await people.signed_in("cat")
     for fan in (bob, cat):
-        await fan.deposit(usd(5_000))
-    essay = await ada.create_post("A long essay about the analytical engine")
-    joke = await ada.create_post("why did the bit cross the bus?")
-    tip = await bob.tip(essay.id, usd(200))
+        await fan.wallet.deposit(usd(5_000))
+    essay = await ada.posts.create("A long essay about the analytical engine")
+    joke = await ada.posts.create("why did the bit cross the bus?")
+    tip = await bob.wallet.tip(essay.id, usd(200))
     assert (tip.kind, tip.post_id, tip.recipient.handle) == ("tip", essay.id, "ada")
     assert tip.note == "Tip · A long essay about the analytical engine"
-    await cat.tip(essay.id, usd(500))
-    await cat.tip(joke.id, usd(100))
+    await cat.wallet.tip(essay.id, usd(500))
+    await cat.wallet.tip(joke.id, usd(100))
     assert balance_of(db_path, "ada") == 800
 
-    earnings = await ada.earnings()
+    earnings = await ada.wallet.earnings()
     assert earnings.total == usd(800)
     assert [(r.post_id, r.total.amount, r.tips) for r in earnings.by_post] == [
         (joke.id, 100, 1),
@@ -33,14 +33,14 @@ async def test_tips_reach_the_author_and_add_up_by_post_and_day(people: People, 
     [today] = earnings.by_day
     assert (today.total.amount, today.tips) == (800, 3)
     assert today.label == tip.created_at.date().isoformat()
-    assert (await bob.earnings()).by_post == []
+    assert (await bob.wallet.earnings()).by_post == []
 
 
 async def test_tipping_yourself_or_nothing_is_refused(people: People) -> None:
     ada = await people.signed_in("ada")
-    await ada.deposit(usd(1_000))
-    post = await ada.create_post("mine")
+    await ada.wallet.deposit(usd(1_000))
+    post = await ada.posts.create("mine")
     with pytest.raises(InvalidRequest, match="can't tip your own post"):
-        await ada.tip(post.id, usd(100))
+        await ada.wallet.tip(post.id, usd(100))
     with pytest.raises(NotFound):
-        await ada.tip("0190f0a0-0000-7000-8000-000000000000", usd(100))
+        await ada.wallet.tip("0190f0a0-0000-7000-8000-000000000000", usd(100))

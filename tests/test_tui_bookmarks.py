@@ -13,9 +13,9 @@ from xapp.widgets.timeline import Timeline
 async def test_bookmarks_view_lists_and_drops_bookmarks(people: People, tmp_path) -> None:
     ada = await people.signed_in("ada")
     bob = await people.signed_in("bob")
-    await ada.follow("bob")
-    kept = await bob.create_post("Worth reading twice.")
-    await bob.create_post("Not kept.")
+    await ada.accounts.follow("bob")
+    kept = await bob.posts.create("Worth reading twice.")
+    await bob.posts.create("Not kept.")
     app = signed_in_app(people.url, "ada", ada.token or "", tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         home = await home_of(pilot)
@@ -35,5 +35,5 @@ async def test_bookmarks_view_lists_and_drops_bookmarks(people: People, tmp_path
         await wait_for(pilot, lambda: app.screen is home)
         assert "Worth reading twice." in drawn(timeline)
         assert "🔖" not in drawn(timeline)
-    assert (await ada.bookmarks()).items == []
+    assert (await ada.posts.bookmarks()).items == []
     assert kept.bookmarked is False  # as bob sees it: bookmarks are private

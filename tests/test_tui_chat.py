@@ -32,7 +32,7 @@ async def wait_until_read_by(
     client: ApiClient, conversation_id: str, reader_id: str, position: int
 ) -> None:
     for _ in range(100):
-        conversation = await client.conversation(conversation_id)
+        conversation = await client.chat.get(conversation_id)
         if any(p.account_id == reader_id and p.read == position for p in conversation.positions):
             return
         await asyncio.sleep(0.05)
@@ -43,10 +43,10 @@ async def test_the_list_orders_by_activity_and_counts_unread(people: People, tmp
     alice = await people.signed_in("alice")
     bob = await people.signed_in("bob", "Bob Builder")
     cat = await people.signed_in("cat", "Cat Stevens")
-    with_bob = await alice.open_conversation("bob")
-    with_cat = await alice.open_conversation("cat")
-    await alice.send_message(with_bob.id, "hi bob")
-    await alice.send_message(with_cat.id, "hi cat")
+    with_bob = await alice.chat.open("bob")
+    with_cat = await alice.chat.open("cat")
+    await alice.chat.send(with_bob.id, "hi bob")
+    await alice.chat.send(with_cat.id, "hi cat")
     app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         home = await home_of(pilot)
@@ -54,8 +54,8 @@ async def test_the_list_orders_by_activity_and_counts_unread(people: People, tmp
         await wait_for(pilot, lambda: listing.option_count == 2)
         assert listed(listing) == ["Cat Stevens @cat", "Bob Builder @bob"]
         await wait_for(pilot, lambda: home.chat.open_id == with_cat.id)
-        await bob.send_message(with_bob.id, "one")
-        await bob.send_message(with_bob.id, "two")
+        await bob.chat.send(with_bob.id, "one")
+        await bob.chat.send(with_bob.id, "two")
         await wait_for(pilot, lambda: listed(listing)[0] == "Bob Builder @bob (2)")
         await wait_for(pilot, lambda: shown(home.query_one("#status")).endswith("✉ 2 unread"))
         assert shown(home.query_one("#chat-heading")) == "Messages · 2 unread"
@@ -63,23 +63,23 @@ async def test_the_list_orders_by_activity_and_counts_unread(people: People, tmp
         await wait_for(pilot, lambda: home.chat.open_id == with_bob.id)
         await wait_for(pilot, lambda: listed(listing)[0] == "Bob Builder @bob")
         assert "✉" not in shown(home.query_one("#status"))
-    assert (await alice.conversation(with_bob.id)).unread == 0  # read on the server too
-    assert (await cat.conversation(with_cat.id)).unread == 1
+    assert (await alice.chat.get(with_bob.id)).unread == 0  # read on the server too
+    assert (await cat.chat.get(with_cat.id)).unread == 1
 
 
 async def test_the_chat_stays_pinned_unless_reading_history(people: People, tmp_path) -> None:
     alice = await people.signed_in("alice")
     bob = await people.signed_in("bob")
-    chat = await alice.open_conversation("bob")
-    alice_id = (await alice.me()).id
+    chat = await alice.chat.open("bob")
+    alice_id = (await alice.accounts.me()).id
     for i in range(120):  # more than one page: older ones load when scrolling up
-        await bob.send_message(chat.id, f"message {i}")
+        await bob.chat.send(chat.id, f"message {i}")
     app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         home = await home_of(pilot)
         log = home.query_one(MessageLog)
         await wait_for(pilot, lambda: "message 119" in visible(log))
-        newest = await bob.send_message(chat.id, "newest")
+        newest = await bob.chat.send(chat.id, "newest")
         await wait_for(pilot, lambda: "newest" in visible(log))  # pinned: it scrolls in
         # ...and alice read it there, which bob's receipts say (not merely "delivered").
         await wait_until_read_by(bob, chat.id, alice_id, newest.position)
@@ -88,11 +88,11 @@ async def test_the_chat_stays_pinned_unless_reading_history(people: People, tmp_
             await pilot.press("up")
         await wait_for(pilot, lambda: len(log.items) > 100)  # older pages came in above
         before = visible(log)
-        await bob.send_message(chat.id, "while reading")
+        await bob.chat.send(chat.id, "while reading")
         await wait_for(pilot, lambda: "while reading" in drawn(log))
         await pilot.pause(0.2)
         assert visible(log) == before  # reading history: nothing moved
-        mine = await bob.conversation(chat.id)
+        mine = await bob.chat.get(chat.id)
         [alice_at] = [p for p in mine.positions if p.account_id == alice_id]
         assert alice_at.read == newest.position  # delivered, not read: it is off screen
         assert alice_at.delivered > newest.position
@@ -103,8 +103,8 @@ async def test_the_chat_stays_pinned_unless_reading_history(people: People, tmp_
 async def test_reply_and_react_from_the_keyboard(people: People, tmp_path) -> None:
     alice = await people.signed_in("alice", "Alice Liddell")
     bob = await people.signed_in("bob", "Bob Builder")
-    chat = await alice.open_conversation("bob")
-    await bob.send_message(chat.id, "pizza tonight?")
+    chat = await alice.chat.open("bob")
+    await bob.chat.send(chat.id, "pizza tonight?")
     app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         home = await home_of(pilot)
@@ -127,9 +127,9 @@ async def test_reply_and_react_from_the_keyboard(people: People, tmp_path) -> No
         await wait_for(pilot, lambda: bool(app.screen.query("#emoji-0")))
         await pilot.press("enter")  # 👍, the first quick reaction
         await wait_for(pilot, lambda: "👍 1" in drawn(log))
-        await bob.react(chat.id, (await bob.messages(chat.id)).items[-1].id, "👍")
+        await bob.chat.react(chat.id, (await bob.chat.messages(chat.id)).items[-1].id, "👍")
         await wait_for(pilot, lambda: "👍 2" in drawn(log))
-    [reply, question] = (await bob.messages(chat.id)).items
+    [reply, question] = (await bob.chat.messages(chat.id)).items
     assert reply.reply_to is not None and reply.reply_to.id == question.id
     assert [(r.emoji, r.handles) for r in question.reactions] == [("👍", ["alice", "bob"])]
 
@@ -137,25 +137,25 @@ async def test_reply_and_react_from_the_keyboard(people: People, tmp_path) -> No
 async def test_read_receipts_can_be_turned_off_from_the_chat(people: People, tmp_path) -> None:
     alice = await people.signed_in("alice")
     await people.signed_in("bob")
-    await alice.open_conversation("bob")
+    await alice.chat.open("bob")
     app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         home = await home_of(pilot)
         await type_in_chat(pilot, home, "/receipts off")
         await wait_for(pilot, lambda: home.chat.input.value == "")
-    assert not (await alice.me()).read_receipts
+    assert not (await alice.accounts.me()).read_receipts
 
 
 async def test_someone_typing_shows_then_expires(people: People, tmp_path) -> None:
     alice = await people.signed_in("alice")
     bob = await people.signed_in("bob")
-    chat = await alice.open_conversation("bob")
+    chat = await alice.chat.open("bob")
     app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         home = await home_of(pilot)
         await wait_for(pilot, lambda: home.chat.open_id == chat.id)
         await wait_for(pilot, lambda: "online" in shown(home.query_one("#status")))
-        await bob.typing(chat.id)
+        await bob.chat.typing(chat.id)
         typing = home.query_one("#typing")
         await wait_for(pilot, lambda: shown(typing) == "@bob is typing…")
         assert typing.display

@@ -74,7 +74,7 @@ def notes(app) -> str:
 
 async def test_write_a_post_and_see_it_on_top(people: People, tmp_path) -> None:
     alice = await people.signed_in("alice", "Alice Liddell")
-    await alice.create_post("an older post")
+    await alice.posts.create("an older post")
     app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         home = await home_of(pilot)
@@ -87,7 +87,7 @@ async def test_write_a_post_and_see_it_on_top(people: People, tmp_path) -> None:
         await wait_for(pilot, lambda: app.screen is home)
         first_lines = drawn(timeline).splitlines()[0:2]
         assert first_lines == ["Alice Liddell @alice · now", "hello from the terminal"]
-    assert (await alice.home_timeline()).items[0].text == "hello from the terminal"
+    assert (await alice.posts.home_timeline()).items[0].text == "hello from the terminal"
 
 
 async def test_send_a_dm_to_a_handle(people: People, tmp_path) -> None:
@@ -106,8 +106,8 @@ async def test_send_a_dm_to_a_handle(people: People, tmp_path) -> None:
         await wait_for(pilot, lambda: "can we talk?" in drawn(log))
         assert home.query_one("#chat-input", Input).value == ""
         # The reply arrives through the feed, with no refresh key.
-        conversation = (await bob.conversations()).items[0]
-        await bob.send_message(conversation.id, "sure, call me")
+        conversation = (await bob.chat.conversations()).items[0]
+        await bob.chat.send(conversation.id, "sure, call me")
         await wait_for(pilot, lambda: "sure, call me" in visible(log))
         assert drawn(log).index("can we talk?") < drawn(log).index("sure, call me")
 
@@ -115,16 +115,16 @@ async def test_send_a_dm_to_a_handle(people: People, tmp_path) -> None:
 async def test_incoming_posts_and_payments_appear_live(people: People, tmp_path) -> None:
     alice = await people.signed_in("alice")
     bob = await people.signed_in("bob", "Bob Builder")
-    await alice.follow("bob")
+    await alice.accounts.follow("bob")
     app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         home = await home_of(pilot)
         status = home.query_one("#status", Static)
         await wait_for(pilot, lambda: "online" in shown(status))
         assert shown(status) == "xapp  @alice · ● online"
-        await bob.create_post("fresh from bob")
-        await bob.deposit(usd(2_000))
-        await bob.transfer("alice", usd(700), "thanks")
+        await bob.posts.create("fresh from bob")
+        await bob.wallet.deposit(usd(2_000))
+        await bob.wallet.pay("alice", usd(700), "thanks")
         await wait_for(pilot, lambda: "fresh from bob" in drawn(home.query_one(Timeline)))
         await wait_for(pilot, lambda: "$7.00" in shown(home.query_one("#balance")))
         assert "+$7.00 from Bob Builder @bob" in drawn(home.query_one(TransferList))
@@ -155,9 +155,9 @@ async def test_narrow_terminals_show_one_pane_switched_with_1_2_3(people: People
 async def test_a_long_chat_opens_at_its_newest_message(people: People, tmp_path) -> None:
     alice = await people.signed_in("alice")
     bob = await people.signed_in("bob")
-    conversation = await bob.open_conversation("alice")
+    conversation = await bob.chat.open("alice")
     for i in range(30):
-        await bob.send_message(conversation.id, f"message number {i}")
+        await bob.chat.send(conversation.id, f"message number {i}")
     app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         home = await home_of(pilot)
@@ -174,7 +174,7 @@ async def test_long_posts_wrap_inside_the_scrollbar(people: People, tmp_path) ->
         timeline = home.query_one(Timeline)
         await wait_for(pilot, lambda: "online" in shown(home.query_one("#status")))
         for i in range(30):  # they arrive live, so the scrollbar appears after layout
-            await alice.create_post("word " * (10 + i))
+            await alice.posts.create("word " * (10 + i))
         await wait_for(pilot, lambda: len(timeline.items) == 30)
         await pilot.pause()
         assert timeline.max_scroll_y > 0  # the scrollbar is showing

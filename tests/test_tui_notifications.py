@@ -12,15 +12,15 @@ from xapp.screens.thread import ThreadScreen
 async def test_the_count_grows_live_and_the_list_opens_threads(people: People, tmp_path) -> None:
     ada = await people.signed_in("ada")
     bob = await people.signed_in("bob", "Bob Builder")
-    post = await ada.create_post("Ledgers are fun.")
-    await bob.like(post.id)  # before ada opens the app: counted at start
+    post = await ada.posts.create("Ledgers are fun.")
+    await bob.posts.like(post.id)  # before ada opens the app: counted at start
     app = signed_in_app(people.url, "ada", ada.token or "", tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         home = await home_of(pilot)
         status = home.query_one("#status")
         await wait_for(pilot, lambda: "🔔 1" in shown(status))
-        await bob.create_post("@ada they really are", reply_to=post.id)
-        await bob.follow("ada")
+        await bob.posts.create("@ada they really are", reply_to=post.id)
+        await bob.accounts.follow("ada")
         await wait_for(pilot, lambda: "🔔 3" in shown(status))
         await pilot.press("N")
         await wait_for(pilot, lambda: isinstance(app.screen, NotificationsScreen))
@@ -38,4 +38,4 @@ async def test_the_count_grows_live_and_the_list_opens_threads(people: People, t
         await wait_for(pilot, lambda: isinstance(app.screen, ThreadScreen))
         await pilot.press("escape", "escape")
         await wait_for(pilot, lambda: "🔔" not in shown(status))
-    assert await ada.unread_notifications() == 0
+    assert await ada.notifications.unread() == 0

@@ -19,7 +19,7 @@ async def test_a_message_written_offline_is_queued_then_sent_once(
 ) -> None:
     alice = await people.signed_in("alice")
     await people.signed_in("bob")
-    chat = await alice.open_conversation("bob")
+    chat = await alice.chat.open("bob")
     app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         home = await home_of(pilot)

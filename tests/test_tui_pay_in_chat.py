@@ -27,7 +27,7 @@ def server(db_path: Path) -> Iterator[ServerThread]:
 
 async def test_pay_in_chat_card_changes_state_live_for_both_sides(people: People, tmp_path) -> None:
     alice, bob = await alice_and_bob(people, 5_000)
-    await alice.open_conversation("bob")
+    await alice.chat.open("bob")
     app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         home = await home_of(pilot)
@@ -48,10 +48,12 @@ async def test_pay_in_chat_card_changes_state_live_for_both_sides(people: People
         assert "┌ $12.50 to Bob Builder @bob" in drawn(log)
         await wait_for(pilot, lambda: "└ completed" in drawn(log))
         assert home.query_one("#chat-input", Input).value == ""
-        payment = (await bob.transfers()).items[0]
-        await bob.refund(payment.id, usd(250), "too much")
+        payment = (await bob.wallet.history()).items[0]
+        await bob.wallet.refund(payment.id, usd(250), "too much")
         await wait_for(pilot, lambda: "└ refunded $2.50" in drawn(log))
-    [card] = [m for m in (await bob.messages(payment.conversation_id or "")).items if m.transfer]
+    [card] = [
+        m for m in (await bob.chat.messages(payment.conversation_id or "")).items if m.transfer
+    ]
     assert card.transfer is not None and card.transfer.refunded == usd(250)
 
 
@@ -75,8 +77,8 @@ async def test_split_bill_card_shows_who_has_paid(people: People, tmp_path) -> N
     alice = await people.signed_in("alice")
     bob = await people.signed_in("bob")
     cat = await people.signed_in("cat")
-    await bob.deposit(usd(5_000))
-    await alice.open_conversation("bob", "cat")
+    await bob.wallet.deposit(usd(5_000))
+    await alice.chat.open("bob", "cat")
     app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         home = await home_of(pilot)
@@ -89,22 +91,22 @@ async def test_split_bill_card_shows_who_has_paid(people: People, tmp_path) -> N
         await wait_for(pilot, lambda: "Split $90.00 · dinner" in drawn(log))
         assert "· @bob $30.00 open" in drawn(log) and "· @cat $30.00 open" in drawn(log)
         assert "0 of 2 paid · r reminds" in drawn(log)
-        [request] = (await bob.requests()).items
-        await bob.pay_request(request.id)
+        [request] = (await bob.bills.requests()).items
+        await bob.bills.pay(request.id)
         await wait_for(pilot, lambda: "✓ @bob $30.00 paid" in drawn(log))
         assert "1 of 2 paid" in drawn(log)
         log.focus()
         log.action_cursor_to(-1)
         await pilot.press("r")
         await wait_for(pilot, lambda: "Reminder sent." in notes(app))
-    [cat_request] = (await cat.requests()).items
+    [cat_request] = (await cat.bills.requests()).items
     assert cat_request.reminded_at is not None
 
 
 async def test_p_in_a_chat_pays_the_other_person_there(people: People, tmp_path) -> None:
     alice = await people.signed_in("alice")
     await people.signed_in("bob")
-    await alice.open_conversation("bob")
+    await alice.chat.open("bob")
     app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         home = await home_of(pilot)

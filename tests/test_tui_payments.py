@@ -32,9 +32,9 @@ async def alice_and_bob(
     """alice with `cents` in her wallet (and a payments PIN), and Bob Builder to pay."""
     alice = await people.signed_in("alice")
     bob = await people.signed_in("bob", "Bob Builder")
-    await alice.deposit(usd(cents))
+    await alice.wallet.deposit(usd(cents))
     if pin:
-        await alice.set_pin(PASSWORD, PIN)
+        await alice.wallet.set_pin(PASSWORD, PIN)
     return alice, bob
 
 
@@ -74,8 +74,8 @@ async def test_first_payment_sets_a_pin_then_confirms_who_gets_how_much(
         assert not confirm.query("#first")
         await pilot.press(*PIN, "enter")
         await wait_for(pilot, lambda: app.screen is home)
-    assert (await bob.wallet()).balances == [usd(1_350)]
-    assert (await alice.me()).has_pin
+    assert (await bob.wallet.balances()).balances == [usd(1_350)]
+    assert (await alice.accounts.me()).has_pin
     assert balance_of(db_path, "alice") == 3_650
 
 
@@ -93,7 +93,7 @@ async def test_a_large_amount_must_be_typed_again(people: People, tmp_path) -> N
         confirm.query_one("#retype", Input).value = "450.00"
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen is home)
-    assert (await alice.wallet()).balances == [usd(55_000)]
+    assert (await alice.wallet.balances()).balances == [usd(55_000)]
 
 
 async def test_wrong_pins_show_tries_left_then_lock_payments(people: People, tmp_path) -> None:
@@ -128,7 +128,7 @@ async def test_wrong_pins_show_tries_left_then_lock_payments(people: People, tmp
             "5",
             "lunch",
         ]
-    assert (await alice.wallet()).balances == [usd(5_000)]
+    assert (await alice.wallet.balances()).balances == [usd(5_000)]
 
 
 async def test_insufficient_funds_shows_in_the_confirmation(people: People, tmp_path) -> None:
@@ -151,8 +151,8 @@ async def test_insufficient_funds_shows_in_the_confirmation(people: People, tmp_
 
 async def test_tip_a_post_and_pay_a_request_from_the_wallet(people: People, tmp_path) -> None:
     alice, bob = await alice_and_bob(people, 5_000)
-    await alice.follow("bob")
-    await bob.create_post("a post worth a tip")
+    await alice.accounts.follow("bob")
+    await bob.posts.create("a post worth a tip")
     app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         home = await home_of(pilot)
@@ -168,7 +168,7 @@ async def test_tip_a_post_and_pay_a_request_from_the_wallet(people: People, tmp_
         await pilot.press(*PIN, "enter")
         await wait_for(pilot, lambda: app.screen is home)
 
-        await bob.request_money(["alice"], usd(800), "coffee beans")
+        await bob.bills.request(["alice"], usd(800), "coffee beans")
         requests = home.query_one(RequestList)
         await wait_for(pilot, lambda: "Bob Builder @bob asks $8.00" in drawn(requests))
         requests.focus()
@@ -177,6 +177,6 @@ async def test_tip_a_post_and_pay_a_request_from_the_wallet(people: People, tmp_
         assert shown(confirm.query_one("#note")) == "note: coffee beans"
         await pilot.press(*PIN, "enter")
         await wait_for(pilot, lambda: "asks $8.00" not in drawn(requests))
-    earnings = await bob.earnings()
+    earnings = await bob.wallet.earnings()
     assert earnings.total == usd(200)
-    assert (await bob.wallet()).balances == [usd(1_000)]
+    assert (await bob.wallet.balances()).balances == [usd(1_000)]

@@ -24,13 +24,13 @@ async def seed(url: str) -> str:
         ada = await registry.signed_in("ada", "Ada Lovelace")
         grace = await registry.signed_in("grace", "Grace Hopper")
         cat = await registry.signed_in("cat", "Cat Stevens")
-        await grace.edit_profile(bio="Rear admiral. Found the first actual bug.")
+        await grace.accounts.edit_profile(bio="Rear admiral. Found the first actual bug.")
         for text in ("Shipping is a feature.", "A ship in port is safe.", "Nanoseconds!"):
-            await grace.create_post(text)
-        await cat.follow("grace")
-        await ada.follow("cat")
-        last = (await grace.posts_of("grace")).items[0]
-        await cat.repost(last.id)
+            await grace.posts.create(text)
+        await cat.accounts.follow("grace")
+        await ada.accounts.follow("cat")
+        last = (await grace.accounts.posts("grace")).items[0]
+        await cat.posts.repost(last.id)
         assert ada.token is not None
         return ada.token
     finally:
@@ -72,10 +72,10 @@ async def test_f_on_a_post_follows_its_author(people: People, tmp_path) -> None:
         timeline.focus()
         await pilot.press("f")  # on cat's repost of grace: follows grace, who wrote it
         await wait_for(pilot, lambda: "Following @grace." in notes(app))
-        assert (await ada.profile("grace")).i_follow
+        assert (await ada.accounts.profile("grace")).i_follow
         await pilot.press("f")
         await wait_for(pilot, lambda: "Unfollowed @grace." in notes(app))
-        assert not (await ada.profile("grace")).i_follow
+        assert not (await ada.accounts.profile("grace")).i_follow
 
 
 async def test_e_edits_my_profile_and_keeps_what_i_typed(people: People, tmp_path) -> None:
@@ -103,12 +103,12 @@ async def test_e_edits_my_profile_and_keeps_what_i_typed(people: People, tmp_pat
         await wait_for(pilot, lambda: "Poet of numbers." in shown(card))
         assert "Ada, Countess @ada" in shown(card)
         cat = await people.login("cat")  # ada follows cat, so this reaches her feed…
-        await cat.create_post("arrives while ada reads her own profile")
+        await cat.posts.create("arrives while ada reads her own profile")
         ada = await people.login("ada")
-        await ada.create_post("my newest thought")
+        await ada.posts.create("my newest thought")
         await wait_for(pilot, lambda: "my newest thought" in drawn(screen.timeline))
         assert "arrives while ada" not in drawn(screen.timeline)  # …but not her profile
-    assert (await grace.profile("ada")).bio == "Poet of numbers."
+    assert (await grace.accounts.profile("ada")).bio == "Poet of numbers."
 
 
 def test_profile_screen(snap_compare, server, tmp_path) -> None:

@@ -15,8 +15,8 @@ from xapp.widgets.timeline import Timeline
 async def test_search_people_and_posts_then_open_a_thread(people: People, tmp_path) -> None:
     ada = await people.signed_in("ada")
     grace = await people.signed_in("grace", "Grace Hopper")
-    await grace.create_post("Compilers are just #rust for the soul")
-    await grace.create_post("Nothing to see")
+    await grace.posts.create("Compilers are just #rust for the soul")
+    await grace.posts.create("Nothing to see")
     app = signed_in_app(people.url, "ada", ada.token or "", tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         home = await home_of(pilot)

@@ -26,15 +26,15 @@ async def seed(url: str) -> tuple[str, str]:
         ada = await registry.signed_in("ada", "Ada Lovelace")
         bob = await registry.signed_in("bob", "Bob Builder")
         cat = await registry.signed_in("cat", "Cat Stevens")
-        await ada.follow("cat")
-        root = await ada.create_post("What should a terminal super-app do first?")
-        middle = await bob.create_post("Payments, with @ada's ledger rules.", reply_to=root.id)
-        post = await cat.create_post("Payments with signed receipts.", reply_to=middle.id)
-        first = await ada.create_post("Ed25519, verified offline.", reply_to=post.id)
-        await bob.create_post("And a PIN before money leaves.", reply_to=post.id)
+        await ada.accounts.follow("cat")
+        root = await ada.posts.create("What should a terminal super-app do first?")
+        middle = await bob.posts.create("Payments, with @ada's ledger rules.", reply_to=root.id)
+        post = await cat.posts.create("Payments with signed receipts.", reply_to=middle.id)
+        first = await ada.posts.create("Ed25519, verified offline.", reply_to=post.id)
+        await bob.posts.create("And a PIN before money leaves.", reply_to=post.id)
         for i, who in enumerate((bob, cat, bob, cat)):
-            await who.create_post(f"nested answer {i}", reply_to=first.id)
-        await bob.like(post.id)
+            await who.posts.create(f"nested answer {i}", reply_to=first.id)
+        await bob.posts.like(post.id)
         assert ada.token is not None
         return ada.token, post.id
     finally:
@@ -79,7 +79,7 @@ async def test_open_a_thread_go_deeper_and_come_back(people: People, tmp_path) -
 async def open_thread(pilot, cat: ApiClient, post_id: str) -> ThreadView:
     """cat's post opened as a thread over the home screen, its nested replies drawn."""
     home = await home_of(pilot)
-    await pilot.app.push_screen(ThreadScreen(home.session, await cat.post(post_id)))
+    await pilot.app.push_screen(ThreadScreen(home.session, await cat.posts.get(post_id)))
     view = pilot.app.screen.query_one(ThreadView)
     await wait_for(pilot, lambda: "nested answer 2" in drawn(view))
     return view
@@ -92,9 +92,9 @@ async def test_an_open_thread_follows_likes_and_edits(people: People, tmp_path) 
     async with app.run_test(size=(160, 48)) as pilot:
         view = await open_thread(pilot, cat, post_id)
         assert "♥ 1" in drawn(view)
-        await (await people.signed_in("dan")).like(post_id)
+        await (await people.signed_in("dan")).posts.like(post_id)
         await wait_for(pilot, lambda: "♥ 2" in drawn(view))
-        await cat.edit_post(post_id, "Payments with signed, verifiable receipts.")
+        await cat.posts.edit(post_id, "Payments with signed, verifiable receipts.")
         await wait_for(pilot, lambda: "signed, verifiable receipts" in drawn(view))
         assert "· edited" in drawn(view)
         view.focus()

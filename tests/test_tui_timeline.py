@@ -14,8 +14,8 @@ from xapp.widgets.timeline import Timeline
 async def test_like_repost_bookmark_and_reply_from_the_keyboard(people: People, tmp_path) -> None:
     ada = await people.signed_in("ada")
     bob = await people.signed_in("bob")
-    await ada.follow("bob")
-    post = await bob.create_post("Terminals are back.")
+    await ada.accounts.follow("bob")
+    post = await bob.posts.create("Terminals are back.")
     app = signed_in_app(people.url, "ada", ada.token or "", tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         home = await home_of(pilot)
@@ -32,14 +32,14 @@ async def test_like_repost_bookmark_and_reply_from_the_keyboard(people: People, 
         await pilot.press(*"Never left.", "ctrl+s")
         await wait_for(pilot, lambda: "↳ replying to @bob" in drawn(timeline))
         await wait_for(pilot, lambda: "💬 1" in drawn(timeline))
-    seen = await bob.post(post.id)
+    seen = await bob.posts.get(post.id)
     assert (seen.likes, seen.reposts, seen.replies) == (1, 1, 1)
-    assert [p.id for p in (await ada.bookmarks()).items] == [post.id]
+    assert [p.id for p in (await ada.posts.bookmarks()).items] == [post.id]
 
 
 async def test_counts_move_live_and_my_post_can_be_deleted(people: People, tmp_path) -> None:
     ada = await people.signed_in("ada")
-    mine = await ada.create_post("Soon to be liked, then gone.")
+    mine = await ada.posts.create("Soon to be liked, then gone.")
     app = signed_in_app(people.url, "ada", ada.token or "", tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         home = await home_of(pilot)
@@ -47,21 +47,21 @@ async def test_counts_move_live_and_my_post_can_be_deleted(people: People, tmp_p
         await wait_for(pilot, lambda: "Soon to be liked" in drawn(timeline))
         fans = [await people.signed_in(f"fan{i}") for i in range(3)]
         for fan in fans:
-            await fan.like(mine.id)
+            await fan.posts.like(mine.id)
         await wait_for(pilot, lambda: "♥ 3" in drawn(timeline))
         timeline.focus()
         await pilot.press("d")
         await pilot.press("y")
         await wait_for(pilot, lambda: "Soon to be liked" not in drawn(timeline))
-    assert (await ada.post(mine.id)).deleted
+    assert (await ada.posts.get(mine.id)).deleted
 
 
 async def test_new_posts_wait_above_the_reader_behind_a_bar(people: People, tmp_path) -> None:
     ada = await people.signed_in("ada")
     bob = await people.signed_in("bob")
-    await ada.follow("bob")
+    await ada.accounts.follow("bob")
     for i in range(30):
-        await bob.create_post(f"older post {i}")
+        await bob.posts.create(f"older post {i}")
     app = signed_in_app(people.url, "ada", ada.token or "", tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         home = await home_of(pilot)
@@ -72,8 +72,8 @@ async def test_new_posts_wait_above_the_reader_behind_a_bar(people: People, tmp_
         for _ in range(5):
             await pilot.press("j")
         reading, before = timeline.selected, visible(timeline)
-        await bob.create_post("breaking one")
-        await bob.create_post("breaking two")
+        await bob.posts.create("breaking one")
+        await bob.posts.create("breaking two")
         await wait_for(pilot, lambda: len(timeline.items) == 32)
         await pilot.pause(0.1)
         assert timeline.selected == reading and visible(timeline) == before  # nothing moved
@@ -85,7 +85,7 @@ async def test_new_posts_wait_above_the_reader_behind_a_bar(people: People, tmp_
 
 async def test_scrolling_down_loads_every_post_once(people: People, tmp_path) -> None:
     ada = await people.signed_in("ada")
-    posts = [await ada.create_post(f"post {i}") for i in range(120)]
+    posts = [await ada.posts.create(f"post {i}") for i in range(120)]
     app = signed_in_app(people.url, "ada", ada.token or "", tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         home = await home_of(pilot)
@@ -104,8 +104,8 @@ async def test_a_long_timeline_keeps_a_window_and_pages_back_up(people: People, 
     fetches it again; every post shows exactly once, in order, with no gap."""
     ada = await people.signed_in("ada")
     bob = await people.signed_in("bob")
-    await ada.follow("bob")
-    newest_first = [(await bob.create_post(f"long post {i}")).id for i in range(260)][::-1]
+    await ada.accounts.follow("bob")
+    newest_first = [(await bob.posts.create(f"long post {i}")).id for i in range(260)][::-1]
     app = signed_in_app(people.url, "ada", ada.token or "", tmp_path)
 
     def in_order(timeline: PagedTimeline) -> int:
@@ -132,7 +132,7 @@ async def test_a_long_timeline_keeps_a_window_and_pages_back_up(people: People, 
         await wait_for(pilot, lambda: "long post 0" in visible(timeline))
         assert largest <= 150 and not timeline.at_newest and in_order(timeline) > 0
 
-        await bob.create_post("while the reader is far down")
+        await bob.posts.create("while the reader is far down")
         await wait_for(pilot, lambda: "1 new post" in shown(title))
         assert "while the reader is far down" not in drawn(timeline)
 

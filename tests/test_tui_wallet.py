@@ -26,11 +26,11 @@ def flat(widget: TransferList) -> str:
 async def test_refund_filter_earnings_and_receipt_from_the_wallet(people: People, tmp_path) -> None:
     alice = await people.signed_in("alice")
     bob = await people.signed_in("bob", "Bob Builder")
-    await alice.set_pin(PASSWORD, PIN)
-    await bob.deposit(usd(10_000))
-    post = await alice.create_post("my first essay")
-    await bob.tip(post.id, usd(300))
-    await bob.transfer("alice", usd(2_000), "concert tickets")
+    await alice.wallet.set_pin(PASSWORD, PIN)
+    await bob.wallet.deposit(usd(10_000))
+    post = await alice.posts.create("my first essay")
+    await bob.wallet.tip(post.id, usd(300))
+    await bob.wallet.pay("alice", usd(2_000), "concert tickets")
     app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         home = await home_of(pilot)
@@ -73,7 +73,7 @@ async def test_refund_filter_earnings_and_receipt_from_the_wallet(people: People
         await wait_for(pilot, lambda: "Saved to" in notes(app))
         [saved] = list((tmp_path / "receipts").glob("*.json"))
         receipt = Receipt.model_validate(json.loads(saved.read_text()))
-        verify(receipt, await alice.receipt_key())
+        verify(receipt, await alice.wallet.receipt_key())
         assert receipt.payload["kind"] == "tip" and receipt.payload["amount_minor"] == 300
 
         # e: earnings by post and by day.

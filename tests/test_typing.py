@@ -14,13 +14,13 @@ async def test_typing_reaches_the_other_side_but_not_the_event_log(
 ) -> None:
     ada = await people.signed_in("ada", "Ada Lovelace")
     bob = await people.signed_in("bob")
-    chat = await ada.open_conversation("bob")
-    feed = Feed(server.url, bob.token, (await bob.me()).event_seq)
+    chat = await ada.chat.open("bob")
+    feed = Feed(server.url, bob.token, (await bob.accounts.me()).event_seq)
     listening = asyncio.create_task(take(feed, 1))
     await asyncio.sleep(0.5)  # the feed is connected: typing only reaches open feeds
     events_before = query(db_path, "SELECT count(*) FROM events")
-    await ada.typing(chat.id)
-    await ada.typing(chat.id)  # throttled: one signal per 3 s
+    await ada.chat.typing(chat.id)
+    await ada.chat.typing(chat.id)  # throttled: one signal per 3 s
     [event] = await listening
     assert isinstance(event, Typing)
     assert (event.data.conversation_id, event.data.account.handle) == (chat.id, "ada")

@@ -121,7 +121,7 @@ class ChatPane(Vertical):
     @work(exclusive=True, group="conversations", exit_on_error=False)
     async def load_conversations(self) -> None:
         try:
-            page = await self.session.client.conversations()
+            page = await self.session.client.chat.conversations()
         except ApiError as exc:
             self.notify(exc.message, title="Messages", severity="error")
             return
@@ -156,7 +156,7 @@ class ChatPane(Vertical):
     @work(exclusive=True, group="messages", exit_on_error=False)
     async def load_messages(self, conversation_id: str, around: str | None = None) -> None:
         try:
-            page = await self.session.client.messages(conversation_id, around=around)
+            page = await self.session.client.chat.messages(conversation_id, around=around)
         except ApiError as exc:
             self.notify(exc.message, title="Messages", severity="error")
             return
@@ -185,7 +185,7 @@ class ChatPane(Vertical):
     async def load_older(self, conversation_id: str, before: str) -> None:
         self.loading_older = True
         try:
-            page = await self.session.client.messages(conversation_id, before=before)
+            page = await self.session.client.chat.messages(conversation_id, before=before)
         except ApiError as exc:
             self.notify(exc.message, title="Messages", severity="error")
             return
@@ -227,7 +227,7 @@ class ChatPane(Vertical):
     @work(group="receipts", exit_on_error=False)
     async def mark(self, conversation_id: str, position: int, read: bool) -> None:
         try:
-            await self.session.client.mark(conversation_id, position, read=read)
+            await self.session.client.chat.mark(conversation_id, position, read=read)
         except ApiError:
             pass  # a receipt is a courtesy: the next one carries the news
 
@@ -348,7 +348,7 @@ class ChatPane(Vertical):
     @work(group="typing", exit_on_error=False)
     async def send_typing(self, conversation_id: str) -> None:
         try:
-            await self.session.client.typing(conversation_id)
+            await self.session.client.chat.typing(conversation_id)
         except ApiError:
             pass  # typing is best effort
 
@@ -443,7 +443,7 @@ class ChatPane(Vertical):
     @work(group="preferences", exit_on_error=False)
     async def set_read_receipts(self, on: bool) -> None:
         try:
-            await self.session.client.set_preferences(read_receipts=on)
+            await self.session.client.accounts.set_preferences(read_receipts=on)
         except ApiError as exc:
             self.notify(exc.message, severity="error")
             return
@@ -499,9 +499,7 @@ class ChatPane(Vertical):
     @work(group="message-action", exit_on_error=False)
     async def save_edit(self, message: Message, text: str) -> None:
         try:
-            edited = await self.session.client.edit_message(
-                message.conversation_id, message.id, text
-            )
+            edited = await self.session.client.chat.edit(message.conversation_id, message.id, text)
         except ApiError as exc:
             self.notify(exc.message, title="Not saved", severity="error")
             return  # the text stays in the box
@@ -531,7 +529,7 @@ class ChatPane(Vertical):
     @work(group="message-action", exit_on_error=False)
     async def delete_message(self, message: Message) -> None:
         try:
-            gone = await self.session.client.delete_message(message.conversation_id, message.id)
+            gone = await self.session.client.chat.delete(message.conversation_id, message.id)
         except ApiError as exc:
             self.notify(exc.message, severity="error")
             return
@@ -554,7 +552,7 @@ class ChatPane(Vertical):
     @work(group="message-action", exit_on_error=False)
     async def toggle_reaction(self, message: Message, emoji: str, on: bool) -> None:
         try:
-            changed = await self.session.client.react(
+            changed = await self.session.client.chat.react(
                 message.conversation_id, message.id, emoji, on
             )
         except ApiError as exc:

@@ -84,22 +84,24 @@ class PostActions(DOMNode):
     def action_like(self) -> None:
         post = self._target()
         if post is not None:
-            self._react(post, "liked", self.session.client.like(post.id, on=not post.liked))
+            self._react(post, "liked", self.session.client.posts.like(post.id, on=not post.liked))
 
     def action_repost(self) -> None:
         post = self._target()
         if post is None:
             return
         if post.reposted:
-            self._react(post, "reposted", self.session.client.undo_repost(post.id))
+            self._react(post, "reposted", self.session.client.posts.undo_repost(post.id))
         else:
-            self._react(post, "reposted", self.session.client.repost(post.id))
+            self._react(post, "reposted", self.session.client.posts.repost(post.id))
 
     def action_bookmark(self) -> None:
         post = self._target()
         if post is not None:
             self._react(
-                post, "bookmarked", self.session.client.bookmark(post.id, on=not post.bookmarked)
+                post,
+                "bookmarked",
+                self.session.client.posts.bookmark(post.id, on=not post.bookmarked),
             )
 
     @work(group="post-actions", exit_on_error=False)
@@ -174,7 +176,7 @@ class PostActions(DOMNode):
     @work(group="post-actions", exit_on_error=False)
     async def _delete(self, post: Post) -> None:
         try:
-            tombstone = await self.session.client.delete_post(post.id)
+            tombstone = await self.session.client.posts.delete(post.id)
         except ApiError as exc:
             self.notify(exc.message, title="Post", severity="error")
             return
@@ -191,7 +193,7 @@ class PostActions(DOMNode):
     @work(group="post-actions", exit_on_error=False)
     async def _history(self, post: Post) -> None:
         try:
-            versions = await self.session.client.edit_history(post.id)
+            versions = await self.session.client.posts.edits(post.id)
         except ApiError as exc:
             self.notify(exc.message, title="Post", severity="error")
             return
@@ -210,8 +212,10 @@ class PostActions(DOMNode):
         """Follow the author, or unfollow if I already do (the profile says which)."""
         client = self.session.client
         try:
-            following = (await client.profile(handle)).i_follow
-            await (client.unfollow(handle) if following else client.follow(handle))
+            following = (await client.accounts.profile(handle)).i_follow
+            await (
+                client.accounts.unfollow(handle) if following else client.accounts.follow(handle)
+            )
         except ApiError as exc:
             self.notify(exc.message, title="Follow", severity="error")
             return

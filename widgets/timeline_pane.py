@@ -48,7 +48,7 @@ class TimelinePane(TimelineActions, Vertical):
         yield Label("Timeline", classes="pane-title", id="timeline-title")
         client = self.session.client
         yield PagedTimeline(
-            lambda before, after: client.home_timeline(before=before, after=after),
+            lambda before, after: client.posts.home_timeline(before=before, after=after),
             id="timeline",
             empty="No posts yet. Press n to write one.",
         )

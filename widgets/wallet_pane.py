@@ -80,9 +80,9 @@ class WalletPane(Vertical):
     async def load(self) -> None:
         client = self.session.client
         try:
-            wallet = await client.wallet()
-            incoming = await client.requests("incoming", "open")
-            outgoing = await client.requests("outgoing", "open")
+            wallet = await client.wallet.balances()
+            incoming = await client.bills.requests("incoming", "open")
+            outgoing = await client.bills.requests("outgoing", "open")
         except ApiError as exc:
             self.notify(exc.message, title="Wallet", severity="error")
             return
@@ -99,7 +99,7 @@ class WalletPane(Vertical):
             self.live_ids.clear()
         self.history_loading = True
         try:
-            page = await self.session.client.transfers(
+            page = await self.session.client.wallet.history(
                 before,
                 direction=f.direction,
                 with_=f.with_,
@@ -206,7 +206,7 @@ class WalletPane(Vertical):
             Payee(account=request.requester, paid_before=True),
             request.amount,
             request.note,
-            lambda pin: client.pay_request(request.id, key=key, pin=pin),
+            lambda pin: client.bills.pay(request.id, key=key, pin=pin),
             lambda paid: self.notify(f"Paid {_amount(paid.amount)}.") if paid else None,
             title="Pay request",
         )
@@ -214,12 +214,12 @@ class WalletPane(Vertical):
     def action_decline(self) -> None:
         request = self._selected_request()
         if request is not None and self.requests.incoming(request):
-            self._settle(self.session.client.decline_request(request.id), "Declined.")
+            self._settle(self.session.client.bills.decline(request.id), "Declined.")
 
     def action_cancel(self) -> None:
         request = self._selected_request()
         if request is not None and not self.requests.incoming(request):
-            self._settle(self.session.client.cancel_request(request.id), "Request cancelled.")
+            self._settle(self.session.client.bills.cancel(request.id), "Request cancelled.")
             return
         transfer = self._selected_transfer()
         if transfer is not None:
@@ -231,7 +231,7 @@ class WalletPane(Vertical):
             self.remind(request.bill_id)
 
     def remind(self, bill_id: str) -> None:
-        self._settle(self.session.client.remind(bill_id), "Reminder sent.")
+        self._settle(self.session.client.bills.remind(bill_id), "Reminder sent.")
 
     @work(group="wallet-action", exit_on_error=False)
     async def _settle(self, call: Awaitable[object], done: str) -> None:
@@ -252,7 +252,7 @@ class WalletPane(Vertical):
     @work(group="wallet-action", exit_on_error=False)
     async def _cancel(self, transfer_id: str) -> None:
         try:
-            voided = await self.session.client.cancel_transfer(transfer_id)
+            voided = await self.session.client.wallet.cancel(transfer_id)
         except ApiError as exc:
             self.notify(exc.message, severity="error")
             return
@@ -295,7 +295,7 @@ class WalletPane(Vertical):
         if self.session.data_dir is None:
             return
         try:
-            receipt = await self.session.client.receipt(transfer.id)
+            receipt = await self.session.client.wallet.receipt(transfer.id)
         except ApiError as exc:
             self.notify(exc.message, title="Receipt", severity="error")
             return

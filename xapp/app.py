@@ -11,8 +11,9 @@ from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from xapp.api.errors import ApiError, Unauthorized
+from xapp.api.errors import ApiError, ServerNewer, Unauthorized
 from xapp.api.feed import Feed, FeedState
+from xapp.api.models import UnknownEvent
 from xapp.credentials import Credentials, VaultName
 from xapp.outbox import Outbox
 from xapp.screens.home import HomeScreen
@@ -29,6 +30,7 @@ FEED_LABELS = {
     FeedState.ONLINE: "● online",
     FeedState.CONNECTING: "◌ connecting…",
     FeedState.RECONNECTING: "◌ reconnecting…",
+    FeedState.OUTDATED: "⚠ this server is newer: update xapp for live updates",
     FeedState.CLOSED: "○ offline",
 }
 
@@ -60,6 +62,8 @@ class XApp(App[None]):
         self.session: Session | None = None
         self.feed: Feed | None = None
         self.home: HomeScreen | None = None
+        self.missed_kinds: set[str] = set()
+        """Feed event types a newer server sent that this version can't show."""
 
     def on_mount(self) -> None:
         status = "Starting the local server…" if self.embedded else f"Connecting to {self.server}…"
@@ -139,15 +143,23 @@ class XApp(App[None]):
         self.feed = Feed(session.server, session.token, since, on_state=self._show_feed_state)
         try:
             async for event in self.feed:
-                if self.home is not None:
+                if isinstance(event, UnknownEvent):
+                    self.missed_kinds.add(event.type)
+                    self._show_feed_state(self.feed.state)
+                elif self.home is not None:
                     self.home.apply(event)
+        except ServerNewer as exc:
+            self.notify(exc.message, title="Update xapp", severity="warning", timeout=15)
         except Unauthorized:
             self._show_feed_state(FeedState.CLOSED)
             self.notify("Your session has ended; restart xapp to sign in.", severity="error")
 
     def _show_feed_state(self, state: FeedState) -> None:
         if self.home is not None and self.session is not None:
-            self.home.query_one(StatusBar).show(self.session.me.handle, FEED_LABELS[state])
+            label = FEED_LABELS[state]
+            if self.missed_kinds and state == FeedState.ONLINE:
+                label += " · some updates need a newer xapp: update xapp"
+            self.home.query_one(StatusBar).show(self.session.me.handle, label)
             if state == FeedState.ONLINE:  # the server is back: send what waited
                 self.home.chat.drain()
 

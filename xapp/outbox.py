@@ -112,11 +112,11 @@ class Outbox:
             try:
                 if entry.kind == "message":
                     assert entry.conversation_id is not None
-                    result: Message | Post = await client.send_message(
+                    result: Message | Post = await client.chat.send(
                         entry.conversation_id, entry.text, key=entry.key, reply_to=entry.reply_to
                     )
                 else:
-                    result = await client.create_post(entry.text, key=entry.key)
+                    result = await client.posts.create(entry.text, key=entry.key)
             except (ServerUnavailable, Unauthorized):
                 return False
             except ApiError as exc:

@@ -41,7 +41,7 @@ async def open_session(server: str, token: str) -> Session:
     """Check a token with the server; raises `Unauthorized` when it is no longer good."""
     client = ApiClient(server, token)
     try:
-        return Session(client, await client.me())
+        return Session(client, await client.accounts.me())
     except BaseException:
         await client.aclose()
         raise

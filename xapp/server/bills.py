@@ -16,7 +16,7 @@ from collections import defaultdict
 
 from sqlalchemy import Row, select, update
 
-from xapp.api.models import Account, Bill, Money, Page, PaymentRequest, Transfer
+from xapp.api.models import Account, Bill, EventType, Money, Page, PaymentRequest, Transfer
 from xapp.api.money import format_amount
 from xapp.server import accounts, events, payments
 from xapp.server.db import Conn, Tx
@@ -88,7 +88,7 @@ async def _announce(tx: Tx, bill_id: str) -> Bill:
     audience = [bill.requester.id, *(r.payer.id for r in bill.requests)]
     if bill.conversation_id:
         audience += await member_ids(tx.conn, bill.conversation_id)
-    await events.append_to(tx, list(dict.fromkeys(audience)), "bill.updated", bill)
+    await events.append_to(tx, list(dict.fromkeys(audience)), EventType.BILL_UPDATED, bill)
     return bill
 
 

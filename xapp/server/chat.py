@@ -14,7 +14,7 @@ from collections.abc import Awaitable
 
 from sqlalchemy import Row, delete, select, update
 
-from xapp.api.models import GROUP_MAX, Account, Conversation, Page
+from xapp.api.models import GROUP_MAX, Account, Conversation, EventType, Page
 from xapp.server import accounts, events, messages
 from xapp.server.db import Conn, Tx
 from xapp.server.errors import AppError, not_found
@@ -184,7 +184,7 @@ async def _announce(tx: Tx, conversation_id: str, gone: Account | None = None) -
     [shared] = await _conversations(tx.conn, viewers[0], [row])
     for viewer in viewers:
         unread = (await messages.unread(tx.conn, viewer, [conversation_id])).get(conversation_id, 0)
-        kind = "conversation.left" if viewer is gone else "conversation.updated"
+        kind = EventType.CONVERSATION_LEFT if viewer is gone else EventType.CONVERSATION_UPDATED
         await events.append(tx, viewer.id, kind, shared.model_copy(update={"unread": unread}))
 
 

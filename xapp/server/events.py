@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel
 from sqlalchemy import bindparam, select, update
 
+from xapp.api.models import EventType
 from xapp.server.schema import accounts, events, now_us
 
 if TYPE_CHECKING:
@@ -107,12 +108,12 @@ _AFTER = (
 )
 
 
-async def append(tx: Tx, account_id: str, type_: str, data: BaseModel) -> None:
+async def append(tx: Tx, account_id: str, type_: EventType, data: BaseModel) -> None:
     """Log one event for `account_id` in this transaction."""
     await append_to(tx, [account_id], type_, data)
 
 
-async def append_to(tx: Tx, account_ids: list[str], type_: str, data: BaseModel) -> None:
+async def append_to(tx: Tx, account_ids: list[str], type_: EventType, data: BaseModel) -> None:
     """Log the same event for several accounts (a message to every member) in two
     statements: one numbers them all, one writes them all."""
     if not account_ids:

@@ -15,6 +15,7 @@ from sqlalchemy import Row, bindparam, delete, func, select, update
 from xapp.api.models import (
     Account,
     Bill,
+    EventType,
     Message,
     Page,
     Position,
@@ -209,7 +210,7 @@ async def send(
         reply_to=quote,
         client_key=client_key,
     )
-    await events.append_to(tx, members, "message.created", message)
+    await events.append_to(tx, members, EventType.MESSAGE_CREATED, message)
     return message
 
 
@@ -217,7 +218,7 @@ async def _announce(tx: Tx, row_id: str) -> Message:
     row = (await tx.conn.execute(select(messages).where(messages.c.id == row_id))).one()
     [message] = await load(tx.conn, [row])
     await events.append_to(
-        tx, await member_ids(tx.conn, row.conversation_id), "message.updated", message
+        tx, await member_ids(tx.conn, row.conversation_id), EventType.MESSAGE_UPDATED, message
     )
     return message
 
@@ -385,7 +386,7 @@ async def mark(tx: Tx, me: Account, conversation_id: str, up_to: int, read: bool
         data = ReceiptData(conversation_id=conversation_id, position=mine)
         for member_id in members:
             if member_id != me.id:
-                await events.append(tx, member_id, "receipt.updated", data)
+                await events.append(tx, member_id, EventType.RECEIPT_UPDATED, data)
     return mine
 
 

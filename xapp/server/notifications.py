@@ -9,7 +9,7 @@ import re
 
 from sqlalchemy import func, select, update
 
-from xapp.api.models import Account, Notification, NotificationKind, Page
+from xapp.api.models import Account, EventType, Notification, NotificationKind, Page
 from xapp.server import accounts, events, posts, safety
 from xapp.server.db import Conn, Tx
 from xapp.server.errors import AppError
@@ -44,7 +44,7 @@ async def notify(
     notification = Notification(
         id=str(pk), kind=kind, actor=actor, post=post, created_at=to_datetime(created)
     )
-    await events.append(tx, recipient_id, "notification.created", notification)
+    await events.append(tx, recipient_id, EventType.NOTIFICATION_CREATED, notification)
 
 
 async def _unwelcome(conn: Conn, recipient_id: str, actor_id: str) -> bool:

@@ -21,6 +21,7 @@ from xapp.api.models import (
     Account,
     Earnings,
     EarningsRow,
+    EventType,
     Money,
     Page,
     Transfer,
@@ -104,14 +105,17 @@ async def _announce(tx: Tx, transfer_id: str) -> Transfer:
     for party in dict.fromkeys(parties):
         balance = await ledger.balance(tx.conn, party, row.currency)
         await events.append(
-            tx, party, "transfer.updated", TransferEvent(transfer=transfer, balance=balance)
+            tx, party, EventType.TRANSFER_UPDATED, TransferEvent(transfer=transfer, balance=balance)
         )
     if row.conversation_id and row.status != "pending":
         for watcher in await member_ids(tx.conn, row.conversation_id):
             if watcher in parties:
                 continue
             await events.append(
-                tx, watcher, "transfer.updated", TransferEvent(transfer=transfer, balance=None)
+                tx,
+                watcher,
+                EventType.TRANSFER_UPDATED,
+                TransferEvent(transfer=transfer, balance=None),
             )
     return transfer
 

@@ -28,6 +28,7 @@ from sqlalchemy import (
 
 from xapp.api.models import (
     Account,
+    EventType,
     Page,
     Post,
     PostCounts,
@@ -314,7 +315,7 @@ async def create(
         told.add(quoted.author_id)
     await notifications.mentioned(tx, author, text, post_id, skip=told)
     post = await get(tx.conn, author, post_id)
-    await events.append_to(tx, await _readers(tx.conn, author.id), "post.created", post)
+    await events.append_to(tx, await _readers(tx.conn, author.id), EventType.POST_CREATED, post)
     return post
 
 
@@ -338,7 +339,7 @@ async def repost(tx: Tx, me: Account, post_id: str) -> Post:
     await _count(tx, original, "reposts", +1, me)
     await notifications.notify(tx, original.author_id, "repost", me, original.id)
     post = await get(tx.conn, me, repost_id)
-    await events.append_to(tx, await _readers(tx.conn, me.id), "post.created", post)
+    await events.append_to(tx, await _readers(tx.conn, me.id), EventType.POST_CREATED, post)
     return post
 
 
@@ -430,7 +431,7 @@ async def _own(conn: Conn, me: Account, post_id: str, verb: str) -> Row:
 
 async def _announce(tx: Tx, me: Account, post_id: str) -> Post:
     post = await get(tx.conn, me, post_id)
-    await events.append_to(tx, await _readers(tx.conn, me.id), "post.updated", post)
+    await events.append_to(tx, await _readers(tx.conn, me.id), EventType.POST_UPDATED, post)
     return post
 
 
@@ -460,5 +461,7 @@ async def _count(
     audience = await _readers(tx.conn, row.author_id)
     if actor is not None and actor.id not in audience:
         audience.append(actor.id)
-    tx.after_commit(audience, PostCountsChanged(type="post.counts", data=counts).model_dump_json())
+    tx.after_commit(
+        audience, PostCountsChanged(type=EventType.POST_COUNTS, data=counts).model_dump_json()
+    )
     return counts

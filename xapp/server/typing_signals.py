@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
-from xapp.api.models import Account, Typing, TypingData
+from xapp.api.models import Account, EventType, Typing, TypingData
 from xapp.server.events import EventHub
 from xapp.server.schema import now_us, to_datetime
 
@@ -35,6 +35,6 @@ class TypingSignals:
         data = TypingData(
             conversation_id=conversation_id, account=me, expires_at=to_datetime(now_us()) + TTL
         )
-        frame = Typing(type="typing", data=data).model_dump_json()
+        frame = Typing(type=EventType.TYPING, data=data).model_dump_json()
         hub.publish([m for m in members if m != me.id], frame)
         return True

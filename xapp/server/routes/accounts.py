@@ -16,6 +16,7 @@ from xapp.api.models import (
     Preferences,
     Profile,
     SessionCreated,
+    SetPreferences,
 )
 from xapp.server import accounts, notifications, profiles
 from xapp.server.auth import (
@@ -82,7 +83,7 @@ async def me(db: Db, account: CurrentAccount) -> Me:
 
 
 @router.put("/me/preferences", response_model=Preferences)
-async def preferences(body: Preferences, db: Db, account: CurrentAccount) -> Preferences:
+async def preferences(body: SetPreferences, db: Db, account: CurrentAccount) -> Preferences:
     """`read_receipts: false` stops others seeing how far I have read (my unread counts
     still work; delivered marks still go out)."""
     async with db.write() as tx:

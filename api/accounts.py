@@ -1,0 +1,85 @@
+"""`client.accounts`: accounts, sessions, profiles, follows, blocks and mutes, my
+preferences (the server's `routes/accounts.py`)."""
+
+from __future__ import annotations
+
+from pydantic import TypeAdapter
+
+from xapp.api.models import Account, Me, Page, Post, Preferences, Profile, SessionCreated
+from xapp.api.transport import Transport, handle_path
+
+
+class Accounts:
+    def __init__(self, transport: Transport) -> None:
+        self._t = transport
+
+    async def register(self, handle: str, display_name: str, password: str) -> Account:
+        body = {"handle": handle, "display_name": display_name, "password": password}
+        return await self._t.send(Account, "POST", "/v1/accounts", body)
+
+    async def login(self, handle: str, password: str) -> SessionCreated:
+        """Sign in; the client uses the new session's token from then on."""
+        created = await self._t.send(
+            SessionCreated, "POST", "/v1/sessions", {"handle": handle, "password": password}
+        )
+        self._t.token = created.token
+        return created
+
+    async def logout(self) -> None:
+        await self._t.request("DELETE", "/v1/sessions/current")
+        self._t.token = None
+
+    async def me(self) -> Me:
+        return await self._t.get(Me, "/v1/me")
+
+    async def get(self, handle: str) -> Account:
+        return await self._t.get(Account, f"/v1/accounts/{handle_path(handle)}")
+
+    async def profile(self, handle: str) -> Profile:
+        return await self._t.get(Profile, f"/v1/accounts/{handle_path(handle)}/profile")
+
+    async def edit_profile(
+        self, display_name: str | None = None, bio: str | None = None
+    ) -> Profile:
+        body = {"display_name": display_name, "bio": bio}
+        return await self._t.send(Profile, "PATCH", "/v1/me/profile", body)
+
+    async def posts(
+        self, handle: str, before: str | None = None, after: str | None = None, limit: int = 50
+    ) -> Page[Post]:
+        path = f"/v1/accounts/{handle_path(handle)}/posts"
+        return await self._t.get(Page[Post], path, before=before, after=after, limit=limit)
+
+    async def followers(
+        self, handle: str, before: str | None = None, limit: int = 50
+    ) -> Page[Account]:
+        path = f"/v1/accounts/{handle_path(handle)}/followers"
+        return await self._t.get(Page[Account], path, before=before, limit=limit)
+
+    async def following(
+        self, handle: str, before: str | None = None, limit: int = 50
+    ) -> Page[Account]:
+        path = f"/v1/accounts/{handle_path(handle)}/following"
+        return await self._t.get(Page[Account], path, before=before, limit=limit)
+
+    async def follow(self, handle: str, on: bool = True) -> None:
+        path = f"/v1/accounts/{handle_path(handle)}/follow"
+        await self._t.request("POST" if on else "DELETE", path)
+
+    async def unfollow(self, handle: str) -> None:
+        await self.follow(handle, on=False)
+
+    async def block(self, handle: str, on: bool = True) -> None:
+        path = f"/v1/accounts/{handle_path(handle)}/block"
+        await self._t.request("PUT" if on else "DELETE", path)
+
+    async def mute(self, handle: str, on: bool = True) -> None:
+        path = f"/v1/accounts/{handle_path(handle)}/mute"
+        await self._t.request("PUT" if on else "DELETE", path)
+
+    async def set_preferences(self, read_receipts: bool) -> Preferences:
+        body = {"read_receipts": read_receipts}
+        return await self._t.send(Preferences, "PUT", "/v1/me/preferences", body)
+
+
+ACCOUNT_LIST = TypeAdapter(list[Account])

@@ -1,0 +1,108 @@
+"""`client.wallet`: balances, payments, history, refunds, receipts, the payments PIN,
+tips and earnings (the server's `routes/wallet.py`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from xapp.api.models import Earnings, Money, Page, Payee, Receipt, Transfer, Wallet
+from xapp.api.transport import Transport, handle_path, new_key
+
+
+class WalletApi:
+    def __init__(self, transport: Transport) -> None:
+        self._t = transport
+
+    async def balances(self) -> Wallet:
+        return await self._t.get(Wallet, "/v1/wallet")
+
+    async def deposit(self, amount: Money, key: str | None = None) -> Transfer:
+        body = {"amount": amount.model_dump()}
+        return await self._t.send(Transfer, "POST", "/v1/deposits", body, key or new_key())
+
+    async def pay(
+        self,
+        to: str,
+        amount: Money,
+        note: str = "",
+        key: str | None = None,
+        *,
+        pin: str | None = None,
+        share: bool = False,
+        conversation_id: str | None = None,
+    ) -> Transfer:
+        body = {
+            "to": handle_path(to),
+            "amount": amount.model_dump(),
+            "note": note,
+            "share": share,
+            "conversation_id": conversation_id,
+        }
+        return await self._t.send(Transfer, "POST", "/v1/transfers", body, key or new_key(), pin)
+
+    async def history(
+        self,
+        before: str | None = None,
+        limit: int = 50,
+        *,
+        direction: str | None = None,
+        with_: str | None = None,
+        kind: str | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        q: str | None = None,
+    ) -> Page[Transfer]:
+        return await self._t.get(
+            Page[Transfer],
+            "/v1/transfers",
+            before=before,
+            limit=limit,
+            direction=direction,
+            kind=kind,
+            since=since.isoformat() if since else None,
+            until=until.isoformat() if until else None,
+            q=q,
+            **{"with": handle_path(with_) if with_ else None},
+        )
+
+    async def get(self, transfer_id: str) -> Transfer:
+        return await self._t.get(Transfer, f"/v1/transfers/{transfer_id}")
+
+    async def cancel(self, transfer_id: str) -> Transfer:
+        return await self._t.send(Transfer, "POST", f"/v1/transfers/{transfer_id}/cancel")
+
+    async def refund(
+        self,
+        transfer_id: str,
+        amount: Money,
+        note: str = "",
+        key: str | None = None,
+        *,
+        pin: str | None = None,
+    ) -> Transfer:
+        body = {"amount": amount.model_dump(), "note": note}
+        path = f"/v1/transfers/{transfer_id}/refunds"
+        return await self._t.send(Transfer, "POST", path, body, key or new_key(), pin)
+
+    async def receipt(self, transfer_id: str) -> Receipt:
+        return await self._t.get(Receipt, f"/v1/transfers/{transfer_id}/receipt")
+
+    async def receipt_key(self) -> str:
+        response = await self._t.request("GET", "/v1/receipts/key")
+        return str(response.json()["public_key"])
+
+    async def payee(self, handle: str) -> Payee:
+        return await self._t.get(Payee, f"/v1/payees/{handle_path(handle)}")
+
+    async def set_pin(self, password: str, pin: str) -> None:
+        await self._t.request("PUT", "/v1/me/pin", json={"password": password, "pin": pin})
+
+    async def tip(
+        self, post_id: str, amount: Money, key: str | None = None, *, pin: str | None = None
+    ) -> Transfer:
+        body = {"amount": amount.model_dump()}
+        path = f"/v1/posts/{post_id}/tips"
+        return await self._t.send(Transfer, "POST", path, body, key or new_key(), pin)
+
+    async def earnings(self, currency: str = "USD") -> Earnings:
+        return await self._t.get(Earnings, "/v1/wallet/earnings", currency=currency)
