@@ -54,9 +54,12 @@ def _serve(args: argparse.Namespace) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    settings = ServerSettings(
-        db=args.db, demo=args.demo, demo_activity=args.demo, undo_seconds=args.undo_seconds
-    )
+    # Only what was given on the command line: a constructor argument beats the
+    # environment, so passing argparse's defaults would hide every XAPP_SERVER_* variable.
+    given = {name: getattr(args, name) for name in ("db", "undo_seconds") if name in args}
+    if getattr(args, "demo", False):
+        given.update(demo=True, demo_activity=True)
+    settings = ServerSettings(**given)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
@@ -132,8 +135,26 @@ def parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the xapp server")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8700)
-    serve.add_argument("--db", default="xapp.db", help="SQLite file path or database URL")
-    serve.add_argument("--demo", action="store_true", help="seed and animate the demo world")
+    # Settings flags default to SUPPRESS (absent unless given), so XAPP_SERVER_* variables
+    # and ServerSettings' own defaults apply to whatever the command line leaves out.
+    serve.add_argument(
+        "--db",
+        default=argparse.SUPPRESS,
+        help="SQLite file path or database URL (default: XAPP_SERVER_DB, or xapp.db)",
+    )
+    serve.add_argument(
+        "--demo",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="seed and animate the demo world (default: XAPP_SERVER_DEMO)",
+    )
+    serve.add_argument(
+        "--undo-seconds",
+        type=float,
+        default=argparse.SUPPRESS,
+        help="keep payments pending (cancellable) this long; 0 turns the undo window off "
+        "(default: XAPP_SERVER_UNDO_SECONDS, or 0)",
+    )
     audit = sub.add_parser("audit", help="check the ledger's invariants")
     audit.add_argument("--db", required=True, help="SQLite file path or database URL")
     receipt = sub.add_parser("receipt", help="work with signed payment receipts")
@@ -142,12 +163,6 @@ def parser() -> argparse.ArgumentParser:
     verify.add_argument("file", help="a receipt saved by xapp (JSON)")
     verify.add_argument(
         "--key", help="the server's public key (base64) to require, from /v1/receipts/key"
-    )
-    serve.add_argument(
-        "--undo-seconds",
-        type=float,
-        default=0.0,
-        help="keep payments pending (cancellable) this long; 0 turns the undo window off",
     )
     return p
 
