@@ -127,3 +127,28 @@ async def test_a_request_made_in_a_chat_shows_there_and_only_asks_members(
         await ada.bills.request(["dan"], usd(100), conversation_id=chat.id)
     several = await ada.bills.request(["bob", "dan"], usd(300), "tickets")
     assert several.summary == "Requested $3.00 each · tickets"
+
+
+async def test_a_split_asks_nobody_across_a_block(people: People) -> None:
+    ada = await people.signed_in("ada")
+    await people.signed_in("bob")
+    troll = await people.signed_in("troll")
+    group = await ada.chat.open("bob", "troll")
+    await troll.accounts.block("ada")  # after the group was made: both are still in it
+    blocked = (
+        "You can't ask @{} for a share: one of you has blocked the other. "
+        "Split it with shares that give @{} none."
+    )
+    for splitter, other, shares in (
+        (ada, "troll", None),
+        (ada, "troll", {"ada": 3_000, "bob": 3_000, "troll": 3_000}),
+        (troll, "ada", None),
+    ):
+        with pytest.raises(ApiError) as caught:
+            await splitter.bills.split(group.id, usd(9_000), "dinner", shares)
+        assert (caught.value.status, caught.value.message) == (403, blocked.format(other, other))
+    # Shares that leave troll out still add up to the total, and only bob is asked.
+    bill = await ada.bills.split(
+        group.id, usd(9_000), "dinner", {"ada": 3_000, "bob": 6_000, "troll": 0}
+    )
+    assert [(r.payer.handle, r.amount.amount) for r in bill.requests] == [("bob", 6_000)]

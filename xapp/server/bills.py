@@ -18,7 +18,7 @@ from sqlalchemy import Row, select, update
 
 from xapp.api.models import Account, Bill, EventType, Money, Page, PaymentRequest, Transfer
 from xapp.api.money import format_amount
-from xapp.server import accounts, events, payments
+from xapp.server import accounts, events, payments, safety
 from xapp.server.db import Conn, Tx
 from xapp.server.errors import AppError, not_found
 from xapp.server.members import member_ids
@@ -223,6 +223,16 @@ async def split(
     payers = [(by_handle[h], amount) for h, amount in owed.items() if h != me.handle]
     if not any(amount > 0 for _, amount in payers):
         raise AppError(422, "nothing_to_request", "Nobody else owes a share of this bill")
+    for payer, amount in payers:
+        # As with a request: nobody is asked across a block. Refused rather than skipped,
+        # so the shares people see always add up; shares that give them none still work.
+        if amount > 0 and await safety.is_blocked(tx.conn, me.id, [payer.id]):
+            raise AppError(
+                403,
+                "blocked",
+                f"You can't ask @{payer.handle} for a share: one of you has blocked the "
+                f"other. Split it with shares that give @{payer.handle} none.",
+            )
     return await _create(tx, "split", me, payers, total, note, conversation_id)
 
 
