@@ -10,9 +10,10 @@ from sqlalchemy.exc import IntegrityError
 from xapp.api.handles import skeleton
 from xapp.api.models import Account
 from xapp.server import ledger, safety, timelines
+from xapp.server.clock import now_us
 from xapp.server.db import Conn, Tx
 from xapp.server.errors import AppError, not_found
-from xapp.server.schema import accounts, blocks, follows, mutes, new_id, now_us, to_datetime
+from xapp.server.schema import accounts, blocks, follows, mutes, new_id, to_datetime
 
 ACCOUNT_COLUMNS = (accounts.c.id, accounts.c.handle, accounts.c.display_name, accounts.c.created_at)
 

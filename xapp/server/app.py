@@ -12,7 +12,9 @@ from fastapi import FastAPI
 from xapp import __version__
 from xapp.server import demo, errors, payments
 from xapp.server.auth import LoginLimiter, Passwords
+from xapp.server.clock import now_us
 from xapp.server.db import Database
+from xapp.server.deps import STATE_KEY, Services
 from xapp.server.routes import (
     accounts,
     bills,
@@ -23,7 +25,6 @@ from xapp.server.routes import (
     search,
     wallet,
 )
-from xapp.server.schema import now_us
 from xapp.server.settings import ServerSettings
 from xapp.server.signing import ReceiptSigner
 from xapp.server.typing_signals import TypingSignals
@@ -33,14 +34,21 @@ log = logging.getLogger("xapp.server")
 
 def create_app(settings: ServerSettings | None = None) -> FastAPI:
     settings = settings or ServerSettings()
+    passwords = Passwords(settings.argon2_memory_kib, settings.argon2_time_cost)
+    login_limiter = LoginLimiter(settings.login_attempts, settings.login_window)
+    signer = ReceiptSigner(settings.data_path)
+    typing = TypingSignals()
 
     @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Services]]:
         db = Database(settings.database_url)
         await db.migrate()
+        # For code that runs beside the requests on the server's loop (the embedded
+        # world's sign-in, tests and benchmarks through ServerThread.call); requests get
+        # the database as a dependency (deps.Db).
         app.state.db = db
         if settings.demo:
-            await demo.seed(db, app.state.passwords)
+            await demo.seed(db, passwords)
         tasks = []
         async with db.read() as conn:
             held = await payments.next_release(conn) is not None
@@ -49,7 +57,8 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         if settings.demo_activity:
             tasks.append(asyncio.create_task(demo.keep_alive(db, settings.demo_activity_interval)))
         try:
-            yield
+            # Lifespan state: Starlette hands it to every request, where deps.py reads it.
+            yield {STATE_KEY: Services(settings, db, passwords, login_limiter, signer, typing)}
         finally:
             for task in tasks:
                 task.cancel()
@@ -58,11 +67,6 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
             await db.close()
 
     app = FastAPI(title="xapp", version=__version__, lifespan=lifespan)
-    app.state.settings = settings
-    app.state.passwords = Passwords(settings.argon2_memory_kib, settings.argon2_time_cost)
-    app.state.login_limiter = LoginLimiter(settings.login_attempts, settings.login_window)
-    app.state.signer = ReceiptSigner(settings.data_path)
-    app.state.typing = TypingSignals()
     errors.install(app)
     # FastAPI tries routers in this order and each router's routes in turn (about 5 µs a
     # route, twice): the busiest come first, so a chat message is matched among 17

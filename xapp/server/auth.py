@@ -12,18 +12,17 @@ import hashlib
 import secrets
 import time
 from collections import defaultdict, deque
-from typing import Annotated
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from fastapi import Depends, Request
 from sqlalchemy import bindparam, delete, select
 
 from xapp.api.models import Account
 from xapp.server.accounts import ACCOUNT_COLUMNS, to_account
-from xapp.server.db import Conn, Database, Tx
+from xapp.server.clock import now_us
+from xapp.server.db import Conn, Tx
 from xapp.server.errors import AppError
-from xapp.server.schema import accounts, now_us, tokens
+from xapp.server.schema import accounts, tokens
 
 TOKEN_PREFIX = "xat_"
 
@@ -93,27 +92,6 @@ UNAUTHORIZED = AppError(
     "You are not signed in, or your session has ended",
     {"WWW-Authenticate": "Bearer"},
 )
-
-
-async def database(request: Request) -> Database:
-    return request.app.state.db
-
-
-Db = Annotated[Database, Depends(database)]
-
-
-async def current_account(request: Request, db: Db) -> Account:
-    token = bearer_token(request.headers.get("authorization"))
-    if token is None:
-        raise UNAUTHORIZED
-    async with db.read() as conn:
-        account = await account_for_token(conn, token)
-    if account is None:
-        raise UNAUTHORIZED
-    return account
-
-
-CurrentAccount = Annotated[Account, Depends(current_account)]
 
 
 class LoginLimiter:

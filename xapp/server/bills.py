@@ -19,6 +19,7 @@ from sqlalchemy import Row, select, update
 from xapp.api.models import Account, Bill, EventType, Money, Page, PaymentRequest, Transfer
 from xapp.api.money import format_amount
 from xapp.server import accounts, events, payments, safety
+from xapp.server.clock import now_us
 from xapp.server.db import Conn, Tx
 from xapp.server.errors import AppError, not_found
 from xapp.server.members import member_ids
@@ -26,7 +27,6 @@ from xapp.server.pages import Cursor
 from xapp.server.schema import (
     bills,
     new_id,
-    now_us,
     payment_requests,
     to_datetime,
 )

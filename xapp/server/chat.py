@@ -16,11 +16,12 @@ from sqlalchemy import Row, delete, select, update
 
 from xapp.api.models import GROUP_MAX, Account, Conversation, EventType, Page
 from xapp.server import accounts, events, messages
+from xapp.server.clock import now_us
 from xapp.server.db import Conn, Tx
 from xapp.server.errors import AppError, not_found
 from xapp.server.members import member_ids
 from xapp.server.pages import Cursor
-from xapp.server.schema import conversation_members, conversations, new_id, now_us, to_datetime
+from xapp.server.schema import conversation_members, conversations, new_id, to_datetime
 from xapp.server.schema import messages as messages_table
 
 

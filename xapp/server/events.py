@@ -19,7 +19,8 @@ from pydantic import BaseModel
 from sqlalchemy import bindparam, select, update
 
 from xapp.api.models import EventType
-from xapp.server.schema import accounts, events, now_us
+from xapp.server.clock import now_us
+from xapp.server.schema import accounts, events
 
 if TYPE_CHECKING:
     from xapp.server.db import Conn, Tx

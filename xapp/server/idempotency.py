@@ -18,10 +18,11 @@ from pydantic import BaseModel
 from sqlalchemy import bindparam, select
 
 from xapp.api.models import Account
-from xapp.server.auth import CurrentAccount, Db
+from xapp.server.clock import now_us
 from xapp.server.db import Database, Tx
+from xapp.server.deps import CurrentAccount, Db
 from xapp.server.errors import AppError
-from xapp.server.schema import idempotency_keys, now_us
+from xapp.server.schema import idempotency_keys
 
 
 async def idempotency_key(

@@ -25,6 +25,7 @@ from xapp.api.models import (
     Transfer,
 )
 from xapp.server import accounts, bills, events, payments, safety
+from xapp.server.clock import now_us
 from xapp.server.db import Conn, Tx
 from xapp.server.errors import AppError, not_found
 from xapp.server.members import member_ids
@@ -35,7 +36,6 @@ from xapp.server.schema import (
     conversations,
     messages,
     new_id,
-    now_us,
     reactions,
     to_datetime,
 )

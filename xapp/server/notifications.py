@@ -11,12 +11,13 @@ from sqlalchemy import func, select, update
 
 from xapp.api.models import Account, EventType, Notification, NotificationKind, Page
 from xapp.server import accounts, events, posts, safety
+from xapp.server.clock import now_us
 from xapp.server.db import Conn, Tx
 from xapp.server.errors import AppError
 from xapp.server.pages import Cursor
 from xapp.server.schema import accounts as accounts_table
 from xapp.server.schema import notifications as table
-from xapp.server.schema import now_us, to_datetime
+from xapp.server.schema import to_datetime
 
 MENTION = re.compile(r"(?<![\w@])@([a-z0-9_]{3,15})\b", re.IGNORECASE)
 UNREAD_CAP = 100

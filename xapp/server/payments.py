@@ -30,13 +30,13 @@ from xapp.api.models import (
 )
 from xapp.api.money import format_amount
 from xapp.server import accounts, events, ledger, posts, safety
+from xapp.server.clock import now_us
 from xapp.server.db import Conn, Tx
 from xapp.server.errors import AppError, not_found
 from xapp.server.members import member_ids
 from xapp.server.pages import Cursor
 from xapp.server.schema import (
     new_id,
-    now_us,
     to_datetime,
     transfers,
 )

@@ -12,14 +12,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header
 from sqlalchemy import select, update
 
 from xapp.api.models import PIN_HEADER, Account
-from xapp.server.auth import CurrentAccount, Db, Passwords
+from xapp.server.auth import Passwords
+from xapp.server.clock import now_us
 from xapp.server.db import Database
+from xapp.server.deps import CurrentAccount, Db, Hasher
 from xapp.server.errors import AppError
-from xapp.server.schema import accounts, now_us
+from xapp.server.schema import accounts
 
 ATTEMPTS = 5
 LOCK_SECONDS = 15 * 60
@@ -103,12 +105,12 @@ async def check(db: Database, passwords: Passwords, me: Account, pin: str | None
 
 
 async def _pin_checked(
-    request: Request,
     db: Db,
+    passwords: Hasher,
     account: CurrentAccount,
     pin: Annotated[str | None, Header(alias=PIN_HEADER)] = None,
 ) -> Account:
-    await check(db, request.app.state.passwords, account, pin)
+    await check(db, passwords, account, pin)
     return account
 
 

@@ -39,6 +39,7 @@ from xapp.api.models import (
     ThreadReply,
 )
 from xapp.server import accounts, events, notifications, safety, timelines
+from xapp.server.clock import now_us
 from xapp.server.db import Conn, Tx
 from xapp.server.errors import AppError, not_found
 from xapp.server.pages import Cursor
@@ -46,7 +47,6 @@ from xapp.server.schema import (
     bookmarks,
     likes,
     new_id,
-    now_us,
     post_edits,
     posts,
     timeline_entries,

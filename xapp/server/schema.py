@@ -33,6 +33,8 @@ from sqlalchemy import (
     true,
 )
 
+from xapp.server.clock import now_us as now_us  # re-exported: scripts build rows with it
+
 metadata = MetaData()
 
 # SQLite only autoincrements an INTEGER PRIMARY KEY; PostgreSQL wants a BIGINT identity.
@@ -41,10 +43,6 @@ PK = BigInteger().with_variant(Integer(), "sqlite")
 
 def pk_column() -> Column:
     return Column("pk", PK, primary_key=True, autoincrement=True)
-
-
-def now_us() -> int:
-    return time.time_ns() // 1000
 
 
 def to_datetime(us: int) -> datetime:

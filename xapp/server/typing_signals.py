@@ -12,8 +12,9 @@ import time
 from datetime import timedelta
 
 from xapp.api.models import Account, EventType, Typing, TypingData
+from xapp.server.clock import now_us
 from xapp.server.events import EventHub
-from xapp.server.schema import now_us, to_datetime
+from xapp.server.schema import to_datetime
 
 THROTTLE = 3.0
 TTL = timedelta(seconds=6)

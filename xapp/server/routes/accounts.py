@@ -19,28 +19,17 @@ from xapp.api.models import (
     SetPreferences,
 )
 from xapp.server import accounts, notifications, profiles
-from xapp.server.auth import (
-    CurrentAccount,
-    Db,
-    LoginLimiter,
-    Passwords,
-    bearer_token,
-    issue_token,
-    revoke_token,
-)
+from xapp.server.auth import bearer_token, issue_token, revoke_token
+from xapp.server.deps import CurrentAccount, Db, Hasher, LoginThrottle
 from xapp.server.errors import AppError
 from xapp.server.pages import BothWaysParams, PageParams
 
 router = APIRouter(prefix="/v1", tags=["accounts"])
 
 
-def _passwords(request: Request) -> Passwords:
-    return request.app.state.passwords
-
-
 @router.post("/accounts", status_code=201, response_model=Account)
-async def register(body: CreateAccount, request: Request, db: Db) -> Account:
-    password_hash = await _passwords(request).hash(body.password)
+async def register(body: CreateAccount, db: Db, passwords: Hasher) -> Account:
+    password_hash = await passwords.hash(body.password)
     async with db.write() as tx:
         return await accounts.create(tx, body.handle, body.display_name, password_hash)
 
@@ -52,13 +41,14 @@ async def get_account(handle: Handle, db: Db, _me: CurrentAccount) -> Account:
 
 
 @router.post("/sessions", status_code=201, response_model=SessionCreated)
-async def sign_in(body: CreateSession, request: Request, db: Db) -> SessionCreated:
-    limiter: LoginLimiter = request.app.state.login_limiter
+async def sign_in(
+    body: CreateSession, request: Request, db: Db, passwords: Hasher, limiter: LoginThrottle
+) -> SessionCreated:
     keys = (f"handle:{body.handle}", f"addr:{request.client.host if request.client else '-'}")
     limiter.check(*keys)
     async with db.read() as conn:
         row = await accounts.password_hash_for(conn, body.handle)
-    if not await _passwords(request).verify(row.password_hash if row else None, body.password):
+    if not await passwords.verify(row.password_hash if row else None, body.password):
         limiter.failed(*keys)
         raise AppError(401, "wrong_credentials", "That handle and password don't match")
     assert row is not None

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Response
 
 from xapp.api.models import Bill, CreateBill, CreateRequest, Page, PaymentRequest, Transfer
 from xapp.server import bills, messages
-from xapp.server.auth import CurrentAccount, Db
 from xapp.server.db import Tx
+from xapp.server.deps import CurrentAccount, Db
 from xapp.server.idempotency import Idempotent
 from xapp.server.pages import PageParams
 from xapp.server.pins import PinChecked

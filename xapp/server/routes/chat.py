@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 
 from xapp.api.models import (
     AddMembers,
@@ -22,10 +22,9 @@ from xapp.api.models import (
     UpdateConversation,
 )
 from xapp.server import chat, messages
-from xapp.server.auth import CurrentAccount, Db
+from xapp.server.deps import CurrentAccount, Db, Typing
 from xapp.server.idempotency import Idempotent
 from xapp.server.pages import PageParams
-from xapp.server.typing_signals import TypingSignals
 
 router = APIRouter(prefix="/v1", tags=["chat"])
 
@@ -183,13 +182,12 @@ async def read(
 
 @router.post("/conversations/{conversation_id}/typing", status_code=204)
 async def typing(
-    conversation_id: str, request: Request, db: Db, account: CurrentAccount
+    conversation_id: str, db: Db, account: CurrentAccount, signals: Typing
 ) -> Response:
     """Say I am typing: an ephemeral signal to the other members' open feeds, at most one
     per 3 s per person, never written to the event log."""
     async with db.read() as conn:
         members = await messages.require_member(conn, account, conversation_id)
-    signals: TypingSignals = request.app.state.typing
     signals.send(db.hub, account, conversation_id, members)
     return Response(status_code=204)
 

@@ -10,7 +10,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from xapp.server import events
 from xapp.server.auth import account_for_token, bearer_token
-from xapp.server.db import Database
+from xapp.server.deps import Db
 
 router = APIRouter(tags=["feed"])
 
@@ -20,8 +20,7 @@ CLOSE_UNAUTHORIZED = 4401
 
 
 @router.websocket("/v1/feed")
-async def feed(websocket: WebSocket, since: int = Query(0, ge=0)) -> None:
-    db: Database = websocket.app.state.db
+async def feed(websocket: WebSocket, db: Db, since: int = Query(0, ge=0)) -> None:
     token = bearer_token(websocket.headers.get("authorization"))
     async with db.read() as conn:
         account = await account_for_token(conn, token) if token else None

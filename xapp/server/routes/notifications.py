@@ -6,7 +6,7 @@ from fastapi import APIRouter, Response
 
 from xapp.api.models import Notification, NotificationCount, Page
 from xapp.server import notifications
-from xapp.server.auth import CurrentAccount, Db
+from xapp.server.deps import CurrentAccount, Db
 from xapp.server.pages import PageParams
 
 router = APIRouter(prefix="/v1", tags=["notifications"])

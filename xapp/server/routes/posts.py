@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request, Response
 
 from xapp.api.models import CreatePost, EditPost, Page, Post, PostCounts, PostVersion, Thread
 from xapp.server import posts
-from xapp.server.auth import CurrentAccount, Db
+from xapp.server.deps import CurrentAccount, Db
 from xapp.server.idempotency import Idempotent
 from xapp.server.pages import BothWaysParams, PageParams
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query
 
 from xapp.api.models import Account, Page, Post
 from xapp.server import search
-from xapp.server.auth import CurrentAccount, Db
+from xapp.server.deps import CurrentAccount, Db
 from xapp.server.pages import PageParams
 
 router = APIRouter(prefix="/v1", tags=["search"])

@@ -24,8 +24,8 @@ from xapp.api.models import (
     Wallet,
 )
 from xapp.server import accounts, chat, ledger, messages, payments, pins
-from xapp.server.auth import CurrentAccount, Db
 from xapp.server.db import Tx
+from xapp.server.deps import CurrentAccount, Db, Hasher, Settings, Signer
 from xapp.server.errors import AppError
 from xapp.server.idempotency import Idempotent
 from xapp.server.pages import PageParams
@@ -47,11 +47,11 @@ async def deposit(body: CreateDeposit, once: Idempotent) -> Response:
 
 @router.post("/transfers", status_code=201, response_model=Transfer)
 async def transfer(
-    body: CreateTransfer, once: Idempotent, request: Request, _pin: PinChecked
+    body: CreateTransfer, once: Idempotent, settings: Settings, _pin: PinChecked
 ) -> Response:
     """Pay @handle. With the server's undo window on, the payment is `pending` until
     `release_at` and the payer may cancel it; otherwise it completes at once."""
-    hold = request.app.state.settings.undo_seconds
+    hold = settings.undo_seconds
 
     async def pay(tx: Tx) -> Transfer:
         recipient = await accounts.by_handle(tx.conn, body.to)
@@ -112,18 +112,20 @@ async def refund(
 
 
 @router.get("/transfers/{transfer_id}/receipt", response_model=Receipt)
-async def receipt(transfer_id: str, request: Request, db: Db, account: CurrentAccount) -> Receipt:
+async def receipt(
+    transfer_id: str, request: Request, db: Db, account: CurrentAccount, signer: Signer
+) -> Receipt:
     async with db.read() as conn:
         transfer = await payments.get(conn, account, transfer_id)
     if transfer.status != "completed":
         raise AppError(409, "not_completed", "A receipt is issued once the payment completes")
-    return request.app.state.signer.sign(transfer, str(request.base_url).rstrip("/"))
+    return signer.sign(transfer, str(request.base_url).rstrip("/"))
 
 
 @router.get("/receipts/key")
-async def receipt_key(request: Request) -> dict[str, str]:
+async def receipt_key(signer: Signer) -> dict[str, str]:
     """The server's Ed25519 public key (base64, raw 32 bytes), to pin when verifying."""
-    return {"algorithm": "Ed25519", "public_key": request.app.state.signer.public_key}
+    return {"algorithm": "Ed25519", "public_key": signer.public_key}
 
 
 @router.get("/payees/{handle}", response_model=Payee)
@@ -135,9 +137,9 @@ async def payee(handle: Handle, db: Db, account: CurrentAccount) -> Payee:
 
 
 @router.put("/me/pin", status_code=204)
-async def set_pin(body: SetPin, request: Request, db: Db, account: CurrentAccount) -> Response:
+async def set_pin(body: SetPin, db: Db, account: CurrentAccount, passwords: Hasher) -> Response:
     """Set or change the payments PIN; the password is needed either way."""
-    await pins.set_pin(db, request.app.state.passwords, account, body.password, body.pin)
+    await pins.set_pin(db, passwords, account, body.password, body.pin)
     return Response(status_code=204)
 
 

@@ -1,0 +1,97 @@
+"""What a route may ask for: the server's parts as typed FastAPI dependencies.
+
+`create_app` builds one `Services` and its lifespan hands it to every request as
+Starlette lifespan state; `services()` below is the only place that reads it. Routes
+and domain code declare what they need by type (`Db`, `Settings`, `Hasher`,
+`LoginThrottle`, `Signer`, `Typing`, `CurrentAccount`) and never look anything up on
+the app, so a route's signature says everything it touches and a test or a second app
+can hand in other parts.
+
+The database is the dependency for reads and writes: a route opens `db.read()` or
+`db.write()` where its work needs one, because some work must happen between the two
+(the payments PIN is checked outside the single writer's transaction; the idempotency
+wrapper looks its key up inside the action's transaction).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends
+from starlette.requests import HTTPConnection
+
+from xapp.api.models import Account
+from xapp.server.auth import UNAUTHORIZED, LoginLimiter, Passwords, account_for_token, bearer_token
+from xapp.server.db import Database
+from xapp.server.settings import ServerSettings
+from xapp.server.signing import ReceiptSigner
+from xapp.server.typing_signals import TypingSignals
+
+
+@dataclass(frozen=True)
+class Services:
+    """The parts of one running server that requests share."""
+
+    settings: ServerSettings
+    db: Database
+    passwords: Passwords
+    login_limiter: LoginLimiter
+    signer: ReceiptSigner
+    typing: TypingSignals
+
+
+STATE_KEY = "services"
+"""Where the lifespan puts `Services` in its state (`create_app`)."""
+
+
+def services(connection: HTTPConnection) -> Services:
+    """The running server's parts, for an HTTP request or a websocket alike."""
+    return getattr(connection.state, STATE_KEY)
+
+
+def _settings(connection: HTTPConnection) -> ServerSettings:
+    return services(connection).settings
+
+
+def _database(connection: HTTPConnection) -> Database:
+    return services(connection).db
+
+
+def _passwords(connection: HTTPConnection) -> Passwords:
+    return services(connection).passwords
+
+
+def _login_limiter(connection: HTTPConnection) -> LoginLimiter:
+    return services(connection).login_limiter
+
+
+def _signer(connection: HTTPConnection) -> ReceiptSigner:
+    return services(connection).signer
+
+
+def _typing(connection: HTTPConnection) -> TypingSignals:
+    return services(connection).typing
+
+
+Settings = Annotated[ServerSettings, Depends(_settings)]
+Db = Annotated[Database, Depends(_database)]
+Hasher = Annotated[Passwords, Depends(_passwords)]
+"""Hashes and checks passwords and payments PINs (argon2id, off the event loop)."""
+LoginThrottle = Annotated[LoginLimiter, Depends(_login_limiter)]
+Signer = Annotated[ReceiptSigner, Depends(_signer)]
+Typing = Annotated[TypingSignals, Depends(_typing)]
+
+
+async def current_account(connection: HTTPConnection, db: Db) -> Account:
+    token = bearer_token(connection.headers.get("authorization"))
+    if token is None:
+        raise UNAUTHORIZED
+    async with db.read() as conn:
+        account = await account_for_token(conn, token)
+    if account is None:
+        raise UNAUTHORIZED
+    return account
+
+
+CurrentAccount = Annotated[Account, Depends(current_account)]
