@@ -100,7 +100,7 @@ async def measure(url: str, db: Path, folder: Path) -> dict[str, float]:
             for _ in range(120):
                 t0 = time.perf_counter()
                 await pilot.press("up")
-                while home.chat.loading_older:
+                while home.chat.chat.loading_older:
                     await asyncio.sleep(0.001)
                 await pilot.pause()
                 presses.append(time.perf_counter() - t0)

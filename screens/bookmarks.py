@@ -18,11 +18,9 @@ from xapp.widgets.post_actions import TimelineActions
 
 
 class BookmarksScreen(TimelineActions, Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.pop_screen", "Back")]
-    DEFAULT_CSS = """
-    BookmarksScreen #bookmarks-pane { border: round $panel; padding: 0 1; }
-    BookmarksScreen .pane-title { text-style: bold; }
-    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back", id="bookmarks.back", tooltip="back")
+    ]
 
     def __init__(self, session: Session) -> None:
         super().__init__()
@@ -30,7 +28,7 @@ class BookmarksScreen(TimelineActions, Screen[None]):
 
     def compose(self) -> ComposeResult:
         client = self.session.client
-        with Vertical(id="bookmarks-pane"):
+        with Vertical(id="bookmarks-pane", classes="screen-pane"):
             yield Label("Bookmarks", classes="pane-title")
             yield PagedTimeline(
                 lambda before, after: client.posts.bookmarks(before=before, after=after),
@@ -41,13 +39,12 @@ class BookmarksScreen(TimelineActions, Screen[None]):
 
     def on_mount(self) -> None:
         self.timeline.focus()
+        self.follow_posts()
         self.timeline.reload()
 
-    def show_post(self, post: Post) -> None:
-        if post.bookmarked:
-            self.timeline.post_changed(post, reader_marks=True)
-        else:
+    def post_changed(self, post: Post, reader_marks: bool) -> None:
+        """A bookmark dropped (here or anywhere in the app) leaves the list."""
+        if reader_marks and not post.bookmarked:
             self.timeline.remove(post.id)
-
-    def add_post(self, post: Post) -> None:
-        """A reply or quote written from here lives on the timeline, not in bookmarks."""
+        else:
+            super().post_changed(post, reader_marks)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -15,33 +14,14 @@ from xapp.api.client import AttemptKey
 from xapp.api.errors import ApiError, ServerUnavailable
 from xapp.api.models import POST_MAX, Post
 from xapp.api.text import length
+from xapp.intents import Draft
 from xapp.screens.form import FormModal
 from xapp.session import Session
+from xapp.workers import worker
 
 
 def _hint(count: int) -> str:
     return f"{count}/{POST_MAX} · ctrl+s posts · esc cancels"
-
-
-@dataclass(frozen=True)
-class Draft:
-    """What the post answers: at most one of a post to reply to, to quote, or to edit."""
-
-    reply_to: Post | None = None
-    quote_of: Post | None = None
-    editing: Post | None = None
-
-    @property
-    def title(self) -> str:
-        if self.reply_to is not None:
-            return f"Reply to @{self.reply_to.author.handle}"
-        if self.quote_of is not None:
-            return f"Quote @{self.quote_of.author.handle}"
-        return "Edit post" if self.editing is not None else "New post"
-
-    @property
-    def context(self) -> Post | None:
-        return self.reply_to or self.quote_of
 
 
 class ComposeScreen(FormModal[Post | None]):
@@ -49,9 +29,8 @@ class ComposeScreen(FormModal[Post | None]):
     SUBMIT_LABEL = "Post"
     BINDINGS: ClassVar[list[BindingType]] = [
         *FormModal.BINDINGS,
-        Binding("ctrl+s", "post", "Post", priority=True),
+        Binding("ctrl+s", "post", "Post", priority=True, id="compose.post"),
     ]
-    DEFAULT_CSS = "ComposeScreen TextArea { height: 8; }"
 
     def __init__(self, session: Session, draft: Draft | None = None) -> None:
         super().__init__()
@@ -90,7 +69,7 @@ class ComposeScreen(FormModal[Post | None]):
             return
         self.post(text, self.attempt.key_for(text))
 
-    @work(exclusive=True, exit_on_error=False)
+    @worker(exclusive=True)
     async def post(self, text: str, key: str) -> None:
         """Post now; with the server away, leave a new post in the outbox (same key) and
         close. A reply, quote or edit stays here instead: the outbox carries plain posts."""

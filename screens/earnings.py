@@ -4,38 +4,30 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, Static
 
 from xapp.api.errors import ApiError
 from xapp.api.models import Earnings
 from xapp.api.money import format_amount
+from xapp.screens.dialogs import Dialog
 from xapp.session import Session
+from xapp.workers import worker
 
 
-class EarningsScreen(ModalScreen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "dismiss", "Close")]
-    DEFAULT_CSS = """
-    EarningsScreen { align: center middle; }
-    EarningsScreen > Vertical {
-        width: 80; height: auto; max-height: 90%;
-        border: thick $accent; background: $surface; padding: 1 2;
-    }
-    EarningsScreen DataTable { height: auto; max-height: 12; margin-bottom: 1; }
-    EarningsScreen .title { text-style: bold; }
-    """
+class EarningsScreen(Dialog[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "dismiss", "Close", id="earnings.close")
+    ]
 
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with self.dialog("wide"):
             yield Label("Creator earnings", classes="title")
             yield Static("Loading…", id="total")
             yield Label("By post")
@@ -49,7 +41,7 @@ class EarningsScreen(ModalScreen[None]):
             table.add_columns("", "tips", "total")
         self.load()
 
-    @work(exclusive=True, exit_on_error=False)
+    @worker(exclusive=True)
     async def load(self) -> None:
         try:
             earnings = await self.session.client.wallet.earnings()

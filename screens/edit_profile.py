@@ -14,7 +14,6 @@ from xapp.session import Session
 class EditProfileScreen(FormModal[Profile]):
     TITLE_TEXT = "Edit your profile"
     SUBMIT_LABEL = "Save"
-    DEFAULT_CSS = "EditProfileScreen #bio { height: 6; }"
 
     def __init__(self, session: Session, profile: Profile) -> None:
         super().__init__()

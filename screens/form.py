@@ -7,34 +7,25 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar, TypeVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
 from xapp.api.errors import ApiError
+from xapp.screens.dialogs import Dialog
+from xapp.workers import worker
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 
-class FormModal(ModalScreen[T]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
-    DEFAULT_CSS = """
-    FormModal { align: center middle; }
-    FormModal > #dialog {
-        width: 64; height: auto; max-height: 95%; overflow-y: auto;
-        border: thick $accent; background: $surface; padding: 1 2;
-    }
-    FormModal .title { text-style: bold; margin-bottom: 1; }
-    FormModal .hint { color: $text-muted; width: 1fr; }
-    FormModal #error { color: $error; width: 1fr; height: auto; margin-top: 1; }
-    FormModal .buttons { height: auto; margin-top: 1; align-horizontal: right; }
-    FormModal .buttons Button { margin-left: 1; }
-    """
+class FormModal(Dialog[T]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="form.cancel")
+    ]
 
     TITLE_TEXT = ""
     SUBMIT_LABEL = "OK"
@@ -43,11 +34,11 @@ class FormModal(ModalScreen[T]):
         raise NotImplementedError
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
+        with self.dialog():
             yield Label(self.TITLE_TEXT, classes="title")
             yield from self.compose_fields()
             yield Label("", id="error")
-            with Horizontal(classes="buttons"):
+            with Horizontal(classes="buttons form-buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button(self.SUBMIT_LABEL, variant="primary", id="submit")
 
@@ -78,7 +69,7 @@ class FormModal(ModalScreen[T]):
         """Run `request` in a worker; on success pass its result to `then`."""
         self._call(request, then)
 
-    @work(exclusive=True, exit_on_error=False, group="form")
+    @worker(exclusive=True, group="form")
     async def _call(
         self, request: Callable[[], Awaitable[Any]], then: Callable[[Any], Any]
     ) -> None:

@@ -3,40 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields
 
 from textual.app import ComposeResult
 from textual.widgets import Input, Label, Select
 
 from xapp.api.handles import normalize_handle
 from xapp.screens.form import FormModal
+from xapp.widgets.history_filter import HistoryFilter
 
 KINDS = ("payment", "request", "tip", "refund", "deposit")
-
-
-@dataclass(frozen=True)
-class HistoryFilter:
-    direction: str | None = None
-    with_: str | None = None
-    kind: str | None = None
-    since: dt.date | None = None
-    until: dt.date | None = None
-    q: str | None = None
-
-    @property
-    def active(self) -> bool:
-        return any(getattr(self, f.name) for f in fields(self))
-
-    def describe(self) -> str:
-        parts = [
-            {"in": "money in", "out": "money out"}.get(self.direction or "", ""),
-            f"with @{self.with_}" if self.with_ else "",
-            f"{self.kind}s" if self.kind else "",
-            f"from {self.since}" if self.since else "",
-            f"to {self.until}" if self.until else "",
-            f"“{self.q}”" if self.q else "",
-        ]
-        return " · ".join(p for p in parts if p)
 
 
 def _date(text: str, what: str) -> dt.date | None:

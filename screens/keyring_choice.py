@@ -6,30 +6,21 @@ from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from xapp.credentials import VaultName
+from xapp.screens.dialogs import Dialog
 
 
-class KeyringChoiceScreen(ModalScreen[VaultName]):
-    DEFAULT_CSS = """
-    KeyringChoiceScreen { align: center middle; }
-    KeyringChoiceScreen > Vertical {
-        width: 70; height: auto; border: thick $warning; background: $surface; padding: 1 2;
-    }
-    KeyringChoiceScreen Horizontal { height: auto; margin-top: 1; }
-    KeyringChoiceScreen Button { margin-right: 1; }
-    """
-
+class KeyringChoiceScreen(Dialog[VaultName]):
     def __init__(self, token_file: Path) -> None:
         super().__init__()
         self.token_file = token_file
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with self.dialog():
             yield Label("No keyring on this machine", classes="title")
             yield Static(
                 Content.from_markup(
@@ -41,7 +32,7 @@ class KeyringChoiceScreen(ModalScreen[VaultName]):
                     path=str(self.token_file),
                 )
             )
-            with Horizontal():
+            with Horizontal(classes="buttons"):
                 yield Button("This run only", variant="primary", id="memory")
                 yield Button("Save to file", variant="warning", id="file")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Center, Horizontal, Vertical
 from textual.content import Content
@@ -14,17 +14,10 @@ from xapp.api.client import ApiClient
 from xapp.api.errors import ApiError
 from xapp.api.handles import normalize_handle
 from xapp.session import Session, open_session
+from xapp.workers import worker
 
 
 class LoginScreen(Screen[None]):
-    DEFAULT_CSS = """
-    LoginScreen #form { width: 60; height: auto; border: round $accent; padding: 1 2; }
-    LoginScreen #error { color: $error; width: 1fr; height: auto; }
-    LoginScreen .buttons { height: auto; margin-top: 1; }
-    LoginScreen .buttons Button { margin-right: 1; }
-    LoginScreen .hint { color: $text-muted; }
-    """
-
     class SignedIn(Message):
         def __init__(self, session: Session) -> None:
             super().__init__()
@@ -80,7 +73,7 @@ class LoginScreen(Screen[None]):
         error.update("Signing in…")
         self._authenticate(handle, self._value("password"), self._value("display_name"), register)
 
-    @work(exclusive=True, exit_on_error=False)
+    @worker(exclusive=True)
     async def _authenticate(
         self, handle: str, password: str, display_name: str, register: bool
     ) -> None:

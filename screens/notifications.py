@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -13,13 +13,15 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Label
 
+from xapp import intents
 from xapp.api.errors import ApiError
 from xapp.api.models import Notification
-from xapp.screens.thread import ThreadScreen
+from xapp.live import live, subscribe
 from xapp.session import Session
 from xapp.widgets.clock import ago
 from xapp.widgets.lines import ItemLines
 from xapp.widgets.timeline import body
+from xapp.workers import worker
 
 SAYS = {
     "mention": ("@", "mentioned you"),
@@ -32,7 +34,9 @@ SAYS = {
 
 
 class NotificationList(ItemLines[Notification]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "screen.open", "Open")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "screen.open", "Open", id="notifications.open", tooltip="its thread")
+    ]
 
     def item_id(self, item: Notification) -> str:
         return item.id
@@ -53,11 +57,12 @@ class NotificationList(ItemLines[Notification]):
 
 
 class NotificationsScreen(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.pop_screen", "Back")]
-    DEFAULT_CSS = """
-    NotificationsScreen #notifications-pane { border: round $panel; padding: 0 1; }
-    NotificationsScreen .pane-title { text-style: bold; }
-    """
+    shows_notifications = True
+    """Notifications arriving while this is on top are seen (the home count stays)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back", id="notifications.back", tooltip="back")
+    ]
 
     def __init__(self, session: Session) -> None:
         super().__init__()
@@ -65,16 +70,17 @@ class NotificationsScreen(Screen[None]):
         self.next: str | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="notifications-pane"):
+        with Vertical(id="notifications-pane", classes="screen-pane"):
             yield Label("Notifications", classes="pane-title")
             yield NotificationList(id="notifications", empty="Loading…")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(NotificationList).focus()
+        subscribe(self, live(self).notifications, self.notification_arrived)
         self.load()
 
-    @work(exclusive=True, group="notifications", exit_on_error=False)
+    @worker(exclusive=True, group="notifications")
     async def load(self, before: str | None = None) -> None:
         listing = self.query_one(NotificationList)
         try:
@@ -101,4 +107,4 @@ class NotificationsScreen(Screen[None]):
     def action_open(self) -> None:
         item = self.query_one(NotificationList).selected
         if item is not None and item.post is not None and not item.post.deleted:
-            self.app.push_screen(ThreadScreen(self.session, item.post))
+            self.post_message(intents.OpenThread(item.post))

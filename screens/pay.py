@@ -91,11 +91,6 @@ class PayScreen(MoneyForm[Transfer | None]):
 
 class ConfirmPayScreen(FormModal[Transfer | None]):
     SUBMIT_LABEL = "Send"
-    DEFAULT_CSS = """
-    ConfirmPayScreen > #dialog { border: thick $warning; }
-    ConfirmPayScreen #amount { text-style: bold; content-align: center middle; width: 100%; }
-    ConfirmPayScreen #first { color: $warning; margin-top: 1; }
-    """
 
     def __init__(
         self,

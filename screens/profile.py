@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -14,14 +13,15 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from xapp import intents
 from xapp.api.errors import ApiError
 from xapp.api.models import Post, Profile
-from xapp.screens.chat_dialogs import ListScreen
 from xapp.screens.edit_profile import EditProfileScreen
 from xapp.session import Session
 from xapp.widgets.paged_timeline import PagedTimeline
 from xapp.widgets.post_actions import TimelineActions
 from xapp.widgets.timeline import body
+from xapp.workers import worker
 
 
 def _count(n: int, noun: str) -> str:
@@ -54,16 +54,12 @@ def card(profile: Profile) -> Content:
 
 class ProfileScreen(TimelineActions, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("f", "follow", "Follow"),
-        Binding("F", "people(True)", "Followers"),
-        Binding("T", "people(False)", "Following"),
-        Binding("E", "edit_profile", "Edit profile"),
+        Binding("escape", "app.pop_screen", "Back", id="profile.back", tooltip="back"),
+        Binding("f", "follow", "Follow", id="profile.follow", tooltip="follow or unfollow"),
+        Binding("F", "people(True)", "Followers", id="profile.followers", tooltip="followers"),
+        Binding("T", "people(False)", "Following", id="profile.following", tooltip="following"),
+        Binding("E", "edit_profile", "Edit profile", id="profile.edit", tooltip="edit mine"),
     ]
-    DEFAULT_CSS = """
-    ProfileScreen #profile-pane { border: round $panel; padding: 0 1; }
-    ProfileScreen #card { border-bottom: solid $panel; padding-bottom: 1; }
-    """
 
     def __init__(self, session: Session, handle: str) -> None:
         super().__init__()
@@ -72,7 +68,7 @@ class ProfileScreen(TimelineActions, Screen[None]):
         self.profile: Profile | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="profile-pane"):
+        with Vertical(id="profile-pane", classes="screen-pane"):
             yield Static(Content(f"@{self.handle}"), id="card")
             client = self.session.client
             yield PagedTimeline(
@@ -86,9 +82,10 @@ class ProfileScreen(TimelineActions, Screen[None]):
 
     def on_mount(self) -> None:
         self.timeline.focus()
+        self.follow_posts()
         self.load()
 
-    @work(exclusive=True, group="profile", exit_on_error=False)
+    @worker(exclusive=True, group="profile")
     async def load(self) -> None:
         try:
             self.profile = await self.session.client.accounts.profile(self.handle)
@@ -117,13 +114,11 @@ class ProfileScreen(TimelineActions, Screen[None]):
         if self.profile is not None and self.profile.account.id != self.session.me.id:
             self._follow(not self.profile.i_follow)
 
-    @work(group="profile-follow", exit_on_error=False)
+    @worker(group="profile-follow")
     async def _follow(self, on: bool) -> None:
         client = self.session.client
         try:
-            await (
-                client.accounts.follow(self.handle) if on else client.accounts.unfollow(self.handle)
-            )
+            await client.accounts.follow(self.handle, on=on)
             self.profile = await client.accounts.profile(self.handle)
         except ApiError as exc:
             self.notify(exc.message, title="Profile", severity="error")
@@ -134,7 +129,7 @@ class ProfileScreen(TimelineActions, Screen[None]):
     def action_people(self, followers: bool) -> None:
         self._people(followers)
 
-    @work(group="profile-people", exit_on_error=False)
+    @worker(group="profile-people")
     async def _people(self, followers: bool) -> None:
         accounts = self.session.client.accounts
         try:
@@ -146,13 +141,10 @@ class ProfileScreen(TimelineActions, Screen[None]):
         lines = [f"{a.display_name} @{a.handle}" for a in page.items]
         if page.next:
             lines.append("… and more")
-        self.app.push_screen(ListScreen(title, lines))
+        self.post_message(intents.ShowList(title, lines))
 
-    # --- what the post actions change: their posts are read again --------------------
+    # --- live: their new posts join the top --------------------------------------------
 
-    def add_post(self, post: Post) -> None:
-        self.load()
-
-    def post_arrived(self, post: Post) -> None:
+    def post_arrived(self, post: Post, mine_now: bool) -> None:
         if post.author.handle == self.handle and self.timeline.at_newest:
             self.timeline.add_top([post], keep_view=True)

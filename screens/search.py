@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -13,18 +13,21 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label
 
+from xapp import intents
 from xapp.api.errors import ApiError
 from xapp.api.models import Account, Post
-from xapp.screens.thread import ThreadScreen
 from xapp.session import Session
 from xapp.widgets.lines import ItemLines
 from xapp.widgets.timeline import post_lines
+from xapp.workers import worker
 
 Found = Account | Post
 
 
 class Results(ItemLines[Found]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "screen.open", "Open")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "screen.open", "Open", id="search.open", tooltip="a post's thread")
+    ]
 
     def item_id(self, item: Found) -> str:
         return f"{type(item).__name__}:{item.id}"
@@ -39,12 +42,9 @@ class Results(ItemLines[Found]):
 
 
 class SearchScreen(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.pop_screen", "Back")]
-    DEFAULT_CSS = """
-    SearchScreen #search-pane { border: round $panel; padding: 0 1; }
-    SearchScreen .pane-title { text-style: bold; }
-    SearchScreen .hint { color: $text-muted; }
-    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back", id="search.back", tooltip="back")
+    ]
 
     def __init__(self, session: Session, query: str = "") -> None:
         super().__init__()
@@ -53,7 +53,7 @@ class SearchScreen(Screen[None]):
         self.next: str | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="search-pane"):
+        with Vertical(id="search-pane", classes="screen-pane"):
             yield Label("Search", classes="pane-title")
             yield Input(self.query_text, placeholder="words, #hashtag, or a name", id="query")
             yield Label("enter searches · ↓ to the results · esc back", classes="hint")
@@ -75,7 +75,7 @@ class SearchScreen(Screen[None]):
             self.query_text = event.value.strip()
             self.find(self.query_text)
 
-    @work(exclusive=True, group="search", exit_on_error=False)
+    @worker(exclusive=True, group="search")
     async def find(self, text: str) -> None:
         client = self.session.client
         self.results.empty = "Searching…"
@@ -99,7 +99,7 @@ class SearchScreen(Screen[None]):
             self.more(self.query_text, self.next)
             self.next = None
 
-    @work(group="search-more", exit_on_error=False)
+    @worker(group="search-more")
     async def more(self, text: str, before: str) -> None:
         try:
             page = await self.session.client.search.posts(text, before=before)
@@ -112,4 +112,4 @@ class SearchScreen(Screen[None]):
     def action_open(self) -> None:
         item = self.results.selected
         if isinstance(item, Post):
-            self.app.push_screen(ThreadScreen(self.session, item))
+            self.post_message(intents.OpenThread(item))

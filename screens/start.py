@@ -10,12 +10,6 @@ from textual.widgets import Footer, Label, LoadingIndicator
 
 
 class StartScreen(Screen[None]):
-    DEFAULT_CSS = """
-    StartScreen Label { width: auto; margin: 1 0; }
-    StartScreen #problem { color: $error; }
-    StartScreen LoadingIndicator { height: 3; }
-    """
-
     def __init__(self, status: str) -> None:
         super().__init__()
         self.status = status

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -16,12 +16,14 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Label
 
+from xapp import intents
 from xapp.api.errors import ApiError
 from xapp.api.models import Post, PostCounts, Thread
 from xapp.session import Session
 from xapp.widgets.lines import ItemLines
 from xapp.widgets.post_actions import PostActions
 from xapp.widgets.timeline import marks_of, post_lines
+from xapp.workers import worker
 
 INDENT = "  "
 
@@ -43,7 +45,13 @@ class ThreadItem:
 
 class ThreadView(ItemLines[ThreadItem]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "screen.open", "Open thread"),
+        Binding(
+            "enter",
+            "screen.open",
+            "Open thread",
+            id="thread.open",
+            tooltip="a reply's own thread (or its “more replies”)",
+        ),
     ]
 
     def item_id(self, item: ThreadItem) -> str:
@@ -82,11 +90,9 @@ def thread_items(thread: Thread) -> list[ThreadItem]:
 
 
 class ThreadScreen(PostActions, Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.pop_screen", "Back")]
-    DEFAULT_CSS = """
-    ThreadScreen #thread-pane { border: round $panel; padding: 0 1; }
-    ThreadScreen .pane-title { text-style: bold; }
-    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back", id="thread.back", tooltip="back")
+    ]
 
     def __init__(self, session: Session, post: Post) -> None:
         super().__init__()
@@ -95,20 +101,21 @@ class ThreadScreen(PostActions, Screen[None]):
         self.next: str | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="thread-pane"):
+        with Vertical(id="thread-pane", classes="screen-pane"):
             yield Label(Content(f"Thread · @{self.post.author.handle}"), classes="pane-title")
             yield ThreadView(id="thread", empty="Loading the thread…")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(ThreadView).focus()
+        self.follow_posts()
         self.load()
 
     @property
     def view(self) -> ThreadView:
         return self.query_one(ThreadView)
 
-    @work(exclusive=True, group="thread", exit_on_error=False)
+    @worker(exclusive=True, group="thread")
     async def load(self) -> None:
         """Load (or reload, after an action here) the whole thread, keeping the place."""
         try:
@@ -123,14 +130,14 @@ class ThreadScreen(PostActions, Screen[None]):
         self.view.set_items(items)
         keys = [i.key for i in items]
         focus = keys.index(keep.key) if keep and keep.key in keys else len(thread.ancestors)
-        self.view.call_after_refresh(setattr, self.view, "cursor", focus)
+        self.view.cursor = focus
 
     @on(ItemLines.NearEnd, "#thread")
     def _more_replies(self) -> None:
         if self.next:
             self.load_more(self.next)
 
-    @work(exclusive=True, group="thread-more", exit_on_error=False)
+    @worker(exclusive=True, group="thread-more")
     async def load_more(self, before: str) -> None:
         try:
             thread = await self.session.client.posts.thread(self.post.id, before=before)
@@ -143,32 +150,25 @@ class ThreadScreen(PostActions, Screen[None]):
     def action_open(self) -> None:
         item = self.view.selected
         if item is not None and (item.more or not item.focus):
-            self.app.push_screen(ThreadScreen(self.session, item.post))
-
-    # --- what the post actions change: the thread is read again ----------------------
+            self.post_message(intents.OpenThread(item.post))
 
     @property
     def selected(self) -> Post | None:
         item = self.view.selected
         return item.post if item is not None and not item.more else None
 
-    def show_post(self, post: Post) -> None:
-        self.load()
+    # --- live: counts, edits and my marks in place; a new reply to a post here (mine or
+    # anyone's) reads the thread again ---------------------------------------------------
 
-    def add_post(self, post: Post) -> None:
-        self.load()
-
-    # --- live: counts and edits in place; a new reply to any post here reads it again --
-
-    def post_arrived(self, post: Post) -> None:
+    def post_arrived(self, post: Post, mine_now: bool) -> None:
         if post.reply_to is not None and self.view.has(post.reply_to):
             self.load()
 
-    def post_changed(self, post: Post) -> None:
-        self.view.changed(post.id, lambda shown: post.model_copy(update=marks_of(shown)))
-
-    def marks_changed(self, post: Post) -> None:
-        self.view.changed(post.id, lambda shown: shown.model_copy(update=marks_of(post)))
+    def post_changed(self, post: Post, reader_marks: bool) -> None:
+        if reader_marks:
+            self.view.changed(post.id, lambda shown: post)
+        else:
+            self.view.changed(post.id, lambda shown: post.model_copy(update=marks_of(shown)))
 
     def counts_changed(self, counts: PostCounts) -> None:
         numbers = counts.model_dump(exclude={"id"})

@@ -22,11 +22,6 @@ PRESETS = (100, 200, 500)
 class TipScreen(FormModal[Transfer | None]):
     TITLE_TEXT = "Tip"
     SUBMIT_LABEL = "Review"
-    DEFAULT_CSS = """
-    TipScreen #presets { height: auto; margin-bottom: 1; }
-    TipScreen #presets Button { margin-right: 1; min-width: 8; }
-    TipScreen #post { color: $text-muted; margin-bottom: 1; }
-    """
 
     def __init__(self, session: Session, post: Post) -> None:
         super().__init__()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
+from textual.widgets import Input
+
 from tests.conftest import People
 from tests.test_tui_home import (
     drawn,
@@ -16,7 +18,7 @@ from tests.test_tui_home import (
     wait_for,
 )
 from xapp.api.client import ApiClient
-from xapp.screens.chat_dialogs import ReactScreen
+from xapp.screens.dialogs import ReactScreen
 from xapp.widgets.conversation_list import ConversationList
 from xapp.widgets.message_log import MessageLog
 
@@ -90,7 +92,7 @@ async def test_the_chat_stays_pinned_unless_reading_history(people: People, tmp_
         before = visible(log)
         await bob.chat.send(chat.id, "while reading")
         await wait_for(pilot, lambda: "while reading" in drawn(log))
-        await pilot.pause(0.2)
+        await pilot.wait_for_scheduled_animations()  # a scroll, if any, has happened
         assert visible(log) == before  # reading history: nothing moved
         mine = await bob.chat.get(chat.id)
         [alice_at] = [p for p in mine.positions if p.account_id == alice_id]
@@ -114,7 +116,7 @@ async def test_reply_and_react_from_the_keyboard(people: People, tmp_path) -> No
         log.action_cursor_to(-1)
         await pilot.press("R")
         assert "replying to @bob: pizza tonight?" in shown(home.query_one("#reply-bar"))
-        assert home.chat.input.has_focus
+        assert home.query_one("#chat-input", Input).has_focus
         await pilot.press(*"yes please", "enter")
         await wait_for(pilot, lambda: "↳ @bob: pizza tonight?\nyes please" in drawn(log))
         await wait_for(pilot, lambda: "✓ sent" in drawn(log) or "✓✓" in drawn(log))
@@ -142,7 +144,7 @@ async def test_read_receipts_can_be_turned_off_from_the_chat(people: People, tmp
     async with app.run_test(size=(160, 48)) as pilot:
         home = await home_of(pilot)
         await type_in_chat(pilot, home, "/receipts off")
-        await wait_for(pilot, lambda: home.chat.input.value == "")
+        await wait_for(pilot, lambda: home.query_one("#chat-input", Input).value == "")
     assert not (await alice.accounts.me()).read_receipts
 
 

@@ -55,7 +55,11 @@ async def home_of(pilot) -> HomeScreen:
 
     def ready() -> bool:
         screen = pilot.app.screen
-        return isinstance(screen, HomeScreen) and bool(screen.query(Timeline))
+        return (
+            isinstance(screen, HomeScreen)
+            and bool(screen.query(Timeline))
+            and bool(screen.query("#chat-input"))
+        )
 
     await wait_for(pilot, ready)
     return pilot.app.screen

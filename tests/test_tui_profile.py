@@ -11,7 +11,7 @@ from textual.widgets import Input, Static, TextArea
 
 from tests.conftest import People
 from tests.test_tui_home import drawn, home_of, notes, shown, signed_in_app, wait_for
-from xapp.screens.chat_dialogs import ListScreen
+from xapp.screens.dialogs import ListScreen
 from xapp.screens.edit_profile import EditProfileScreen
 from xapp.screens.profile import ProfileScreen
 from xapp.widgets.timeline import Timeline

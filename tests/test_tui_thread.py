@@ -12,7 +12,7 @@ from textual.widgets import Static
 from tests.conftest import People
 from tests.test_tui_home import drawn, home_of, signed_in_app, wait_for
 from xapp.api.client import ApiClient
-from xapp.screens.chat_dialogs import ListScreen
+from xapp.screens.dialogs import ListScreen
 from xapp.screens.home import HomeScreen
 from xapp.screens.thread import ThreadScreen, ThreadView
 from xapp.widgets.timeline import Timeline

@@ -6,7 +6,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-USAGE = "Try /pay 12.50 pizza, /request 20 lunch, /split 60 dinner or /receipts off"
+COMMANDS = {
+    "pay": ("/pay 12.50 pizza", "pay the other person here (a card shows in the chat)"),
+    "request": ("/request 20 lunch", "ask the others here for money"),
+    "split": ("/split 90 dinner", "split a bill among everyone here"),
+    "receipts": ("/receipts off", "stop (or start) others seeing how far you have read"),
+}
+"""Every command, with an example and what it does (the help screen lists them)."""
+
+USAGE = "Try " + ", ".join(example for example, _ in COMMANDS.values())
 
 
 @dataclass(frozen=True)
@@ -23,7 +31,7 @@ def parse(text: str) -> ChatCommand | None:
     if not text.startswith("/") or text.startswith("//"):
         return None
     name, *words = text[1:].split()
-    if name not in ("pay", "request", "split", "receipts"):
+    if name not in COMMANDS:
         raise ValueError(f"/{name} is not a command. {USAGE}")
     handles = tuple(w for w in words if w.startswith("@"))
     rest = [w for w in words if not w.startswith("@")]

@@ -22,6 +22,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from xapp.widgets.repaint import move_drawn_rows, resize_quietly
+
 T = TypeVar("T")
 
 log = logging.getLogger("xapp.widgets")
@@ -258,13 +260,8 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
             # Sized to its content: the screen must be laid out again.
             self.virtual_size = size
         else:
-            # A fixed-height list only needs its scrollbar told. Assigning `virtual_size`
-            # (a layout reactive) would lay out the whole screen for every new item: a
-            # chat message reached the other screen ~4 ms later that way (bench/chat.py).
-            # `_scroll_update` is what Textual itself runs after a size change; the
-            # Textual range in pyproject.toml and the Pilot tests guard it.
-            self.set_reactive(ItemLines.virtual_size, size)
-            self._scroll_update(size)
+            # A fixed-height list only needs its scrollbar told (see repaint.py).
+            resize_quietly(self, size)
         if changed is None:
             self.refresh()
         else:
@@ -335,28 +332,16 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
             self.refresh(Region(0, first, self.size.width, last - first))
 
     def _repaint_scrolled(self, delta: int) -> None:
-        """Send every row to the terminal again after a scroll of `delta` rows, but draw
-        only the rows that show lines not drawn before. Textual caches drawn rows by
-        their place on screen, so a scroll would draw every row afresh (~55 µs a row
-        here); the rows are moved with the scroll instead. A new chat message scrolls
-        the whole chat, so this is ~1 ms of its trip to the screen (bench/chat.py).
-
-        The cache's two fields are Textual's own (`_styles_cache`); the Textual range in
-        pyproject.toml pins them and tests/test_screen_updates.py checks every row that
-        reaches the terminal against a fresh full redraw."""
-        height, styles = self.size.height, self.styles
+        """Send every row to the terminal again after a scroll of `delta` rows, drawing
+        only the rows that show lines not drawn before (see repaint.py). A new chat
+        message scrolls the whole chat, so this is ~1 ms of its trip to the screen."""
+        styles = self.styles
         edges = styles.gutter.top or styles.gutter.bottom
-        # A border, padding or outline row is not a line that moves; nor is any row after
-        # a scroll of a screenful or more.
-        if edges or styles.outline_top[0] or styles.outline_bottom[0] or abs(delta) >= height:
+        # A border, padding or outline row is not a line that moves.
+        if edges or styles.outline_top[0] or styles.outline_bottom[0]:
             self.refresh(self.size.region)
-            return
-        cache = self._styles_cache
-        drawn = {y: strip for y, strip in cache._cache.items() if y not in cache._dirty_lines}
-        self.refresh(self.size.region)
-        moved = {y - delta: strip for y, strip in drawn.items() if 0 <= y - delta < height}
-        cache._cache = moved
-        cache._dirty_lines = set(range(height)).difference(moved)
+        else:
+            move_drawn_rows(self, delta)
 
     # --- the cursor -----------------------------------------------------------------
 

@@ -9,9 +9,7 @@ show what they answer; reactions, edits and deletions show as they are now.
 from __future__ import annotations
 
 import re
-from typing import ClassVar
 
-from textual.binding import Binding, BindingType
 from textual.content import Content
 
 from xapp.api.models import Account, Bill, Message, Position, Transfer
@@ -43,15 +41,6 @@ def local_message(entry: Entry, me: Account) -> Message:
 
 class MessageLog(ItemLines[Message]):
     PAGES_DOWNWARD = False  # older messages load above (`NearStart`)
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("R", "screen.reply", "Reply"),
-        Binding("plus", "screen.react", "React", key_display="+"),
-        Binding("e", "screen.edit", "Edit"),
-        Binding("d", "screen.delete", "Delete"),
-        Binding("v", "screen.readers", "Read by"),
-        Binding("ctrl+r", "screen.retry", "Retry"),
-        Binding("r", "screen.remind", "Remind"),
-    ]
 
     def __init__(self, me: Account, **kwargs: object) -> None:
         super().__init__(**kwargs)

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from textual import on, work
+from textual import on
 from textual.reactive import reactive
 
 from xapp.api.errors import ApiError
 from xapp.api.models import Page, Post
 from xapp.widgets.lines import ItemLines
 from xapp.widgets.timeline import Timeline
+from xapp.workers import worker
 
 Source = Callable[[str | None, str | None], Awaitable[Page[Post]]]
 """Fetches one page: (before, after) → the page below `before` or just above `after`."""
@@ -53,7 +54,7 @@ class PagedTimeline(Timeline):
         """The newest page again, the cursor on its first post."""
         self._fetch(None, None)
 
-    @work(exclusive=True, group="paging", exit_on_error=False)
+    @worker(exclusive=True, group="paging")
     async def _fetch(self, before: str | None, after: str | None) -> None:
         self.loading = "older" if before else "newer" if after else "first"
         try:

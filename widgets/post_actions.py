@@ -1,37 +1,51 @@
-"""The keys every list of posts shares (the timeline, a thread, a profile, bookmarks):
-like, repost, bookmark, reply, quote, edit, delete, the edit history, and following the
-author. Network calls run in workers; what changed is handed back
-to the list through three hooks, so each list redraws in its own way."""
+"""The keys every list of posts shares (the timeline, a thread, a profile, bookmarks),
+and how every such list follows what changes.
+
+An action sends its request in a worker and publishes what changed on the App's `posts`
+signal; dialogs (write, confirm, the edit history) are intents for the navigator. Every
+post list, the one where the key was pressed included, subscribes to that signal when
+it mounts and redraws through four hooks, so a like made on a profile shows on the
+timeline below it without any list knowing the other exists.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from textual import work
-from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 
+from xapp import intents
 from xapp.api.errors import ApiError
-from xapp.api.models import Post, PostCounts
-from xapp.screens.chat_dialogs import ConfirmScreen, ListScreen
-from xapp.screens.compose import ComposeScreen, Draft
+from xapp.api.models import Post, PostCounts, PostCountsChanged, PostCreated, PostUpdated
+from xapp.live import MarksChanged, PostEvent, PostWritten, RepostUndone, live, subscribe
 from xapp.session import Session
 from xapp.widgets.paged_timeline import PagedTimeline
+from xapp.workers import worker
+
+COUNTS = {"replies", "likes", "reposts", "quotes"}
 
 
 class PostActions(DOMNode):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("l", "like", "Like"),
-        Binding("b", "repost", "Repost"),
-        Binding("B", "bookmark", "Bookmark"),
-        Binding("r", "reply", "Reply"),
-        Binding("q", "quote", "Quote"),
-        Binding("e", "edit", "Edit"),
-        Binding("d", "delete", "Delete"),
-        Binding("H", "history", "Edits"),
-        Binding("f", "follow_author", "Follow"),
+        Binding("l", "like", "Like", id="post.like", tooltip="like or unlike"),
+        Binding("b", "repost", "Repost", id="post.repost", tooltip="repost or undo it"),
+        Binding("B", "bookmark", "Bookmark", id="post.bookmark", tooltip="bookmark or drop it"),
+        Binding("r", "reply", "Reply", id="post.reply", tooltip="reply"),
+        Binding("q", "quote", "Quote", id="post.quote", tooltip="quote"),
+        Binding("e", "edit", "Edit", id="post.edit", tooltip="edit (my posts)"),
+        Binding("d", "delete", "Delete", id="post.delete", tooltip="delete (my posts)"),
+        Binding("H", "history", "Edits", id="post.edits", tooltip="its edits"),
+        Binding("f", "follow_author", "Follow", id="post.follow", tooltip="follow the author"),
+        Binding("P", "profile", "Profile", id="post.profile", tooltip="the author's profile"),
+        Binding(
+            "dollar_sign",
+            "tip",
+            "Tip",
+            key_display="$",
+            id="post.tip",
+            tooltip="tip the author",
+        ),
     ]
 
     session: Session
@@ -42,37 +56,41 @@ class PostActions(DOMNode):
     def selected(self) -> Post | None:
         raise NotImplementedError
 
-    def show_post(self, post: Post) -> None:
-        """Redraw `post` (it carries the reader's own marks) wherever it shows; a
-        deleted one goes."""
-        raise NotImplementedError
+    def post_arrived(self, post: Post, mine_now: bool) -> None:
+        """A new post (from the feed, or `mine_now`: one I just wrote here or elsewhere
+        in the app); a list that should show it adds it."""
 
-    def add_post(self, post: Post) -> None:
-        """A post of mine this list should now show (a reply, a quote, a repost)."""
-        raise NotImplementedError
-
-    def drop_repost(self, original_id: str) -> None:
-        """My repost of `original_id` was undone."""
-
-    # --- live changes from the feed (the home screen hands them to every post list) ---
-
-    def post_arrived(self, post: Post) -> None:
-        """A new post; a list that should show it adds it."""
-
-    def post_changed(self, post: Post) -> None:
-        """A post was edited or deleted (without the reader's marks, which it keeps)."""
+    def post_changed(self, post: Post, reader_marks: bool) -> None:
+        """A post was edited or deleted (`reader_marks` False: from the feed, which
+        doesn't carry my likes and bookmarks, so keep the ones shown), or I marked it
+        (`reader_marks` True: take them from `post`)."""
 
     def counts_changed(self, counts: PostCounts) -> None:
         """Someone replied to, liked, reposted or quoted a post."""
 
-    def marks_changed(self, post: Post) -> None:
-        """The reader liked, reposted or bookmarked `post` from another list; no feed
-        event carries the reader's own marks, so the list that did it says so."""
+    def repost_undone(self, original_id: str) -> None:
+        """My repost of `original_id` is gone."""
 
-    def _share_marks(self, post: Post) -> None:
-        for other in open_post_lists(self.app):
-            if other is not self:
-                other.marks_changed(post)
+    # --- following the posts signal ---------------------------------------------------
+
+    def follow_posts(self) -> None:
+        """Subscribe to live post changes (call from on_mount)."""
+        subscribe(self, live(self).posts, self._post_event)
+
+    def _post_event(self, event: PostEvent) -> None:
+        match event:
+            case PostCreated(data=post):
+                self.post_arrived(post, mine_now=False)
+            case PostWritten(post=post):
+                self.post_arrived(post, mine_now=True)
+            case PostUpdated(data=post):
+                self.post_changed(post, reader_marks=False)
+            case MarksChanged(post=post):
+                self.post_changed(post, reader_marks=True)
+            case PostCountsChanged(data=counts):
+                self.counts_changed(counts)
+            case RepostUndone(original_id=original_id):
+                self.repost_undone(original_id)
 
     def _target(self) -> Post | None:
         """The post an action is about: a repost stands for what it reposted."""
@@ -84,86 +102,75 @@ class PostActions(DOMNode):
     def action_like(self) -> None:
         post = self._target()
         if post is not None:
-            self._react(post, "liked", self.session.client.posts.like(post.id, on=not post.liked))
+            posts = self.session.client.posts
+            self._mark(post, "liked", lambda: posts.like(post.id, on=not post.liked))
 
     def action_repost(self) -> None:
         post = self._target()
         if post is None:
             return
+        posts = self.session.client.posts
         if post.reposted:
-            self._react(post, "reposted", self.session.client.posts.undo_repost(post.id))
+            self._mark(post, "reposted", lambda: posts.undo_repost(post.id))
         else:
-            self._react(post, "reposted", self.session.client.posts.repost(post.id))
+            self._mark(post, "reposted", lambda: posts.repost(post.id))
 
     def action_bookmark(self) -> None:
         post = self._target()
         if post is not None:
-            self._react(
-                post,
-                "bookmarked",
-                self.session.client.posts.bookmark(post.id, on=not post.bookmarked),
-            )
+            posts = self.session.client.posts
+            self._mark(post, "bookmarked", lambda: posts.bookmark(post.id, on=not post.bookmarked))
 
-    @work(group="post-actions", exit_on_error=False)
-    async def _react(self, post: Post, mark: str, call: Awaitable[object]) -> None:
-        """Send the change; show it when the server has it (counts come from the reply
-        or, for everyone else, from the feed)."""
+    @worker(group="post-actions")
+    async def _mark(self, post: Post, mark: str, call: Any) -> None:
+        """Send the change; publish it when the server has it (counts come from the
+        reply or, for everyone else, from the feed)."""
         try:
-            result = await call
+            result = await call()
         except ApiError as exc:
             self.notify(exc.message, title="Post", severity="error")
             return
         update: dict[str, object] = {mark: not getattr(post, mark)}
         if isinstance(result, PostCounts):
-            update |= result.model_dump(exclude={"id"})
-        if isinstance(result, Post) and result.repost_of is not None:
-            update |= result.repost_of.model_dump(include={"replies", "likes", "reposts", "quotes"})
-        changed = post.model_copy(update=update)
-        self.show_post(changed)
-        self._share_marks(changed)
-        if isinstance(result, Post) and result.repost_of is not None:
-            self.add_post(result)
+            update |= result.model_dump(include=COUNTS)
+        reposted = result.repost_of if isinstance(result, Post) else None
+        if reposted is not None:
+            update |= reposted.model_dump(include=COUNTS)
+        posts = live(self).posts
+        posts.publish(MarksChanged(post.model_copy(update=update)))
+        if isinstance(result, Post) and reposted is not None:
+            posts.publish(PostWritten(result))
         elif mark == "reposted" and post.reposted:
-            self.drop_repost(post.id)
+            posts.publish(RepostUndone(post.id))
 
     def action_reply(self) -> None:
         post = self._target()
         if post is not None and not post.deleted:
-            self._write(Draft(reply_to=post))
+            self.post_message(intents.WritePost(intents.Draft(reply_to=post)))
 
     def action_quote(self) -> None:
         post = self._target()
         if post is not None and not post.deleted:
-            self._write(Draft(quote_of=post))
+            self.post_message(intents.WritePost(intents.Draft(quote_of=post)))
+
+    def _own(self, verb: str) -> Post | None:
+        """The selected post if it is mine (and not a repost), else None after saying so."""
+        post = self.selected
+        if post is None or post.repost_of is not None:
+            return None
+        if post.author.id != self.session.me.id:
+            self.notify(f"You can only {verb} your own posts.", severity="warning")
+            return None
+        return post
 
     def action_edit(self) -> None:
-        post = self.selected
-        if post is None or post.repost_of is not None:
-            return
-        if post.author.id != self.session.me.id:
-            self.notify("You can only edit your own posts.", severity="warning")
-            return
-        self._write(Draft(editing=post))
-
-    def _write(self, draft: Draft) -> None:
-        def done(post: Post | None) -> None:
-            if post is None:
-                return
-            if draft.editing is not None:
-                self.show_post(post)
-                self.notify("Edited.")
-            else:
-                self.add_post(post)
-                self.notify("Replied." if draft.reply_to else "Quoted.")
-
-        self.app.push_screen(ComposeScreen(self.session, draft), done)
+        post = self._own("edit")
+        if post is not None:
+            self.post_message(intents.WritePost(intents.Draft(editing=post)))
 
     def action_delete(self) -> None:
-        post = self.selected
-        if post is None or post.repost_of is not None:
-            return
-        if post.author.id != self.session.me.id:
-            self.notify("You can only delete your own posts.", severity="warning")
+        post = self._own("delete")
+        if post is None:
             return
 
         def answered(yes: bool | None) -> None:
@@ -171,16 +178,16 @@ class PostActions(DOMNode):
                 self._delete(post)
 
         question = "Delete this post? Replies to it stay, under “deleted post”."
-        self.app.push_screen(ConfirmScreen(question, "Delete"), answered)
+        self.post_message(intents.Ask(question, "Delete", answered))
 
-    @work(group="post-actions", exit_on_error=False)
+    @worker(group="post-actions")
     async def _delete(self, post: Post) -> None:
         try:
             tombstone = await self.session.client.posts.delete(post.id)
         except ApiError as exc:
             self.notify(exc.message, title="Post", severity="error")
             return
-        self.show_post(tombstone)
+        live(self).posts.publish(MarksChanged(tombstone))
         self.notify("Deleted.")
 
     def action_history(self) -> None:
@@ -190,7 +197,7 @@ class PostActions(DOMNode):
         elif post is not None:
             self.notify("This post was never edited.")
 
-    @work(group="post-actions", exit_on_error=False)
+    @worker(group="post-actions")
     async def _history(self, post: Post) -> None:
         try:
             versions = await self.session.client.posts.edits(post.id)
@@ -200,37 +207,35 @@ class PostActions(DOMNode):
         lines = [
             f"{v.written_at.astimezone():%Y-%m-%d %H:%M}  {v.text}" for v in reversed(versions)
         ]
-        self.app.push_screen(ListScreen("Edits, the newest first", lines))
+        self.post_message(intents.ShowList("Edits, the newest first", lines))
 
     def action_follow_author(self) -> None:
         post = self._target()
         if post is not None and post.author.id != self.session.me.id:
             self._follow_author(post.author.handle)
 
-    @work(group="post-actions", exit_on_error=False)
+    @worker(group="post-actions")
     async def _follow_author(self, handle: str) -> None:
         """Follow the author, or unfollow if I already do (the profile says which)."""
-        client = self.session.client
+        accounts = self.session.client.accounts
         try:
-            following = (await client.accounts.profile(handle)).i_follow
-            await (
-                client.accounts.unfollow(handle) if following else client.accounts.follow(handle)
-            )
+            following = (await accounts.profile(handle)).i_follow
+            await accounts.follow(handle, on=not following)
         except ApiError as exc:
             self.notify(exc.message, title="Follow", severity="error")
             return
         self.notify(f"{'Unfollowed' if following else 'Following'} @{handle}.", markup=False)
 
+    def action_profile(self) -> None:
+        """The profile of who wrote the selected post (for a repost, of who wrote it)."""
+        post = self._target()
+        if post is not None:
+            self.post_message(intents.OpenProfile(post.author.handle))
 
-def open_post_lists(app: App[object]) -> list[PostActions]:
-    """Every post list on the screen stack, bottom first: the screens that are one (a
-    thread, a profile, bookmarks) and those inside a screen (the home timeline)."""
-    return [
-        node
-        for screen in app.screen_stack
-        for node in (screen, *screen.walk_children())
-        if isinstance(node, PostActions)
-    ]
+    def action_tip(self) -> None:
+        post = self._target()
+        if post is not None:
+            self.post_message(intents.Tip(post))
 
 
 class TimelineActions(PostActions):
@@ -245,14 +250,8 @@ class TimelineActions(PostActions):
     def selected(self) -> Post | None:
         return self.timeline.selected
 
-    def show_post(self, post: Post) -> None:
-        self.timeline.post_changed(post, reader_marks=True)
-
-    def marks_changed(self, post: Post) -> None:
-        self.show_post(post)
-
-    def post_changed(self, post: Post) -> None:
-        self.timeline.post_changed(post)
+    def post_changed(self, post: Post, reader_marks: bool) -> None:
+        self.timeline.post_changed(post, reader_marks=reader_marks)
 
     def counts_changed(self, counts: PostCounts) -> None:
         self.timeline.counts_changed(counts)

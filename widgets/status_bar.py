@@ -1,10 +1,23 @@
 """The bar across the top: who is signed in, whether the live feed is connected, how
-many messages are unread, and how many notifications are unseen."""
+many messages are unread, and how many notifications are unseen. It follows the App's
+`feed`, `unread` and `notifications` signals itself."""
 
 from __future__ import annotations
 
 from textual.content import Content
 from textual.widgets import Static
+
+from xapp.api.feed import FeedState
+from xapp.api.models import Notification
+from xapp.live import FeedStatus, live, subscribe
+
+FEED_LABELS = {
+    FeedState.ONLINE: "● online",
+    FeedState.CONNECTING: "◌ connecting…",
+    FeedState.RECONNECTING: "◌ reconnecting…",
+    FeedState.OUTDATED: "⚠ this server is newer: update xapp for live updates",
+    FeedState.CLOSED: "○ offline",
+}
 
 
 class StatusBar(Static):
@@ -12,19 +25,33 @@ class StatusBar(Static):
     StatusBar { dock: top; height: 1; background: $panel; padding: 0 1; }
     """
 
-    handle = ""
-    feed = ""
-    unread = 0
-    notes = 0
+    def __init__(self, handle: str, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.handle = handle
+        self.feed = ""
+        self.unread = 0
+        self.notes = 0
+
+    def on_mount(self) -> None:
+        signals = live(self)
+        subscribe(self, signals.feed, self._feed)
+        subscribe(self, signals.unread, lambda total: self.show(unread=total))
+        subscribe(self, signals.notifications, self._notification)
+        self._feed(signals.feed_status)
+
+    def _feed(self, status: FeedStatus) -> None:
+        label = FEED_LABELS[status.state]
+        if status.newer_server and status.state == FeedState.ONLINE:
+            label += " · some updates need a newer xapp: update xapp"
+        self.show(feed=label)
+
+    def _notification(self, _: Notification) -> None:
+        if not getattr(self.app.screen, "shows_notifications", False):
+            self.show(notes=self.notes + 1)
 
     def show(
-        self,
-        handle: str | None = None,
-        feed: str | None = None,
-        unread: int | None = None,
-        notes: int | None = None,
+        self, feed: str | None = None, unread: int | None = None, notes: int | None = None
     ) -> None:
-        self.handle = handle if handle is not None else self.handle
         self.feed = feed if feed is not None else self.feed
         self.unread = unread if unread is not None else self.unread
         self.notes = notes if notes is not None else self.notes

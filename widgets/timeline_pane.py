@@ -1,6 +1,5 @@
 """The timeline pane: the home timeline (a `PagedTimeline`, paged both ways in a bounded
-window), with the post keys of `PostActions`. Live changes come in through
-`post_arrived`, `post_changed` and `counts_changed` from the App's feed."""
+window), with the post keys of `PostActions`; it follows the App's `posts` signal."""
 
 from __future__ import annotations
 
@@ -13,10 +12,8 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Label
 
+from xapp import intents
 from xapp.api.models import Post
-from xapp.screens.profile import ProfileScreen
-from xapp.screens.search import SearchScreen
-from xapp.screens.thread import ThreadScreen
 from xapp.session import Session
 from xapp.widgets.lines import ItemLines
 from xapp.widgets.paged_timeline import PagedTimeline
@@ -25,9 +22,15 @@ from xapp.widgets.post_actions import TimelineActions
 
 class TimelinePane(TimelineActions, Vertical):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "thread", "Thread"),
-        Binding("slash", "search", "Search", key_display="/"),
-        Binding("P", "profile", "Profile"),
+        Binding("enter", "thread", "Thread", id="timeline.thread", tooltip="the post's thread"),
+        Binding(
+            "slash",
+            "search",
+            "Search",
+            key_display="/",
+            id="timeline.search",
+            tooltip="search people, posts or a #hashtag",
+        ),
     ]
     DEFAULT_CSS = """
     /* Both lines keep their size whatever they say, so updating them never lays out
@@ -57,22 +60,21 @@ class TimelinePane(TimelineActions, Vertical):
     def on_mount(self) -> None:
         self._show_unseen(0)
         self.watch(self.timeline, "loading", self._loading)
+        self.follow_posts()
+        self.timeline.reload()
 
     def _loading(self, what: str) -> None:
         older = self.query_one("#older", Label)
         older.update("Loading older posts…" if what == "older" else "", layout=False)
 
-    def load(self) -> None:
-        self.timeline.reload()
-
     # --- live -----------------------------------------------------------------------
 
-    def post_arrived(self, post: Post) -> None:
+    def post_arrived(self, post: Post, mine_now: bool) -> None:
         """A new post goes on top without moving what the reader is looking at; the
         title counts them until the reader goes to the first post (g). My own goes on
         top and the view goes with it. A reader far down a long timeline (the window no
         longer reaches the top) only sees the count; g fetches the newest page."""
-        mine = post.author.id == self.session.me.id
+        mine = mine_now or post.author.id == self.session.me.id
         if not self.timeline.at_newest:
             if mine:
                 self.timeline.reload()
@@ -100,26 +102,15 @@ class TimelinePane(TimelineActions, Vertical):
         if self.timeline.cursor == 0 and self.unseen:
             self._show_unseen(0)
 
-    def action_profile(self) -> None:
-        """The profile of who wrote the selected post (for a repost, of who wrote it)."""
-        post = self._target()
-        if post is not None:
-            self.app.push_screen(ProfileScreen(self.session, post.author.handle))
-
     def action_search(self) -> None:
-        self.app.push_screen(SearchScreen(self.session))
+        self.post_message(intents.OpenPostSearch())
 
     def action_thread(self) -> None:
         post = self.selected
         if post is not None:
-            self.app.push_screen(ThreadScreen(self.session, post))
+            self.post_message(intents.OpenThread(post))
 
-    # --- what the post actions change ---------------------------------------------------
-
-    def add_post(self, post: Post) -> None:
-        self.timeline.add_top([post])
-
-    def drop_repost(self, original_id: str) -> None:
+    def repost_undone(self, original_id: str) -> None:
         for shown in list(self.timeline.items):
             original = shown.repost_of
             if original and original.id == original_id and shown.author.id == self.session.me.id:

@@ -1,7 +1,8 @@
 """The wallet pane: balance, open requests, and history with its filters; and every
 action on them (pay or decline a request, cancel a pending payment, refund, save a
-signed receipt). Network calls run in workers; live changes come in through
-`transfer_changed` and `bill_changed` from the App's feed."""
+signed receipt). Network calls run in workers; paying and refunding are intents whose
+dialogs close and toast. What the lists show comes from the App's `wallet` signal alone:
+a payment made here appears when the feed brings it, like one made anywhere else."""
 
 from __future__ import annotations
 
@@ -9,25 +10,24 @@ import json
 from collections.abc import Awaitable
 from typing import ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Label, Static
 
-from xapp.api.client import AttemptKey
+from xapp import intents
 from xapp.api.errors import ApiError
-from xapp.api.models import Bill, Money, Payee, PaymentRequest, Transfer
+from xapp.api.models import Bill, BillUpdated, Money, PaymentRequest, Transfer, TransferUpdated
 from xapp.api.money import format_amount
-from xapp.screens.earnings import EarningsScreen
-from xapp.screens.history_filter import FilterScreen, HistoryFilter
-from xapp.screens.pay import confirm_and_send
-from xapp.screens.refund import RefundScreen
+from xapp.live import WalletEvent, live, subscribe
 from xapp.session import Session
+from xapp.widgets.history_filter import HistoryFilter
 from xapp.widgets.lines import ItemLines
 from xapp.widgets.request_list import RequestList
 from xapp.widgets.transfer_list import TransferList
+from xapp.workers import worker
 
 HISTORY_TITLE = "Activity · f filter · e earnings"
 VERBS = {"payment": "paid", "request": "paid", "tip": "tipped", "refund": "refunded"}
@@ -39,14 +39,20 @@ def _amount(money: Money) -> str:
 
 class WalletPane(Vertical):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f", "filter", "Filter"),
-        Binding("e", "earnings", "Earnings"),
-        Binding("x", "cancel", "Cancel"),
-        Binding("b", "refund", "Refund"),
-        Binding("s", "receipt", "Receipt"),
-        Binding("d", "decline", "Decline"),
-        Binding("r", "remind", "Remind"),
-        Binding("enter", "pay_request", "Pay", show=False),
+        Binding("enter", "pay_request", "Pay", id="wallet.pay", tooltip="pay a request"),
+        Binding("d", "decline", "Decline", id="wallet.decline", tooltip="decline a request"),
+        Binding(
+            "x",
+            "cancel",
+            "Cancel",
+            id="wallet.cancel",
+            tooltip="cancel my request, or a pending payment",
+        ),
+        Binding("r", "remind", "Remind", id="wallet.remind", tooltip="remind (once a day)"),
+        Binding("b", "refund", "Refund", id="wallet.refund", tooltip="refund money received"),
+        Binding("s", "receipt", "Receipt", id="wallet.receipt", tooltip="save a signed receipt"),
+        Binding("f", "filter", "Filter", id="wallet.filter", tooltip="filter the history"),
+        Binding("e", "earnings", "Earnings", id="wallet.earnings", tooltip="tips earned"),
     ]
 
     def __init__(self, session: Session, **kwargs: object) -> None:
@@ -76,7 +82,18 @@ class WalletPane(Vertical):
 
     # --- loading --------------------------------------------------------------------
 
-    @work(exclusive=True, group="wallet", exit_on_error=False)
+    def on_mount(self) -> None:
+        subscribe(self, live(self).wallet, self._wallet_event)
+        self.load()
+
+    def _wallet_event(self, event: WalletEvent) -> None:
+        match event:
+            case TransferUpdated(data=data):
+                self.transfer_changed(data.transfer, data.balance)
+            case BillUpdated(data=bill):
+                self.bill_changed(bill)
+
+    @worker(exclusive=True, group="wallet")
     async def load(self) -> None:
         client = self.session.client
         try:
@@ -92,7 +109,7 @@ class WalletPane(Vertical):
         self.requests.add_bottom(mine)  # merged: a request that came live stays
         self.load_history()
 
-    @work(exclusive=True, group="history", exit_on_error=False)
+    @worker(exclusive=True, group="history")
     async def load_history(self, before: str | None = None) -> None:
         f = self.filter
         if before is None:
@@ -144,9 +161,10 @@ class WalletPane(Vertical):
         if balance is None:  # a card in a group chat: not my money
             return
         self.show_balance(balance)
-        known = transfer.id in {t.id for t in self.history.items}
+        known = self.history.has(transfer.id)
         if known or not self.filter.active:
-            self.show_transfer(transfer)
+            self.history.upsert(transfer)
+            self.live_ids.add(transfer.id)
         me = self.session.me.id
         if (
             not known
@@ -161,11 +179,6 @@ class WalletPane(Vertical):
                 title="Money in",
                 markup=False,
             )
-
-    def show_transfer(self, transfer: Transfer) -> None:
-        """Put a transfer in the history now (one made here shows before its feed event)."""
-        self.history.upsert(transfer)
-        self.live_ids.add(transfer.id)
 
     def bill_changed(self, bill: Bill) -> None:
         known = {r.id: r for r in self.requests.items}
@@ -196,20 +209,8 @@ class WalletPane(Vertical):
 
     def action_pay_request(self) -> None:
         request = self._selected_request()
-        if request is None or not self.requests.incoming(request):
-            return
-        client, attempt = self.session.client, AttemptKey()
-        key = attempt.key_for(request.id)
-        confirm_and_send(
-            self.app,
-            self.session,
-            Payee(account=request.requester, paid_before=True),
-            request.amount,
-            request.note,
-            lambda pin: client.bills.pay(request.id, key=key, pin=pin),
-            lambda paid: self.notify(f"Paid {_amount(paid.amount)}.") if paid else None,
-            title="Pay request",
-        )
+        if request is not None and self.requests.incoming(request):
+            self.post_message(intents.PayRequest(request))
 
     def action_decline(self) -> None:
         request = self._selected_request()
@@ -233,7 +234,7 @@ class WalletPane(Vertical):
     def remind(self, bill_id: str) -> None:
         self._settle(self.session.client.bills.remind(bill_id), "Reminder sent.")
 
-    @work(group="wallet-action", exit_on_error=False)
+    @worker(group="wallet-action")
     async def _settle(self, call: Awaitable[object], done: str) -> None:
         try:
             await call
@@ -249,14 +250,13 @@ class WalletPane(Vertical):
             return
         self._cancel(transfer.id)
 
-    @work(group="wallet-action", exit_on_error=False)
+    @worker(group="wallet-action")
     async def _cancel(self, transfer_id: str) -> None:
         try:
             voided = await self.session.client.wallet.cancel(transfer_id)
         except ApiError as exc:
             self.notify(exc.message, severity="error")
             return
-        self.history.upsert(voided)
         self.notify(f"Cancelled: {_amount(voided.amount)} is back in your balance.")
 
     def last_pending(self) -> Transfer | None:
@@ -280,17 +280,14 @@ class WalletPane(Vertical):
         if not refundable:
             self.notify("Only money you received can be refunded.", severity="warning")
             return
-        self.app.push_screen(
-            RefundScreen(self.session, transfer),
-            lambda refund: self.notify(f"Refunded {_amount(refund.amount)}.") if refund else None,
-        )
+        self.post_message(intents.Refund(transfer))
 
     def action_receipt(self) -> None:
         transfer = self._selected_transfer()
         if transfer is not None:
             self.save_receipt(transfer)
 
-    @work(group="wallet-action", exit_on_error=False)
+    @worker(group="wallet-action")
     async def save_receipt(self, transfer: Transfer) -> None:
         if self.session.data_dir is None:
             return
@@ -321,7 +318,7 @@ class WalletPane(Vertical):
             self.query_one("#history-title", Label).update(Content(title))
             self.load_history()
 
-        self.app.push_screen(FilterScreen(self.filter), apply)
+        self.post_message(intents.ChooseHistoryFilter(self.filter, apply))
 
     def action_earnings(self) -> None:
-        self.app.push_screen(EarningsScreen(self.session))
+        self.post_message(intents.OpenEarnings())

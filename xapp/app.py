@@ -1,5 +1,7 @@
-"""The Textual App: finds a server (embedded or named), signs in, shows the home screen
-and owns the one long-lived feed worker that every screen's live updates come from."""
+"""The Textual App: finds a server (embedded or named), signs in, shows the home screen,
+and owns the one long-lived feed worker, whose events it publishes on the live signals
+(`xapp/live.py`) that panes and screens subscribe to. Intents from widgets are answered
+by the navigator it mixes in (`xapp/navigator.py`)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import asyncio
 import hashlib
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import App
 from textual.binding import Binding, BindingType
 
@@ -15,31 +17,25 @@ from xapp.api.errors import ApiError, ServerNewer, Unauthorized
 from xapp.api.feed import Feed, FeedState
 from xapp.api.models import UnknownEvent
 from xapp.credentials import Credentials, VaultName
+from xapp.live import FeedStatus, Live
+from xapp.navigator import Navigator
 from xapp.outbox import Outbox
 from xapp.screens.home import HomeScreen
 from xapp.screens.keyring_choice import KeyringChoiceScreen
 from xapp.screens.login import LoginScreen
 from xapp.screens.start import StartScreen
 from xapp.session import RETYPE_ABOVE, Session, open_session
-from xapp.widgets.status_bar import StatusBar
+from xapp.workers import WorkerFailed, worker
 
 if TYPE_CHECKING:  # the server (SQLAlchemy, FastAPI, …) loads only when one is embedded
     from xapp.embedded import EmbeddedWorld
 
-FEED_LABELS = {
-    FeedState.ONLINE: "● online",
-    FeedState.CONNECTING: "◌ connecting…",
-    FeedState.RECONNECTING: "◌ reconnecting…",
-    FeedState.OUTDATED: "⚠ this server is newer: update xapp for live updates",
-    FeedState.CLOSED: "○ offline",
-}
 
-
-class XApp(App[None]):
+class XApp(Navigator, App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "xapp"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "Quit", priority=True, id="quit"),
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="quit", tooltip="quit xapp"),
     ]
 
     def __init__(
@@ -62,6 +58,7 @@ class XApp(App[None]):
         self.session: Session | None = None
         self.feed: Feed | None = None
         self.home: HomeScreen | None = None
+        self.live = Live(self)
         self.missed_kinds: set[str] = set()
         """Feed event types a newer server sent that this version can't show."""
 
@@ -70,7 +67,7 @@ class XApp(App[None]):
         self.push_screen(StartScreen(status))
         self.connect()
 
-    @work(exclusive=True, group="connect", exit_on_error=False)
+    @worker(exclusive=True, group="connect")
     async def connect(self) -> None:
         start = self.screen if isinstance(self.screen, StartScreen) else None
         try:
@@ -109,7 +106,7 @@ class XApp(App[None]):
                 lambda where: self.remember(session, where or "memory"),
             )
 
-    @work(group="remember", exit_on_error=False)
+    @worker(group="remember")
     async def remember(self, session: Session, where: VaultName) -> None:
         assert self.credentials is not None
         try:
@@ -135,33 +132,37 @@ class XApp(App[None]):
         self.session = session
         self.home = HomeScreen(session)
         await self.switch_screen(self.home)
-        self._show_feed_state(FeedState.CONNECTING)
         self.run_feed(session, session.me.event_seq)
 
-    @work(exclusive=True, group="feed", exit_on_error=False)
+    @worker(exclusive=True, group="feed")
     async def run_feed(self, session: Session, since: int) -> None:
-        self.feed = Feed(session.server, session.token, since, on_state=self._show_feed_state)
+        """Read the feed for as long as the app runs; every event goes out on its signal."""
+        self.feed = Feed(session.server, session.token, since, on_state=self._feed_state)
         try:
             async for event in self.feed:
                 if isinstance(event, UnknownEvent):
                     self.missed_kinds.add(event.type)
-                    self._show_feed_state(self.feed.state)
-                elif self.home is not None:
-                    self.home.apply(event)
+                    self._feed_state(self.feed.state)
+                else:
+                    self.live.publish(event)
         except ServerNewer as exc:
             self.notify(exc.message, title="Update xapp", severity="warning", timeout=15)
         except Unauthorized:
-            self._show_feed_state(FeedState.CLOSED)
+            self._feed_state(FeedState.CLOSED)
             self.notify("Your session has ended; restart xapp to sign in.", severity="error")
 
-    def _show_feed_state(self, state: FeedState) -> None:
-        if self.home is not None and self.session is not None:
-            label = FEED_LABELS[state]
-            if self.missed_kinds and state == FeedState.ONLINE:
-                label += " · some updates need a newer xapp: update xapp"
-            self.home.query_one(StatusBar).show(self.session.me.handle, label)
-            if state == FeedState.ONLINE:  # the server is back: send what waited
-                self.home.chat.drain()
+    def _feed_state(self, state: FeedState) -> None:
+        self.live.publish_status(FeedStatus(state, newer_server=bool(self.missed_kinds)))
+
+    def on_worker_failed(self, event: WorkerFailed) -> None:
+        """The one place a worker's unexpected failure surfaces (see workers.py); it is
+        in xapp.log already, with its traceback."""
+        self.notify(
+            f"Something went wrong ({event.where}: {event.error}). Details are in xapp.log.",
+            title="Error",
+            severity="error",
+            markup=False,
+        )
 
     async def on_unmount(self) -> None:
         if self.feed is not None:

@@ -1,0 +1,82 @@
+"""Every key, on one screen, read from the bindings themselves (and the chat's slash
+commands from their table), so the help can't drift from what the keys do."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.dom import DOMNode
+from textual.widgets import Label, Static
+
+from xapp.screens.dialogs import Dialog
+from xapp.screens.profile import ProfileScreen
+from xapp.screens.thread import ThreadScreen, ThreadView
+from xapp.widgets.chat_commands import COMMANDS
+from xapp.widgets.chat_log import ChatLog
+from xapp.widgets.composer import Composer
+from xapp.widgets.lines import ItemLines
+from xapp.widgets.post_actions import PostActions
+from xapp.widgets.timeline_pane import TimelinePane
+from xapp.widgets.wallet_pane import WalletPane
+
+
+def _home() -> type[DOMNode]:
+    from xapp.screens.home import HomeScreen  # the home screen opens this one
+
+    return HomeScreen
+
+
+def areas() -> list[tuple[str, list[type[DOMNode]]]]:
+    """The help's sections: a title, and the classes whose own keys it lists."""
+    return [
+        ("Everywhere", [_home()]),
+        ("Any list", [ItemLines]),
+        ("On a post (timeline, thread, profile, bookmarks)", [PostActions, TimelinePane]),
+        ("A profile", [ProfileScreen]),
+        ("A thread", [ThreadView, ThreadScreen]),
+        ("The message box", [Composer]),
+        ("On a message", [ChatLog]),
+        ("The wallet", [WalletPane]),
+    ]
+
+
+def own_bindings(cls: type[DOMNode]) -> list[Binding]:
+    """The bindings a class declares itself (one per key), in the order written."""
+    declared: list[BindingType] = list(cls.__dict__.get("BINDINGS", []))
+    return list(Binding.make_bindings(declared))
+
+
+class HelpScreen(Dialog[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "dismiss(None)", "Close", id="help.close")
+    ]
+
+    def compose(self) -> ComposeResult:
+        with self.dialog("wide"):
+            yield Label("Keys", classes="title")
+            with VerticalScroll(id="keys"):
+                yield Static(self.text())
+            yield Label("↑ ↓ scroll · esc closes", classes="hint")
+
+    def text(self) -> Content:
+        lines: list[Content] = []
+        for title, classes in areas():
+            lines.append(Content.styled(title, "bold"))
+            shown: dict[str, tuple[list[str], str]] = {}
+            for cls in classes:
+                for binding in own_bindings(cls):
+                    key = self.app.get_key_display(binding)
+                    what = binding.tooltip or binding.description
+                    keys, _ = shown.setdefault(binding.id or what, ([], what))
+                    if key not in keys:
+                        keys.append(key)
+            for keys, what in shown.values():
+                lines.append(Content.assemble(("  " + " / ".join(keys), "$accent"), f"  {what}"))
+            if title == "The message box":
+                for example, what in COMMANDS.values():
+                    lines.append(Content.assemble(("  " + example, "$accent"), f"  {what}"))
+        return Content("\n").join(lines)

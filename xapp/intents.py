@@ -1,0 +1,227 @@
+"""What a widget or screen asks for: a screen to open or a flow to run.
+
+Widgets never import screens (an import contract checks it). They post one of these
+messages; it bubbles up to the App, whose navigator (`xapp/navigator.py`) turns it into
+the screen or flow. An intent may carry `done`, called with the flow's result (None
+when the person cancelled), so a chat's message box is cleared only once a `/pay` it
+opened has really paid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from textual.message import Message as TextualMessage
+
+from xapp.api.models import Conversation, Message, PaymentRequest, Post, SearchHit, Transfer
+
+Done = Callable[[Any], object]
+
+
+class Intent(TextualMessage):
+    """Something to open or do; the navigator answers every subclass."""
+
+    def __init__(self, done: Done | None = None) -> None:
+        super().__init__()
+        self.done = done
+
+    def finish(self, result: object) -> None:
+        if self.done is not None:
+            self.done(result)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What a post answers: at most one of a post to reply to, to quote, or to edit."""
+
+    reply_to: Post | None = None
+    quote_of: Post | None = None
+    editing: Post | None = None
+
+    @property
+    def title(self) -> str:
+        if self.reply_to is not None:
+            return f"Reply to @{self.reply_to.author.handle}"
+        if self.quote_of is not None:
+            return f"Quote @{self.quote_of.author.handle}"
+        return "Edit post" if self.editing is not None else "New post"
+
+    @property
+    def context(self) -> Post | None:
+        return self.reply_to or self.quote_of
+
+
+# --- screens -----------------------------------------------------------------------------
+
+
+class OpenThread(Intent):
+    def __init__(self, post: Post) -> None:
+        super().__init__()
+        self.post = post
+
+
+class OpenProfile(Intent):
+    def __init__(self, handle: str) -> None:
+        super().__init__()
+        self.handle = handle
+
+
+class OpenPostSearch(Intent):
+    """Search people, posts and hashtags."""
+
+
+class OpenBookmarks(Intent):
+    pass
+
+
+class OpenNotifications(Intent):
+    pass
+
+
+class OpenHelp(Intent):
+    pass
+
+
+class OpenEarnings(Intent):
+    pass
+
+
+class ShowList(Intent):
+    """A read-only list in a dialog (who has read a message, a post's edits)."""
+
+    def __init__(self, title: str, lines: list[str]) -> None:
+        super().__init__()
+        self.title = title
+        self.lines = lines
+
+
+class Ask(Intent):
+    """A yes/no question; `done(True)` on yes."""
+
+    def __init__(self, question: str, yes: str, done: Done) -> None:
+        super().__init__(done)
+        self.question = question
+        self.yes = yes
+
+
+class PickReaction(Intent):
+    """Choose an emoji; `done(emoji)`."""
+
+
+class SearchMessages(Intent):
+    """Search messages in one conversation or all; `done(SearchHit)` jumps to one."""
+
+    def __init__(self, conversation_id: str | None, where: str, done: Done) -> None:
+        super().__init__(done)
+        self.conversation_id = conversation_id
+        self.where = where
+
+
+class ChooseHistoryFilter(Intent):
+    """Edit the wallet history's filter; `done(HistoryFilter)`."""
+
+    def __init__(self, current: object, done: Done) -> None:
+        super().__init__(done)
+        self.current = current
+
+
+# --- flows -------------------------------------------------------------------------------
+
+
+class WritePost(Intent):
+    """A new post, a reply, a quote or an edit; what is posted is published live."""
+
+    def __init__(self, draft: Draft | None = None) -> None:
+        super().__init__()
+        self.draft = draft or Draft()
+
+
+class NewConversation(Intent):
+    """Message one or several people; `done(Conversation)`."""
+
+
+class Pay(Intent):
+    """Send money, optionally filled in and inside a chat (a card shows there)."""
+
+    def __init__(
+        self,
+        to: str = "",
+        amount: str = "",
+        note: str = "",
+        conversation_id: str | None = None,
+        done: Done | None = None,
+    ) -> None:
+        super().__init__(done)
+        self.to, self.amount, self.note = to, amount, note
+        self.conversation_id = conversation_id
+
+
+class RequestMoney(Intent):
+    def __init__(
+        self,
+        who: str = "",
+        amount: str = "",
+        note: str = "",
+        conversation_id: str | None = None,
+        done: Done | None = None,
+    ) -> None:
+        super().__init__(done)
+        self.who, self.amount, self.note = who, amount, note
+        self.conversation_id = conversation_id
+
+
+class SplitBill(Intent):
+    def __init__(
+        self, conversation: Conversation, total: str = "", note: str = "", done: Done | None = None
+    ) -> None:
+        super().__init__(done)
+        self.conversation = conversation
+        self.total, self.note = total, note
+
+
+class PayRequest(Intent):
+    def __init__(self, request: PaymentRequest) -> None:
+        super().__init__()
+        self.request = request
+
+
+class Tip(Intent):
+    def __init__(self, post: Post) -> None:
+        super().__init__()
+        self.post = post
+
+
+class Refund(Intent):
+    def __init__(self, transfer: Transfer) -> None:
+        super().__init__()
+        self.transfer = transfer
+
+
+__all__ = [
+    "Ask",
+    "ChooseHistoryFilter",
+    "Draft",
+    "Intent",
+    "Message",
+    "NewConversation",
+    "OpenBookmarks",
+    "OpenEarnings",
+    "OpenHelp",
+    "OpenNotifications",
+    "OpenPostSearch",
+    "OpenProfile",
+    "OpenThread",
+    "Pay",
+    "PayRequest",
+    "PickReaction",
+    "Refund",
+    "RequestMoney",
+    "SearchHit",
+    "SearchMessages",
+    "ShowList",
+    "SplitBill",
+    "Tip",
+    "WritePost",
+]
