@@ -12,6 +12,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import ClassVar, Generic, TypeVar
 
+from rich.cells import cell_len
 from rich.style import Style
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
@@ -20,6 +21,7 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
+from textual.selection import Selection
 from textual.strip import Strip
 
 from xapp.widgets.repaint import move_drawn_rows, resize_quietly
@@ -92,7 +94,7 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
         """Scroll x, scroll y and width while `render_lines` draws (see there)."""
         # Keyed by the source strip's id; the entry holds the strip, so the id can't be
         # reused while the entry lives.
-        self._painted: LRUCache[tuple[int, Style, int, int], tuple[Strip, Strip]] = LRUCache(
+        self._painted: LRUCache[tuple[int, Style, int, int, int], tuple[Strip, Strip]] = LRUCache(
             PAINTED_LINES
         )
 
@@ -122,7 +124,7 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
         new = self._fresh(items)
         if not new:
             return 0
-        rendered = [self._render(item) for item in new]
+        rendered = [self._draw(item) for item in new]
         added_lines = sum(len(r) for r in rendered)
         self._items[:0] = new
         self._rendered[:0] = rendered
@@ -141,7 +143,7 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
         # Extend the line index rather than rebuild it: a chat message arriving at the
         # bottom of a long history costs its own lines, not the whole history's.
         for item in new:
-            strips = self._render(item)
+            strips = self._draw(item)
             self._starts.append(len(self._lines))
             self._owner.extend([len(self._items)] * len(strips))
             self._lines.extend(strips)
@@ -161,7 +163,7 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
         for index, known in enumerate(self._items):
             if self.item_id(known) == key:
                 self._items[index] = item
-                self._rendered[index] = self._render(item)
+                self._rendered[index] = self._draw(item)
                 self._relayout()
                 return
 
@@ -216,7 +218,9 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
 
     # --- drawing --------------------------------------------------------------------
 
-    def _render(self, item: T) -> list[Strip]:
+    def _draw(self, item: T) -> list[Strip]:
+        """An item's lines as strips. (Not `_render`: that is Textual's own, which
+        copying selected text calls.)"""
         if not self._width:
             # Items can arrive (from a worker) before the first Resize has been handled:
             # wrap at the width the layout already gave, not at a guess drawn twice.
@@ -275,7 +279,7 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
 
     def refresh_items(self) -> None:
         """Draw every item again (a new width, or relative times that have moved on)."""
-        self._rendered = [self._render(item) for item in self._items]
+        self._rendered = [self._draw(item) for item in self._items]
         self._relayout()
 
     def render_lines(self, crop: Region) -> list[Strip]:
@@ -307,14 +311,44 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
             return Strip.blank(width, base)
         style = self._cursor_style if self._owner[line_no] == self.cursor else base
         line = self._lines[line_no]
+        selection = self.text_selection
+        span = selection.get_span(line_no) if selection is not None else None
+        if span is not None:
+            return self._selected(line, span, scroll_x, width, style, line_no)
         # A line that looks as it did last paint is handed back as the same Strip, so
         # Textual's per-strip caches hit: a new message repaints one line's worth of work.
-        key = (id(line), style, scroll_x, width)
+        key = (id(line), style, scroll_x, width, line_no)
         painted = self._painted.get(key)
         if painted is None or painted[0] is not line:
-            painted = (line, line.crop_extend(scroll_x, scroll_x + width, None).apply_style(style))
+            # Offsets tell Textual which character is under the mouse, for selecting.
+            shown = line.crop_extend(scroll_x, scroll_x + width, None).apply_style(style)
+            painted = (line, shown.apply_offsets(scroll_x, line_no))
             self._painted[key] = painted
         return painted[1]
+
+    # --- selecting and copying text ---------------------------------------------------
+
+    def _selected(
+        self, line: Strip, span: tuple[int, int], scroll_x: int, width: int, style: Style, y: int
+    ) -> Strip:
+        """A line with the selected characters (`span`, as character offsets) marked."""
+        text = line.text
+        start, end = span
+        end = len(text) if end == -1 else end
+        first, last = cell_len(text[:start]), cell_len(text[:end])
+        marked = self.screen.get_component_rich_style("screen--selection")
+        pieces = [line.crop(0, first), line.crop(first, last).apply_style(marked), line.crop(last)]
+        joined = Strip.join(pieces)
+        shown = joined.crop_extend(scroll_x, scroll_x + width, None).apply_style(style)
+        return shown.apply_offsets(scroll_x, y)
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        """The selected text: line numbers and character offsets are the ones the
+        drawn lines carry (`apply_offsets` above)."""
+        return selection.extract("\n".join(line.text.rstrip() for line in self._lines)), "\n"
+
+    def selection_updated(self, selection: Selection | None) -> None:
+        self.refresh()
 
     # --- repainting only what changed -------------------------------------------------
 
