@@ -106,10 +106,10 @@ async def measure(url: str, pid: int, db: Path, folder: Path) -> dict[str, float
     async with app.run_test(size=(160, 48)) as pilot:
         first_paint_s = (await first - started) / 1e9
         timeline = app.screen.query_one(PagedTimeline)
-        await wait_for(lambda: len(timeline.items) == 50 and not timeline.loading)
+        await wait_for(lambda: len(timeline.items) == 50 and not timeline.fetching)
         timeline.focus()
         await pilot.press("G")  # a second page: 100 posts loaded
-        await wait_for(lambda: len(timeline.items) == 100 and not timeline.loading)
+        await wait_for(lambda: len(timeline.items) == 100 and not timeline.fetching)
         await pilot.press("g")
         await pilot.pause()
         small_first = await keypresses(pilot, paints, timeline)
@@ -118,7 +118,7 @@ async def measure(url: str, pid: int, db: Path, folder: Path) -> dict[str, float
         pages = 0
         while timeline.older is not None:
             await pilot.press("G")
-            await wait_for(lambda: not timeline.loading, timeout=60)
+            await wait_for(lambda: not timeline.fetching, timeout=60)
             pages += 1
         await pilot.press("G")
         await wait_for(lambda: "post 0:" in _visible(timeline))
@@ -132,9 +132,9 @@ async def measure(url: str, pid: int, db: Path, folder: Path) -> dict[str, float
         # 100 loaded once more, in the same aged process: the small figure is the median
         # of both visits, so the ratio doesn't just measure how long the App has run.
         await pilot.press("g")
-        await wait_for(lambda: len(timeline.items) == 50 and not timeline.loading)
+        await wait_for(lambda: len(timeline.items) == 50 and not timeline.fetching)
         await pilot.press("G")
-        await wait_for(lambda: len(timeline.items) == 100 and not timeline.loading)
+        await wait_for(lambda: len(timeline.items) == 100 and not timeline.fetching)
         await pilot.press("g")
         await pilot.pause()
         small = statistics.median(small_first + await keypresses(pilot, paints, timeline))

@@ -45,6 +45,6 @@ class BookmarksScreen(TimelineActions, Screen[None]):
     def post_changed(self, post: Post, reader_marks: bool) -> None:
         """A bookmark dropped (here or anywhere in the app) leaves the list."""
         if reader_marks and not post.bookmarked:
-            self.timeline.remove(post.id)
+            self.timeline.remove_item(post.id)
         else:
             super().post_changed(post, reader_marks)

@@ -12,6 +12,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer
 
 from xapp import intents
@@ -127,7 +128,7 @@ class HomeScreen(Screen[None]):
     def action_pane(self, index: int) -> None:
         self.pane = index
         self._layout_for(self.size.width)
-        target = {0: Timeline, 1: ConversationList, 2: RequestList}[index]
+        target: type[Widget] = (Timeline, ConversationList, RequestList)[index]
         self.query_one(target).focus()
 
     def action_leave_input(self) -> None:
@@ -137,7 +138,7 @@ class HomeScreen(Screen[None]):
         """Open the next (or previous) conversation with unread messages, from anywhere."""
         if self.chat.next_unread(step):
             self.action_pane(1)
-            self.chat.log.focus()
+            self.chat.messages.focus()
 
     # --- intents --------------------------------------------------------------------
 

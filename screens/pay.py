@@ -10,6 +10,7 @@ account's age, asks for a large amount to be typed again, and takes the PIN. A f
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from textual.app import App, ComposeResult
 from textual.content import Content
@@ -29,13 +30,13 @@ Send = Callable[[str | None], Awaitable[Transfer]]
 
 
 def confirm_and_send(
-    app: App,
+    app: App[Any],
     session: Session,
     payee: Payee,
     amount: Money,
     note: str,
     send: Send,
-    then: Callable[[Transfer | None], object],
+    then: Callable[[Transfer | None], None],
     title: str = "Confirm payment",
 ) -> None:
     """Make sure there is a PIN, then confirm and send; `then` gets the transfer or None."""

@@ -7,6 +7,7 @@ cannot quietly choose a PIN of its own.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from textual.app import App, ComposeResult
 from textual.widgets import Input, Label
@@ -56,9 +57,14 @@ class SetPinScreen(FormModal[bool]):
         self.dismiss(True)
 
 
-def ensure_pin(app: App, session: Session, then: Callable[[], object]) -> None:
+def ensure_pin(app: App[Any], session: Session, then: Callable[[], object]) -> None:
     """Run `then` once the account has a payments PIN, asking for one first if needed."""
     if session.me.has_pin:
         then()
         return
-    app.push_screen(SetPinScreen(session), lambda done: then() if done else None)
+
+    def chosen(done: bool | None) -> None:
+        if done:
+            then()
+
+    app.push_screen(SetPinScreen(session), chosen)

@@ -75,7 +75,7 @@ async def test_new_posts_wait_above_the_reader_behind_a_bar(people: People, tmp_
         await bob.posts.create("breaking one")
         await bob.posts.create("breaking two")
         await wait_for(pilot, lambda: len(timeline.items) == 32)
-        await pilot.pause(0.1)
+        await pilot.wait_for_scheduled_animations()  # a scroll, if any, has happened
         assert timeline.selected == reading and visible(timeline) == before  # nothing moved
         assert shown(title) == "Timeline  ↑ 2 new posts · g shows them"
         await pilot.press("g")
@@ -92,10 +92,10 @@ async def test_scrolling_down_loads_every_post_once(people: People, tmp_path) ->
         timeline = home.query_one(Timeline)
         await wait_for(pilot, lambda: len(timeline.items) == 50)  # one page at first
         timeline.focus()
-        for _ in range(4):
+        while len(timeline.items) < 120:
+            loaded = len(timeline.items)
             await pilot.press("G")  # the last post: nearing the end loads the next page
-            await pilot.pause(0.2)
-        await wait_for(pilot, lambda: len(timeline.items) == 120)
+            await wait_for(pilot, lambda n=loaded: len(timeline.items) > n)
         assert [p.id for p in timeline.items] == [p.id for p in reversed(posts)]
 
 
@@ -123,9 +123,9 @@ async def test_a_long_timeline_keeps_a_window_and_pages_back_up(people: People, 
         await wait_for(pilot, lambda: len(timeline.items) == 50)
         timeline.focus()
         largest = 0
-        while timeline.older is not None or timeline.loading:
+        while timeline.older is not None or timeline.fetching:
             await pilot.press("G")
-            await pilot.pause(0.05)
+            await wait_for(pilot, lambda: not timeline.fetching)
             largest = max(largest, len(timeline.items))
             in_order(timeline)
         await pilot.press("G")
@@ -136,9 +136,9 @@ async def test_a_long_timeline_keeps_a_window_and_pages_back_up(people: People, 
         await wait_for(pilot, lambda: "1 new post" in shown(title))
         assert "while the reader is far down" not in drawn(timeline)
 
-        while not timeline.at_newest or timeline.loading:
+        while not timeline.at_newest or timeline.fetching:
             await pilot.press("pageup")
-            await pilot.pause(0.05)
+            await wait_for(pilot, lambda: not timeline.fetching)
             if timeline.items[0].text != "while the reader is far down":
                 in_order(timeline)
             largest = max(largest, len(timeline.items))
@@ -146,10 +146,9 @@ async def test_a_long_timeline_keeps_a_window_and_pages_back_up(people: People, 
         assert timeline.items[0].text == "while the reader is far down"
         assert [p.id for p in timeline.items[1:]] == newest_first[: len(timeline.items) - 1]
 
-        for _ in range(6):  # far down again, then g fetches the newest page
-            await pilot.press("G")
-            await pilot.pause(0.1)
-        await wait_for(pilot, lambda: not timeline.at_newest)
+        while timeline.at_newest or timeline.fetching:  # far down again, then g fetches
+            await pilot.press("G")  # the newest page
+            await wait_for(pilot, lambda: not timeline.fetching)
         await pilot.press("g")
         await wait_for(pilot, lambda: "while the reader is far down" in visible(timeline))
         assert timeline.at_newest and shown(title) == "Timeline"

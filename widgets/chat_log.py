@@ -10,7 +10,7 @@ live changes for the open conversation.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -62,8 +62,8 @@ class ChatLog(Vertical):
     class Shown(TextualMessage):
         """The newest messages of the open chat are on screen (time to say read)."""
 
-    def __init__(self, session: Session, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, session: Session, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.session = session
         self.conversation: Conversation | None = None
         self.older: str | None = None
@@ -84,7 +84,7 @@ class ChatLog(Vertical):
         self._typing_line("")
 
     @property
-    def log(self) -> MessageLog:
+    def messages(self) -> MessageLog:
         return self.query_one(MessageLog)
 
     @property
@@ -98,8 +98,8 @@ class ChatLog(Vertical):
         self.conversation = conversation
         self.older = None
         self.set_title(title)
-        self.log.set_items([])
-        self.log.show_conversation(conversation.positions, conversation.is_group)
+        self.messages.set_items([])
+        self.messages.show_conversation(conversation.positions, conversation.is_group)
         self.typers.clear()
         self._show_typers()
         self.load_messages(conversation.id, around)
@@ -110,12 +110,12 @@ class ChatLog(Vertical):
     def close(self, title: str) -> None:
         """The open conversation is gone (I left it, or was removed)."""
         self.conversation = None
-        self.log.set_items([])
+        self.messages.set_items([])
         self.set_title(title)
 
     def conversation_changed(self, conversation: Conversation) -> None:
         self.conversation = conversation
-        self.log.show_conversation(conversation.positions, conversation.is_group)
+        self.messages.show_conversation(conversation.positions, conversation.is_group)
 
     @worker(exclusive=True, group="messages")
     async def load_messages(self, conversation_id: str, around: str | None = None) -> None:
@@ -127,17 +127,17 @@ class ChatLog(Vertical):
         if conversation_id != self.open_id:
             return
         self.older = page.next
-        self.log.set_items(reversed(page.items))
+        self.messages.set_items(reversed(page.items))
         outbox = self.session.outbox
         if outbox is not None:
-            self.log.add_bottom(
+            self.messages.add_bottom(
                 local_message(e, self.me) for e in outbox.for_conversation(conversation_id)
             )
-            self.log.failed = {e.key: e.error for e in outbox.entries if e.state == "failed"}
+            self.messages.failed = {e.key: e.error for e in outbox.entries if e.state == "failed"}
         if around is not None:
-            self.log.select(around)
+            self.messages.select(around)
         else:
-            self.log.show_latest()
+            self.messages.show_latest()
             self.post_message(self.Shown())
 
     @on(ItemLines.NearStart, "#messages")
@@ -157,25 +157,27 @@ class ChatLog(Vertical):
             self.loading_older = False
         if conversation_id == self.open_id:
             self.older = page.next
-            self.log.add_top(list(reversed(page.items)), keep_view=True)
+            self.messages.add_top(list(reversed(page.items)), keep_view=True)
 
     @property
     def newest_position(self) -> int:
         """The position of the newest message from the server shown (0 if none)."""
-        return max((m.position for m in self.log.items if not m.id.startswith(LOCAL)), default=0)
+        return max(
+            (m.position for m in self.messages.items if not m.id.startswith(LOCAL)), default=0
+        )
 
     # --- live -------------------------------------------------------------------------
 
     def message_arrived(self, message: Message) -> bool:
         """Add a message of the open chat; True if the reader sees it (at the bottom)."""
-        seen = self.log.append(message) and bool(self.log.display)
+        seen = self.messages.append(message) and bool(self.messages.display)
         if self.typers.pop(message.sender.id, None) is not None:
             self._show_typers()
         return seen
 
     def receipt_changed(self, positions: list[Position]) -> None:
         assert self.conversation is not None
-        self.log.show_conversation(positions, self.conversation.is_group)
+        self.messages.show_conversation(positions, self.conversation.is_group)
 
     def someone_typing(self, signal: Typing) -> None:
         self.typers[signal.data.account.id] = (signal.data.account, signal.data.expires_at)
@@ -209,7 +211,7 @@ class ChatLog(Vertical):
     # --- actions on the selected message ----------------------------------------------
 
     def _selected(self) -> Message | None:
-        message = self.log.selected
+        message = self.messages.selected
         if message is None or message.kind == "system":
             return None
         return message
@@ -234,7 +236,7 @@ class ChatLog(Vertical):
         outbox = self.session.outbox
         if message.id.startswith(LOCAL) and outbox is not None:
             outbox.delete(message.id.removeprefix(LOCAL))
-            self.log.remove(message.id)
+            self.messages.remove_item(message.id)
             return
         if message.sender.id != self.me.id or message.deleted:
             self.notify("You can delete your own messages.", severity="warning")
@@ -253,7 +255,7 @@ class ChatLog(Vertical):
         except ApiError as exc:
             self.notify(exc.message, severity="error")
             return
-        self.log.upsert(gone)
+        self.messages.upsert(gone)
 
     def action_react(self) -> None:
         message = self._selected()
@@ -278,7 +280,7 @@ class ChatLog(Vertical):
         except ApiError as exc:
             self.notify(exc.message, severity="error", markup=False)
             return
-        self.log.upsert(changed)
+        self.messages.upsert(changed)
 
     def action_readers(self) -> None:
         message = self._selected()
@@ -303,13 +305,13 @@ class ChatLog(Vertical):
             return
         key = message.id.removeprefix(LOCAL)
         outbox.retry(key)
-        self.log.failed.pop(key, None)
-        self.log.refresh_items()
+        self.messages.failed.pop(key, None)
+        self.messages.refresh_items()
         self.post_message(self.Retry())
 
     def action_remind(self) -> None:
         """r on a bill card I sent reminds everyone who has not paid."""
-        message = self.log.selected
+        message = self.messages.selected
         bill = message.bill if message is not None else None
         if bill is not None and bill.requester.id == self.me.id:
             self._remind(bill.id)

@@ -8,6 +8,8 @@ in a chat), and publishes the unread total on the `unread` signal for the top ba
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -41,8 +43,8 @@ from xapp.workers import worker
 
 
 class ChatPane(Vertical):
-    def __init__(self, session: Session, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, session: Session, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.session = session
         self.shown_unread = -1
 
@@ -67,8 +69,8 @@ class ChatPane(Vertical):
         return self.query_one(ChatLog)
 
     @property
-    def log(self) -> MessageLog:
-        return self.chat.log
+    def messages(self) -> MessageLog:
+        return self.chat.messages
 
     @property
     def listing(self) -> ConversationList:
@@ -158,28 +160,28 @@ class ChatPane(Vertical):
 
     @on(Composer.Queued)
     def _queued(self, event: Composer.Queued) -> None:
-        self.log.append(event.message)
-        self.log.show_latest()
+        self.messages.append(event.message)
+        self.messages.show_latest()
 
     @on(Composer.Failed)
     def _failed(self, event: Composer.Failed) -> None:
-        self.log.failed[event.entry.key] = event.entry.error
-        self.log.refresh_items()
+        self.messages.failed[event.entry.key] = event.entry.error
+        self.messages.refresh_items()
 
     @on(Composer.Leave)
     def _leave_box(self) -> None:
-        self.log.focus()
+        self.messages.focus()
 
     def search(self) -> None:
         """Search messages: in the open chat when its messages have focus, else all."""
         conversation = self.open_conversation_now
-        here = conversation if self.log.has_focus else None
+        here = conversation if self.messages.has_focus else None
 
         def jump(hit: SearchHit | None) -> None:
             if hit is not None:
                 self.listing.touch(self.listing.get(hit.conversation.id) or hit.conversation)
                 self.open(hit.conversation, around=hit.message.id)
-                self.log.focus()
+                self.messages.focus()
 
         where = f"in {self.listing.title(here)}" if here else "all chats"
         self.post_message(intents.SearchMessages(here.id if here else None, where, jump))
@@ -234,9 +236,9 @@ class ChatPane(Vertical):
     def _wallet_event(self, event: WalletEvent) -> None:
         match event:
             case TransferUpdated(data=data):
-                self.log.update_cards(transfer=data.transfer)
+                self.messages.update_cards(transfer=data.transfer)
             case BillUpdated(data=bill):
-                self.log.update_cards(bill=bill)
+                self.messages.update_cards(bill=bill)
 
     def message_arrived(self, message: Message) -> None:
         if message.conversation_id == self.open_id:
@@ -279,7 +281,7 @@ class ChatPane(Vertical):
 
     def message_changed(self, message: Message) -> None:
         if message.conversation_id == self.open_id:
-            self.log.upsert(message)
+            self.messages.upsert(message)
         known = self.listing.get(message.conversation_id)
         if known and known.last_message and known.last_message.id == message.id:
             self.listing.replace(known.model_copy(update={"last_message": message}))

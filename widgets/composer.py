@@ -12,7 +12,7 @@ box is cleared only once that dialog has done its work.
 from __future__ import annotations
 
 import time
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -61,8 +61,8 @@ class Composer(Vertical):
             super().__init__()
             self.entry = entry
 
-    def __init__(self, session: Session, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, session: Session, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.session = session
         self.conversation: Conversation | None = None
         self.reply_to: Message | None = None

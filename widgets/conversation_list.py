@@ -3,6 +3,8 @@ and last message as a preview."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -13,8 +15,8 @@ PREVIEW = 60
 
 
 class ConversationList(OptionList):
-    def __init__(self, me_id: str, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, me_id: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.me_id = me_id
         self.conversations: list[Conversation] = []
 

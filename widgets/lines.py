@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from typing import ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from rich.cells import cell_len
 from rich.style import Style
@@ -65,12 +65,12 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
     `NearEnd` bubbling through four message queues ahead of the screen's paint."""
 
     class _Near(Message):
-        def __init__(self, lines: ItemLines) -> None:
+        def __init__(self, lines: ItemLines[Any]) -> None:
             super().__init__()
             self.lines = lines
 
         @property
-        def control(self) -> ItemLines:
+        def control(self) -> ItemLines[Any]:
             return self.lines
 
     class NearEnd(_Near):
@@ -79,8 +79,8 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
     class NearStart(_Near):
         """The reader is close to the first item (a chat's oldest loaded message)."""
 
-    def __init__(self, empty: str = "", **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, empty: str = "", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.empty = empty
         self._items: list[T] = []
         self._ids: set[str] = set()
@@ -167,7 +167,8 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
                 self._relayout()
                 return
 
-    def remove(self, item_id: str) -> None:
+    def remove_item(self, item_id: str) -> None:
+        """Take an item out (not `remove`: that is Textual's, and takes the widget out)."""
         for index, known in enumerate(self._items):
             if self.item_id(known) == item_id:
                 del self._items[index], self._rendered[index]

@@ -9,6 +9,7 @@ show what they answer; reactions, edits and deletions show as they are now.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from textual.content import Content
 
@@ -42,7 +43,7 @@ def local_message(entry: Entry, me: Account) -> Message:
 class MessageLog(ItemLines[Message]):
     PAGES_DOWNWARD = False  # older messages load above (`NearStart`)
 
-    def __init__(self, me: Account, **kwargs: object) -> None:
+    def __init__(self, me: Account, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.me = me
         self.me_id = me.id
@@ -139,7 +140,7 @@ class MessageLog(ItemLines[Message]):
         """Add a new message at the bottom; one sent from here replaces its local copy.
         Returns whether the reader was at the bottom (so now sees the message)."""
         if message.client_key and message.sender.id == self.me_id:
-            self.remove(LOCAL + message.client_key)
+            self.remove_item(LOCAL + message.client_key)
         pinned = self.pinned
         if self.has(message.id):
             self.upsert(message)

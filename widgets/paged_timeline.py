@@ -11,6 +11,7 @@ owner counts them, and g fetches the newest page again.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from textual import on
 from textual.reactive import reactive
@@ -31,10 +32,10 @@ REACH = 60
 
 
 class PagedTimeline(Timeline):
-    loading: reactive[str] = reactive("")
+    fetching: reactive[str] = reactive("")
     """What is being fetched: "first", "older", "newer", or nothing."""
 
-    def __init__(self, source: Source, **kwargs: object) -> None:
+    def __init__(self, source: Source, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.source = source
         self.window = WINDOW
@@ -56,14 +57,14 @@ class PagedTimeline(Timeline):
 
     @worker(exclusive=True, group="paging")
     async def _fetch(self, before: str | None, after: str | None) -> None:
-        self.loading = "older" if before else "newer" if after else "first"
+        self.fetching = "older" if before else "newer" if after else "first"
         try:
             page = await self.source(before, after)
         except ApiError as exc:
             self.notify(exc.message, title="Timeline", severity="error")
             return
         finally:
-            self.loading = ""
+            self.fetching = ""
         if before is None and after is None:
             self._cursors.clear()  # the newest page replaces whatever was shown
         self._cursors.update(zip((post.id for post in page.items), page.cursors, strict=False))
@@ -83,12 +84,12 @@ class PagedTimeline(Timeline):
     @on(ItemLines.NearEnd)
     def _near_end(self, event: ItemLines.NearEnd) -> None:
         event.stop()
-        if self.older and not self.loading:
+        if self.older and not self.fetching:
             self._fetch(self.older, None)
 
     @on(ItemLines.NearStart)
     def _near_start(self, event: ItemLines.NearStart) -> None:
-        if self.newer and not self.loading:
+        if self.newer and not self.fetching:
             event.stop()
             self._fetch(None, self.newer)
 

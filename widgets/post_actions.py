@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from textual.binding import Binding, BindingType
-from textual.dom import DOMNode
+from textual.widget import Widget
 
 from xapp import intents
 from xapp.api.errors import ApiError
@@ -26,7 +26,7 @@ from xapp.workers import worker
 COUNTS = {"replies", "likes", "reposts", "quotes"}
 
 
-class PostActions(DOMNode):
+class PostActions(Widget):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("l", "like", "Like", id="post.like", tooltip="like or unlike"),
         Binding("b", "repost", "Repost", id="post.repost", tooltip="repost or undo it"),

@@ -28,6 +28,7 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Iterable
+from typing import Any
 
 from textual.geometry import Region, Size
 from textual.screen import Screen
@@ -97,7 +98,7 @@ if ACTIVE:
                     return
 
 
-def crop_updates(screen: Screen[object]) -> None:
+def crop_updates(screen: Screen[Any]) -> None:
     """Make `screen` draw only what each update changes (stock Textual otherwise)."""
     if ACTIVE:
         screen._compositor = CroppedCompositor()

@@ -3,6 +3,8 @@ for (cancel or remind)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.content import Content
 
 from xapp.api.models import PaymentRequest
@@ -12,7 +14,7 @@ from xapp.widgets.lines import ItemLines
 
 
 class RequestList(ItemLines[PaymentRequest]):
-    def __init__(self, me_id: str, **kwargs: object) -> None:
+    def __init__(self, me_id: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.me_id = me_id
 
@@ -53,4 +55,4 @@ class RequestList(ItemLines[PaymentRequest]):
         if request.status == "open":
             self.upsert(request)
         else:
-            self.remove(request.id)
+            self.remove_item(request.id)

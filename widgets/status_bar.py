@@ -4,6 +4,8 @@ many messages are unread, and how many notifications are unseen. It follows the 
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.content import Content
 from textual.widgets import Static
 
@@ -25,8 +27,8 @@ class StatusBar(Static):
     StatusBar { dock: top; height: 1; background: $panel; padding: 0 1; }
     """
 
-    def __init__(self, handle: str, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, handle: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.handle = handle
         self.feed = ""
         self.unread = 0

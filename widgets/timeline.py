@@ -109,7 +109,7 @@ class Timeline(ItemLines[Post]):
         for everyone don't carry them."""
         for shown in list(self.items):
             if post.deleted and (shown.repost_of or shown).id == post.id:
-                self.remove(shown.id)
+                self.remove_item(shown.id)
             elif shown.id == post.id:
                 self.upsert(post if reader_marks else post.model_copy(update=marks_of(shown)))
             elif shown.repost_of is not None and shown.repost_of.id == post.id:

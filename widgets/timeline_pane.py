@@ -3,7 +3,7 @@ window), with the post keys of `PostActions`; it follows the App's `posts` signa
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -39,8 +39,8 @@ class TimelinePane(TimelineActions, Vertical):
     TimelinePane #older { color: $text-muted; }
     """
 
-    def __init__(self, session: Session, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, session: Session, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.session = session
         self.unseen = 0
         """Posts that arrived above the reader since they were last at the top."""
@@ -59,11 +59,11 @@ class TimelinePane(TimelineActions, Vertical):
 
     def on_mount(self) -> None:
         self._show_unseen(0)
-        self.watch(self.timeline, "loading", self._loading)
+        self.watch(self.timeline, "fetching", self._fetching)
         self.follow_posts()
         self.timeline.reload()
 
-    def _loading(self, what: str) -> None:
+    def _fetching(self, what: str) -> None:
         older = self.query_one("#older", Label)
         older.update("Loading older posts…" if what == "older" else "", layout=False)
 
@@ -114,4 +114,4 @@ class TimelinePane(TimelineActions, Vertical):
         for shown in list(self.timeline.items):
             original = shown.repost_of
             if original and original.id == original_id and shown.author.id == self.session.me.id:
-                self.timeline.remove(shown.id)
+                self.timeline.remove_item(shown.id)

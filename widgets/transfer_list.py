@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.content import Content
 
 from xapp.api.models import Transfer
@@ -12,7 +14,7 @@ from xapp.widgets.lines import ItemLines
 
 
 class TransferList(ItemLines[Transfer]):
-    def __init__(self, me_id: str, **kwargs: object) -> None:
+    def __init__(self, me_id: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.me_id = me_id
 

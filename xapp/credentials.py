@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 import keyring
 import keyring.errors
@@ -55,14 +55,15 @@ def system_keyring() -> KeyringVault | None:
     return KeyringVault()
 
 
-def _read_json(path: Path) -> dict:
+def _read_json(path: Path) -> dict[str, Any]:
     try:
-        return json.loads(path.read_text())
+        data = json.loads(path.read_text())
+        return data if isinstance(data, dict) else {}
     except (FileNotFoundError, ValueError):
         return {}
 
 
-def _write_json(path: Path, data: dict, mode: int) -> None:
+def _write_json(path: Path, data: dict[str, Any], mode: int) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
@@ -79,7 +80,8 @@ class FileVault:
         self.path = path
 
     def get(self, server: str, handle: str) -> str | None:
-        return _read_json(self.path).get(server, {}).get(handle)
+        token = _read_json(self.path).get(server, {}).get(handle)
+        return token if isinstance(token, str) else None
 
     def set(self, server: str, handle: str, token: str) -> None:
         data = _read_json(self.path)

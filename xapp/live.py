@@ -167,7 +167,7 @@ def subscribe(node: DOMNode, signal: Signal[E], callback: Callable[[E], object])
             callback(event)
         except Exception:
             log.exception("%s could not show %r", type(node).__name__, event)
-            node.notify(
+            node.app.notify(
                 "Something could not be shown (see xapp.log).", severity="warning", timeout=5
             )
 

@@ -14,7 +14,7 @@ code of every screen it might open.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 
@@ -49,7 +49,7 @@ class Navigator:
         assert self.session is not None, "an intent before sign-in"
         return self.session
 
-    def _open(self, screen: Screen[object], intent: intents.Intent) -> None:
+    def _open(self, screen: Screen[Any], intent: intents.Intent) -> None:
         self._app.push_screen(screen, intent.finish)
 
     # --- screens ------------------------------------------------------------------------
