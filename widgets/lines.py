@@ -38,10 +38,17 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"item-lines--cursor"}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor(-1)", "Up", show=False),
-        Binding("down,j", "cursor(1)", "Down", show=False),
-        Binding("home,g", "cursor_to(0)", "First", show=False),
-        Binding("end,G", "cursor_to(-1)", "Last", show=False),
+        Binding("up,k", "cursor(-1)", "Up", show=False, id="list.up", tooltip="move up"),
+        Binding("down,j", "cursor(1)", "Down", show=False, id="list.down", tooltip="move down"),
+        Binding(
+            "home,g",
+            "cursor_to(0)",
+            "First",
+            show=False,
+            id="list.first",
+            tooltip="the first item (on the timeline, new posts wait above until g)",
+        ),
+        Binding("end,G", "cursor_to(-1)", "Last", show=False, id="list.last", tooltip="the last"),
     ]
     DEFAULT_CSS = """
     /* A stable gutter keeps the wrap width fixed when the scrollbar appears; otherwise the
