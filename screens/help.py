@@ -23,6 +23,9 @@ from xapp.widgets.post_actions import PostActions
 from xapp.widgets.timeline_pane import TimelinePane
 from xapp.widgets.wallet_pane import WalletPane
 
+KEYS_WIDTH = 18
+"""The key column (a long one, like "/receipts off", just pushes its line along)."""
+
 
 def _home() -> type[DOMNode]:
     from xapp.screens.home import HomeScreen  # the home screen opens this one
@@ -74,9 +77,9 @@ class HelpScreen(Dialog[None]):
                     keys, _ = shown.setdefault(binding.id or what, ([], what))
                     if key not in keys:
                         keys.append(key)
-            for keys, what in shown.values():
-                lines.append(Content.assemble(("  " + " / ".join(keys), "$accent"), f"  {what}"))
+            rows = [(" / ".join(keys), what) for keys, what in shown.values()]
             if title == "The message box":
-                for example, what in COMMANDS.values():
-                    lines.append(Content.assemble(("  " + example, "$accent"), f"  {what}"))
+                rows += list(COMMANDS.values())
+            for keys, what in rows:
+                lines.append(Content.assemble((f"  {keys:<{KEYS_WIDTH}}", "$accent"), f" {what}"))
         return Content("\n").join(lines)

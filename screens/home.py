@@ -66,10 +66,25 @@ class HomeScreen(Screen[None]):
             id="home.search-messages",
             tooltip="search messages (in the open chat when its messages have focus)",
         ),
-        Binding("N", "notifications", "Notifications", id="home.notifications"),
+        Binding(
+            "N",
+            "notifications",
+            "Notifications",
+            id="home.notifications",
+            tooltip="notifications: mentions, replies, likes, follows",
+        ),
         Binding("K", "bookmarks", "Bookmarks", id="home.bookmarks", tooltip="my bookmarks"),
-        Binding("question_mark", "help", "Help", key_display="?", id="home.help"),
-        Binding("escape", "leave_input", "Back", show=False, id="home.back"),
+        Binding(
+            "question_mark", "help", "Help", key_display="?", id="home.help", tooltip="this help"
+        ),
+        Binding(
+            "escape",
+            "leave_input",
+            "Back",
+            show=False,
+            id="home.back",
+            tooltip="back to the timeline (from a reply or edit: cancel it)",
+        ),
     ]
 
     def __init__(self, session: Session) -> None:
