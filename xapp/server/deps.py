@@ -15,8 +15,9 @@ wrapper looks its key up inside the action's transaction).
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends
 from starlette.requests import HTTPConnection
@@ -41,6 +42,8 @@ class Services:
     typing: TypingSignals
 
 
+T = TypeVar("T")
+
 STATE_KEY = "services"
 """Where the lifespan puts `Services` in its state (`create_app`)."""
 
@@ -50,37 +53,23 @@ def services(connection: HTTPConnection) -> Services:
     return getattr(connection.state, STATE_KEY)
 
 
-def _settings(connection: HTTPConnection) -> ServerSettings:
-    return services(connection).settings
+def _part(get: Callable[[Services], T]) -> Callable[[HTTPConnection], Awaitable[T]]:
+    """A dependency that hands a route one part of the running server. It is `async`:
+    FastAPI runs a plain `def` dependency in a thread pool, a hop per request."""
+
+    async def part(connection: HTTPConnection) -> T:
+        return get(services(connection))
+
+    return part
 
 
-def _database(connection: HTTPConnection) -> Database:
-    return services(connection).db
-
-
-def _passwords(connection: HTTPConnection) -> Passwords:
-    return services(connection).passwords
-
-
-def _login_limiter(connection: HTTPConnection) -> LoginLimiter:
-    return services(connection).login_limiter
-
-
-def _signer(connection: HTTPConnection) -> ReceiptSigner:
-    return services(connection).signer
-
-
-def _typing(connection: HTTPConnection) -> TypingSignals:
-    return services(connection).typing
-
-
-Settings = Annotated[ServerSettings, Depends(_settings)]
-Db = Annotated[Database, Depends(_database)]
-Hasher = Annotated[Passwords, Depends(_passwords)]
+Settings = Annotated[ServerSettings, Depends(_part(lambda s: s.settings))]
+Db = Annotated[Database, Depends(_part(lambda s: s.db))]
+Hasher = Annotated[Passwords, Depends(_part(lambda s: s.passwords))]
 """Hashes and checks passwords and payments PINs (argon2id, off the event loop)."""
-LoginThrottle = Annotated[LoginLimiter, Depends(_login_limiter)]
-Signer = Annotated[ReceiptSigner, Depends(_signer)]
-Typing = Annotated[TypingSignals, Depends(_typing)]
+LoginThrottle = Annotated[LoginLimiter, Depends(_part(lambda s: s.login_limiter))]
+Signer = Annotated[ReceiptSigner, Depends(_part(lambda s: s.signer))]
+Typing = Annotated[TypingSignals, Depends(_part(lambda s: s.typing))]
 
 
 async def current_account(connection: HTTPConnection, db: Db) -> Account:
