@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import subprocess
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -12,9 +13,11 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from tests.conftest import People, usd, xapp_command
-from xapp.api.errors import NotFound
+from xapp.api.errors import Conflict, NotFound
 from xapp.api.models import Receipt
 from xapp.api.receipts import canonical
+from xapp.embedded import ServerThread
+from xapp.server import ServerSettings
 from xapp.server.signing import KEY_FILE
 
 
@@ -76,7 +79,7 @@ async def test_a_receipt_verifies_offline_and_any_change_breaks_it(
     assert verify(tmp_path / "missing.json").returncode == 2
 
 
-async def test_only_parties_get_receipts_and_only_for_completed(people: People) -> None:
+async def test_only_parties_get_receipts(people: People) -> None:
     ada = await people.signed_in("ada")
     await people.signed_in("bob")
     eve = await people.signed_in("eve")
@@ -84,3 +87,29 @@ async def test_only_parties_get_receipts_and_only_for_completed(people: People) 
     payment = await ada.wallet.pay("bob", usd(100))
     with pytest.raises(NotFound):
         await eve.wallet.receipt(payment.id)
+
+
+@pytest.fixture
+async def held_people(tmp_path: Path) -> AsyncIterator[People]:
+    """People on a server whose undo window holds every payment (for a minute)."""
+    with ServerThread(ServerSettings(db=str(tmp_path / "held.db"), undo_seconds=60)) as held:
+        registry = People(held.url)
+        yield registry
+        await registry.close()
+
+
+async def test_a_receipt_only_for_a_completed_payment(held_people: People) -> None:
+    ada = await held_people.signed_in("ada")
+    bob = await held_people.signed_in("bob")
+    await ada.wallet.deposit(usd(500))
+    payment = await ada.wallet.pay("bob", usd(100))
+
+    async def no_receipt_yet() -> None:
+        for party in (ada, bob):
+            with pytest.raises(Conflict, match="issued once the payment completes"):
+                await party.wallet.receipt(payment.id)
+
+    assert payment.status == "pending"
+    await no_receipt_yet()
+    await ada.wallet.cancel(payment.id)
+    await no_receipt_yet()  # nor ever, once cancelled

@@ -86,3 +86,14 @@ async def test_concurrent_refunds_cannot_exceed_the_payment(people: People, db_p
     assert balance_of(db_path, "ada") == 900
     with pytest.raises(Conflict):
         await ada.wallet.cancel(payment.id)
+
+
+async def test_a_refund_goes_back_across_a_block(people: People, db_path) -> None:
+    ada = await people.signed_in("ada")
+    troll = await people.signed_in("troll")
+    await troll.wallet.deposit(usd(1_000))
+    payment = await troll.wallet.pay("ada", usd(600), "sorry")
+    await ada.accounts.block("troll")
+    back = await ada.wallet.refund(payment.id, usd(600), "keep your money")
+    assert (back.kind, back.recipient.handle, back.status) == ("refund", "troll", "completed")
+    assert (balance_of(db_path, "ada"), balance_of(db_path, "troll")) == (0, 1_000)
