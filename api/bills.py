@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from xapp.api.models import Bill, Money, Page, PaymentRequest, Transfer
+from xapp.api.models import Bill, Money, Page, PaymentPreview, PaymentRequest, Transfer
 from xapp.api.transport import Transport, handle_path, new_key
+from xapp.api.wallet import preview
 
 
 class Bills:
@@ -64,6 +65,11 @@ class Bills:
     ) -> Transfer:
         path = f"/v1/requests/{request_id}/pay"
         return await self._t.send(Transfer, "POST", path, None, key or new_key(), pin)
+
+    async def preview_pay(self, request_id: str) -> PaymentPreview:
+        """`pay(request_id)` before it is sent: who asked (a first payment to them?), how
+        much, and how long it would be held."""
+        return await preview(self._t, {"kind": "request", "request_id": request_id})
 
     async def decline(self, request_id: str) -> Bill:
         return await self._t.send(Bill, "POST", f"/v1/requests/{request_id}/decline")

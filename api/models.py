@@ -436,6 +436,64 @@ class Payee(Wire):
     paid_before: bool
 
 
+class PreviewPayment(RequestBody):
+    """Preview paying @handle (`POST /v1/transfers`)."""
+
+    kind: Literal["payment"]
+    to: Handle
+    amount: PositiveMoney
+    note: Note = ""
+    conversation_id: str | None = None
+
+
+class PreviewRequestPayment(RequestBody):
+    """Preview paying a request made of me (`POST /v1/requests/{id}/pay`)."""
+
+    kind: Literal["request"]
+    request_id: str
+
+
+class PreviewTip(RequestBody):
+    """Preview tipping a post's author (`POST /v1/posts/{id}/tips`)."""
+
+    kind: Literal["tip"]
+    post_id: str
+    amount: PositiveMoney
+
+
+class PreviewRefund(RequestBody):
+    """Preview refunding a payment I received (`POST /v1/transfers/{id}/refunds`)."""
+
+    kind: Literal["refund"]
+    transfer_id: str
+    amount: PositiveMoney
+    note: Note = ""
+
+
+PaymentToPreview = Annotated[
+    PreviewPayment | PreviewRequestPayment | PreviewTip | PreviewRefund,
+    Field(discriminator="kind"),
+]
+
+
+class PaymentPreview(Wire):
+    """What a payment would do, worked out by the same rules as the payment itself, so
+    the confirmation shows the server's answer, never the client's guess."""
+
+    kind: TransferKind
+    payee: Account
+    amount: Money
+    note: str = Field(description="The note the payment would carry.")
+    first_payment: bool = Field(
+        description="Nothing was ever paid to this account from yours: warn before paying. "
+        "Never for a refund, which goes back to the account the money came from."
+    )
+    held_for: float = Field(
+        description="Seconds the payment would stay pending, cancellable, in the undo "
+        "window; 0 when it completes at once."
+    )
+
+
 RequestStatus = Literal["open", "paid", "declined", "cancelled"]
 
 

@@ -1,12 +1,27 @@
 """`client.wallet`: balances, payments, history, refunds, receipts, the payments PIN,
-tips and earnings (the server's `routes/wallet.py`)."""
+tips, earnings, and previews of money out (the server's `routes/wallet.py`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from xapp.api.models import Earnings, Money, Page, Payee, Receipt, Transfer, Wallet
+from xapp.api.models import (
+    Earnings,
+    Money,
+    Page,
+    Payee,
+    PaymentPreview,
+    Receipt,
+    Transfer,
+    Wallet,
+)
 from xapp.api.transport import Transport, handle_path, new_key
+
+
+async def preview(transport: Transport, body: dict[str, object]) -> PaymentPreview:
+    """What a payment of any kind would do, by the server's own rules, before the PIN is
+    asked for (`POST /v1/payments/preview`); a refusal is the payment's own."""
+    return await transport.send(PaymentPreview, "POST", "/v1/payments/preview", body)
 
 
 class WalletApi:
@@ -92,7 +107,42 @@ class WalletApi:
         return str(response.json()["public_key"])
 
     async def payee(self, handle: str) -> Payee:
+        """Older form of `preview_payment` (who, and paid before?); kept for old callers."""
         return await self._t.get(Payee, f"/v1/payees/{handle_path(handle)}")
+
+    async def preview_payment(
+        self, to: str, amount: Money, note: str = "", *, conversation_id: str | None = None
+    ) -> PaymentPreview:
+        """`pay(to, amount, note, conversation_id=…)` before it is sent."""
+        return await preview(
+            self._t,
+            {
+                "kind": "payment",
+                "to": handle_path(to),
+                "amount": amount.model_dump(),
+                "note": note,
+                "conversation_id": conversation_id,
+            },
+        )
+
+    async def preview_tip(self, post_id: str, amount: Money) -> PaymentPreview:
+        """`tip(post_id, amount)` before it is sent."""
+        body = {"kind": "tip", "post_id": post_id, "amount": amount.model_dump()}
+        return await preview(self._t, body)
+
+    async def preview_refund(
+        self, transfer_id: str, amount: Money, note: str = ""
+    ) -> PaymentPreview:
+        """`refund(transfer_id, amount, note)` before it is sent."""
+        return await preview(
+            self._t,
+            {
+                "kind": "refund",
+                "transfer_id": transfer_id,
+                "amount": amount.model_dump(),
+                "note": note,
+            },
+        )
 
     async def set_pin(self, password: str, pin: str) -> None:
         await self._t.request("PUT", "/v1/me/pin", json={"password": password, "pin": pin})

@@ -25,7 +25,7 @@ from pathlib import Path
 from xapp.api.client import ApiClient
 from xapp.api.models import Money
 from xapp.embedded import ServerThread
-from xapp.server import ServerSettings, accounts, payments
+from xapp.server import ServerSettings, accounts, money_out, payments, pins
 
 PASSWORD = "correct horse battery"
 PIN = "2468"
@@ -69,9 +69,12 @@ def seed_history(server: ServerThread, handle: str, count: int) -> None:
             me = await accounts.by_handle(tx.conn, handle)
             other = await accounts.by_handle(tx.conn, "filler")
             await payments.deposit(tx, other, usd(count * 100))
+            proof = await pins.pinless(tx.conn, other)
+            rules = money_out.Rules.of(server.settings)
             for i in range(count):
                 note = "pizza night" if i % 100 == 0 else f"rent share {i}"
-                await payments.pay(tx, other, me, usd(100), note)
+                order = money_out.Payment(me.handle, usd(100), note)
+                await money_out.send(tx, proof, order, rules)
 
     server.call(write, timeout=600)
 

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 
 from xapp import __version__
-from xapp.server import demo, errors, payments
+from xapp.server import demo, errors, money_out, payments
 from xapp.server.auth import LoginLimiter, Passwords
 from xapp.server.clock import now_us
 from xapp.server.db import Database
@@ -38,6 +38,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     login_limiter = LoginLimiter(settings.login_attempts, settings.login_window)
     signer = ReceiptSigner(settings.data_path)
     typing = TypingSignals()
+    rules = money_out.Rules.of(settings)  # the demo's scripted payments follow them too
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Services]]:
@@ -48,14 +49,15 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         # the database as a dependency (deps.Db).
         app.state.db = db
         if settings.demo:
-            await demo.seed(db, passwords)
+            await demo.seed(db, passwords, rules)
         tasks = []
         async with db.read() as conn:
             held = await payments.next_release(conn) is not None
         if settings.undo_seconds > 0 or held:  # without an undo window nothing is ever held
             tasks.append(asyncio.create_task(_release_pending(db)))
         if settings.demo_activity:
-            tasks.append(asyncio.create_task(demo.keep_alive(db, settings.demo_activity_interval)))
+            activity = demo.keep_alive(db, settings.demo_activity_interval, rules)
+            tasks.append(asyncio.create_task(activity))
         try:
             # Lifespan state: Starlette hands it to every request, where deps.py reads it.
             yield {STATE_KEY: Services(settings, db, passwords, login_limiter, signer, typing)}

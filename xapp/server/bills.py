@@ -3,8 +3,9 @@
 Asking one person is a bill with one request; asking several for the same amount, or
 splitting a total in a group chat, makes one request per payer under one bill. The
 requester's own share of a split is never requested. A request is open until the payer
-pays it (through the normal payment path, PIN and all) or declines it, or the requester
-cancels it. Reminders are at most one per request per `REMIND_EVERY_US`.
+pays it (through `money_out`, PIN and all) or declines it, or the requester cancels it;
+a payment cancelled in its undo window opens it again. Reminders are at most one per
+request per `REMIND_EVERY_US`.
 
 Every change is sent as `bill.updated` (the whole bill) to the requester, every payer
 and, for a bill in a chat, every member, so a bill card can show who has paid.
@@ -16,9 +17,9 @@ from collections import defaultdict
 
 from sqlalchemy import Row, select, update
 
-from xapp.api.models import Account, Bill, EventType, Money, Page, PaymentRequest, Transfer
+from xapp.api.models import Account, Bill, EventType, Money, Page, PaymentRequest
 from xapp.api.money import format_amount
-from xapp.server import accounts, events, payments, safety
+from xapp.server import accounts, events, safety
 from xapp.server.clock import now_us
 from xapp.server.db import Conn, Tx
 from xapp.server.errors import AppError, not_found
@@ -236,13 +237,21 @@ async def split(
     return await _create(tx, "split", me, payers, total, note, conversation_id)
 
 
-async def _request_row(tx: Tx, me: Account, request_id: str) -> Row:
-    row = (
-        await tx.conn.execute(select(payment_requests).where(payment_requests.c.id == request_id))
+async def _request(conn: Conn, request_id: str) -> Row | None:
+    return (
+        await conn.execute(select(payment_requests).where(payment_requests.c.id == request_id))
     ).first()
+
+
+async def _request_row(conn: Conn, me: Account, request_id: str) -> Row:
+    row = await _request(conn, request_id)
     if row is None or me.id not in (row.payer_id, row.requester_id):
         raise not_found("That request")
     return row
+
+
+def _closed(status: str) -> AppError:
+    return AppError(409, "request_closed", f"This request was already {status}")
 
 
 async def _close(tx: Tx, row: Row, status: str, transfer_id: str | None = None) -> None:
@@ -257,26 +266,39 @@ async def _close(tx: Tx, row: Row, status: str, transfer_id: str | None = None) 
         current = await tx.conn.scalar(
             select(payment_requests.c.status).where(payment_requests.c.id == row.id)
         )
-        raise AppError(409, "request_closed", f"This request was already {current}")
+        raise _closed(current)
 
 
-async def pay(tx: Tx, me: Account, request_id: str) -> Transfer:
-    row = await _request_row(tx, me, request_id)
+async def payable(conn: Conn, me: Account, request_id: str) -> tuple[Row, Account]:
+    """The open request `me` was asked to pay, and who asked; refusals say why. Paying
+    it is a payment like any other (`money_out.PayRequest`)."""
+    row = await _request_row(conn, me, request_id)
     if row.payer_id != me.id:
         raise AppError(403, "not_yours", "Only the person asked can pay a request")
-    requester = (await accounts.by_ids(tx.conn, [row.requester_id]))[row.requester_id]
-    transfer = await payments.pay(
-        tx,
-        me,
-        requester,
-        Money(amount=row.amount, currency=row.currency),
-        row.note,
-        kind="request",
-        links=payments.Links(request_id=row.id),
-    )
-    await _close(tx, row, "paid", transfer.id)
+    if row.status != "open":
+        raise _closed(row.status)
+    requester = (await accounts.by_ids(conn, [row.requester_id]))[row.requester_id]
+    return row, requester
+
+
+async def mark_paid(tx: Tx, request_id: str, transfer_id: str) -> None:
+    """The request was paid by `transfer_id` (held in the undo window, perhaps)."""
+    row = await _request(tx.conn, request_id)
+    assert row is not None
+    await _close(tx, row, "paid", transfer_id)
     await _announce(tx, row.bill_id)
-    return transfer
+
+
+async def reopen(tx: Tx, request_id: str) -> None:
+    """The payment of this request was cancelled in its undo window: it is open again."""
+    row = await _request(tx.conn, request_id)
+    assert row is not None
+    await tx.conn.execute(
+        update(payment_requests)
+        .where(payment_requests.c.id == row.id, payment_requests.c.status == "paid")
+        .values(status="open", transfer_id=None, updated_at=now_us())
+    )
+    await _announce(tx, row.bill_id)
 
 
 async def decline(tx: Tx, me: Account, request_id: str) -> Bill:
@@ -290,7 +312,7 @@ async def cancel(tx: Tx, me: Account, request_id: str) -> Bill:
 
 
 async def _answer(tx: Tx, me: Account, request_id: str, status: str) -> Bill:
-    row = await _request_row(tx, me, request_id)
+    row = await _request_row(tx.conn, me, request_id)
     declining = status == "declined"
     if (row.payer_id if declining else row.requester_id) != me.id:
         who, verb = ("person asked", "decline") if declining else ("person who asked", "cancel")

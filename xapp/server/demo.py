@@ -15,7 +15,7 @@ import secrets
 from sqlalchemy import delete, update
 
 from xapp.api.models import Account, Money
-from xapp.server import accounts, bills, chat, ledger, messages, payments, posts
+from xapp.server import accounts, bills, chat, ledger, messages, money_out, payments, pins, posts
 from xapp.server.auth import Passwords, issue_token
 from xapp.server.db import Database, Tx
 from xapp.server.pages import Cursor
@@ -80,7 +80,7 @@ def _money(dollars: int) -> Money:
     return Money(amount=dollars * 100, currency=ledger.DEFAULT_CURRENCY)
 
 
-async def seed(db: Database, passwords: Passwords) -> None:
+async def seed(db: Database, passwords: Passwords, rules: money_out.Rules) -> None:
     """Create the demo world once; a database that already has it is left alone, except
     that @you's password becomes the published one (worlds seeded before it had a
     random one, and setting a payments PIN needs it)."""
@@ -121,7 +121,7 @@ async def seed(db: Database, passwords: Passwords) -> None:
             conversation, _ = await chat.start(tx, me, [friend.handle])
             for i, text in enumerate(lines):
                 await messages.send(tx, friend if i % 2 == 0 else me, conversation.id, text)
-        await payments.pay(tx, people[0], me, _money(12), "tickets 🎟")
+        await _pay(tx, people[0], me, _money(12), "tickets 🎟", rules)
         await bills.request(tx, people[1], [me.handle], _money(8), "coffee beans ☕")
         group, _ = await chat.start(tx, people[0], [me.handle, people[2].handle], "Dinner club")
         await messages.send(tx, people[0], group.id, "dinner was great! splitting it here")
@@ -139,7 +139,17 @@ async def demo_token(db: Database) -> str:
         return await issue_token(tx, me.id)
 
 
-async def _act(tx: Tx, rng: random.Random, me: Account, people: list[Account]) -> None:
+async def _pay(
+    tx: Tx, payer: Account, payee: Account, amount: Money, note: str, rules: money_out.Rules
+) -> None:
+    """A scripted person pays: the same money rules as anyone (they have no PIN)."""
+    order = money_out.Payment(payee.handle, amount, note)
+    await money_out.send(tx, await pins.pinless(tx.conn, payer), order, rules)
+
+
+async def _act(
+    tx: Tx, rng: random.Random, me: Account, people: list[Account], rules: money_out.Rules
+) -> None:
     person = rng.choice(people)
     roll = rng.random()
     if roll < 0.4:
@@ -159,7 +169,7 @@ async def _act(tx: Tx, rng: random.Random, me: Account, people: list[Account]) -
         if balances and balances[0].amount < 5000:
             await payments.deposit(tx, person, _money(500))
         amount = Money(amount=rng.randrange(100, 2000, 25), currency=ledger.DEFAULT_CURRENCY)
-        await payments.pay(tx, person, me, amount, rng.choice(NOTES))
+        await _pay(tx, person, me, amount, rng.choice(NOTES), rules)
 
 
 async def _answer(tx: Tx, rng: random.Random, me: Account, person: Account) -> None:
@@ -179,7 +189,7 @@ async def _answer(tx: Tx, rng: random.Random, me: Account, person: Account) -> N
         await posts.create(tx, person, rng.choice(REPLIES), reply_to=post.id)
 
 
-async def keep_alive(db: Database, interval: float) -> None:
+async def keep_alive(db: Database, interval: float, rules: money_out.Rules) -> None:
     """Scripted activity until cancelled: a post or a message every few seconds and now
     and then a payment to the demo account."""
     rng = random.Random()
@@ -190,6 +200,6 @@ async def keep_alive(db: Database, interval: float) -> None:
         await asyncio.sleep(rng.uniform(0.5, 1.5) * interval)
         try:
             async with db.write() as tx:
-                await _act(tx, rng, me, people)
+                await _act(tx, rng, me, people, rules)
         except Exception:  # the demo must never take the server down
             log.exception("demo activity failed")

@@ -1,12 +1,16 @@
-"""Who pays whom, and why: payments, tips, refunds, the undo window, history.
+"""Who pays whom, and why: transfers, the undo window, refunds' bookkeeping, history.
 
-A payment is one `transfers` row and its postings (see `ledger`). With an undo window
-it is two-phase: `pending` holds the money in `pending_payments` until `release_at`,
-then `release_due` posts it to the payee, or the payer's `cancel` voids it back. Every
-change is announced as a `transfer.updated` event to both parties (with their new
-balance) and, for a payment made in a chat, to the chat's other members as a card
-update without a balance. Payments are private to the two parties otherwise; `shared`
-posts "@a paid @b · note" to the payer's followers, never the amount.
+A transfer is one `transfers` row and its postings (see `ledger`). Money leaves a
+person's account only through `money_out.send`, which applies the money rules and then
+calls `move_out` here; deposits come in from the simulated bank. With an undo window a
+transfer is two-phase: `pending` holds the money in `pending_payments` until
+`release_at`, then `release_due` posts it to the payee, or the payer's `cancel` voids it
+back, and a void undoes what the transfer had settled (a paid request opens again, a
+refund stops counting against its payment). Every change is announced as a
+`transfer.updated` event to both parties (with their new balance) and, for a payment made
+in a chat, to the chat's other members as a card update without a balance. Payments are
+private to the two parties otherwise; `shared` posts "@a paid @b · note" to the payer's
+followers, never the amount.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from xapp.api.models import (
     TransferKind,
 )
 from xapp.api.money import format_amount
-from xapp.server import accounts, events, ledger, posts, safety
+from xapp.server import accounts, bills, events, ledger, posts
 from xapp.server.clock import now_us
 from xapp.server.db import Conn, Tx
 from xapp.server.errors import AppError, not_found
@@ -84,16 +88,22 @@ async def _row(conn: Conn, transfer_id: str) -> Row | None:
     return (await conn.execute(select(transfers).where(transfers.c.id == transfer_id))).first()
 
 
-async def get(conn: Conn, me: Account, transfer_id: str) -> Transfer:
-    """A transfer as one of its parties sees it; anyone else gets a 404."""
+async def _party_row(conn: Conn, me: Account, transfer_id: str) -> Row:
+    """A transfer's row if `me` is one of its parties; to anyone else it does not exist."""
     row = await _row(conn, transfer_id)
     if row is None or me.id not in (row.sender_id, row.recipient_id):
         raise not_found("That payment")
-    return (await _wire(conn, [row]))[0]
+    return row
 
 
-async def _announce(tx: Tx, transfer_id: str) -> Transfer:
-    """Send the transfer as it now is to everyone who should see the change."""
+async def get(conn: Conn, me: Account, transfer_id: str) -> Transfer:
+    """A transfer as one of its parties sees it; anyone else gets a 404."""
+    return (await _wire(conn, [await _party_row(conn, me, transfer_id)]))[0]
+
+
+async def _announce(tx: Tx, transfer_id: str, only: str | None = None) -> Transfer:
+    """Send the transfer as it now is to everyone who should see the change, or `only`
+    to that account (a change the other party has not heard of yet)."""
     row = await _row(tx.conn, transfer_id)
     assert row is not None
     transfer = (await _wire(tx.conn, [row]))[0]
@@ -102,12 +112,14 @@ async def _announce(tx: Tx, transfer_id: str) -> Transfer:
         # The payee hears of a payment when it completes; one cancelled inside its undo
         # window never reached them (in a chat they still see the card change).
         parties = [row.sender_id]
+    if only is not None:
+        parties = [only]
     for party in dict.fromkeys(parties):
         balance = await ledger.balance(tx.conn, party, row.currency)
         await events.append(
             tx, party, EventType.TRANSFER_UPDATED, TransferEvent(transfer=transfer, balance=balance)
         )
-    if row.conversation_id and row.status != "pending":
+    if row.conversation_id and row.status != "pending" and only is None:
         for watcher in await member_ids(tx.conn, row.conversation_id):
             if watcher in parties:
                 continue
@@ -129,6 +141,18 @@ class Links:
     post_id: str | None = None
     conversation_id: str | None = None
     shared: bool = False
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """Money about to leave a person's account, as `money_out` worked it out: to whom,
+    how much, what kind, and what it is about."""
+
+    kind: TransferKind
+    payee: Account
+    amount: Money
+    note: str
+    links: Links = Links()
 
 
 async def _create(
@@ -189,6 +213,19 @@ async def _completed(tx: Tx, row: Row) -> None:
         await posts.create(tx, payer, text)
 
 
+async def _voided(tx: Tx, row: Row) -> None:
+    """Undo what a cancelled transfer had settled: its request is open again, and a
+    refund no longer counts against the payment it was returning."""
+    if row.request_id:
+        await bills.reopen(tx, row.request_id)
+    if row.refund_of:
+        await tx.conn.execute(
+            update(transfers)
+            .where(transfers.c.id == row.refund_of)
+            .values(refunded=transfers.c.refunded - row.amount)
+        )
+
+
 async def deposit(tx: Tx, account: Account, amount: Money) -> Transfer:
     """Money in from the simulated bank: instant for now (a bank rail comes later)."""
     return await _create(
@@ -196,29 +233,17 @@ async def deposit(tx: Tx, account: Account, amount: Money) -> Transfer:
     )
 
 
-async def pay(
-    tx: Tx,
-    sender: Account,
-    recipient: Account,
-    amount: Money,
-    note: str,
-    *,
-    kind: TransferKind = "payment",
-    links: Links = Links(),
-    hold_seconds: float = 0,
-) -> Transfer:
-    if sender.id == recipient.id:
-        raise AppError(422, "cannot_pay_self", "You can't send money to yourself")
-    if kind != "refund":  # money going back to where it came from is never refused
-        await safety.require_unblocked(tx.conn, sender, recipient)
+async def move_out(tx: Tx, payer: Account, out: Outgoing, hold_seconds: float) -> Transfer:
+    """Write the transfer and its postings, held for `hold_seconds` (0: completed now).
+    Only `money_out.send` calls this, after the PIN, payee check and limits passed."""
     return await _create(
         tx,
-        kind=kind,
-        sender=sender,
-        recipient=recipient,
-        amount=amount,
-        note=note,
-        links=links,
+        kind=out.kind,
+        sender=payer,
+        recipient=out.payee,
+        amount=out.amount,
+        note=out.note,
+        links=out.links,
         hold_seconds=hold_seconds,
     )
 
@@ -239,7 +264,12 @@ async def _settle(tx: Tx, row: Row, to_payee: bool) -> Transfer:
     await ledger.move(tx, row.id, hold, target, amount)
     if to_payee:
         await _completed(tx, row)
-    return await _announce(tx, row.id)
+    else:
+        await _voided(tx, row)
+    settled = await _announce(tx, row.id)
+    if row.refund_of:  # the payment it returns: refunded now, or as it was
+        await _announce(tx, row.refund_of, only=None if to_payee else row.sender_id)
+    return settled
 
 
 async def release_due(tx: Tx, now: int | None = None) -> int:
@@ -265,9 +295,7 @@ async def next_release(conn: Conn) -> int | None:
 
 async def cancel(tx: Tx, me: Account, transfer_id: str) -> Transfer:
     """The payer takes back a payment still inside its undo window."""
-    row = await _row(tx.conn, transfer_id)
-    if row is None or me.id not in (row.sender_id, row.recipient_id):
-        raise not_found("That payment")
+    row = await _party_row(tx.conn, me, transfer_id)
     if row.sender_id != me.id:
         raise AppError(403, "not_yours", "Only the payer can cancel a payment")
     if row.status != "pending":
@@ -281,52 +309,49 @@ async def cancel(tx: Tx, me: Account, transfer_id: str) -> Transfer:
     return await _settle(tx, row, to_payee=False)
 
 
-async def refund(tx: Tx, me: Account, transfer_id: str, amount: Money, note: str) -> Transfer:
-    """The payee sends back part or all of what they received, never more in total."""
-    row = await _row(tx.conn, transfer_id)
-    if row is None or me.id not in (row.sender_id, row.recipient_id):
-        raise not_found("That payment")
+# --- refunds ---------------------------------------------------------------------------
+
+
+def _refund_too_large(row: Row) -> AppError:
+    left = format_amount(row.amount - row.refunded, row.currency)
+    return AppError(422, "refund_too_large", f"You can refund at most {left} of this payment")
+
+
+async def refundable(conn: Conn, me: Account, transfer_id: str, amount: Money) -> Row:
+    """The payment `me` received that `amount` may go back from; refusals say why."""
+    row = await _party_row(conn, me, transfer_id)
     if row.recipient_id != me.id or row.kind not in REFUNDABLE or row.sender_id is None:
         raise AppError(422, "not_refundable", "Only a payment you received can be refunded")
     if row.status != "completed":
         raise AppError(409, "not_completed", "Only a completed payment can be refunded")
     if amount.currency != row.currency:
         raise AppError(422, "wrong_currency", f"This payment was in {row.currency}")
-    left = row.amount - row.refunded
+    if row.refunded + amount.amount > row.amount:
+        raise _refund_too_large(row)
+    return row
+
+
+async def count_refund(tx: Tx, refund: Transfer) -> None:
+    """Count a refund against the payment it returns, with a guarded UPDATE so that
+    concurrent refunds (from several server processes too) never exceed it. A refund
+    held in its undo window counts at once, so the cap holds while it waits; the payer
+    hears of it when it completes."""
+    assert refund.refund_of is not None and refund.sender is not None
     counted = await tx.conn.scalar(
         update(transfers)
-        .where(transfers.c.id == row.id, transfers.c.refunded + amount.amount <= transfers.c.amount)
-        .values(refunded=transfers.c.refunded + amount.amount)
+        .where(
+            transfers.c.id == refund.refund_of,
+            transfers.c.refunded + refund.amount.amount <= transfers.c.amount,
+        )
+        .values(refunded=transfers.c.refunded + refund.amount.amount)
         .returning(transfers.c.id)
     )
     if counted is None:
-        raise AppError(
-            422,
-            "refund_too_large",
-            f"You can refund at most {format_amount(left, row.currency)} of this payment",
-        )
-    people = await accounts.by_ids(tx.conn, [row.sender_id])
-    back = await pay(
-        tx,
-        me,
-        people[row.sender_id],
-        amount,
-        note or f"Refund: {row.note}"[:140],
-        kind="refund",
-        links=Links(refund_of=row.id, conversation_id=row.conversation_id),
-    )
-    await _announce(tx, row.id)
-    return back
-
-
-async def tip(tx: Tx, me: Account, post_id: str, amount: Money) -> Transfer:
-    shown = await posts.get(tx.conn, me, post_id)  # a post I can't see is not there
-    post = shown.repost_of or shown  # a repost's tip goes to who wrote the post
-    if post.author.id == me.id:
-        raise AppError(422, "cannot_tip_self", "You can't tip your own post")
-    words = " ".join(post.text.split())
-    note = f"Tip · {words[:60]}{'…' if len(words) > 60 else ''}"
-    return await pay(tx, me, post.author, amount, note, kind="tip", links=Links(post_id=post.id))
+        row = await _row(tx.conn, refund.refund_of)
+        assert row is not None
+        raise _refund_too_large(row)
+    quiet = refund.status != "completed"
+    await _announce(tx, refund.refund_of, only=refund.sender.id if quiet else None)
 
 
 async def paid_before(conn: Conn, me: Account, payee: Account) -> bool:

@@ -6,10 +6,18 @@ database: an attempt is counted (`pin_attempts`) before the hash is checked, at 
 `ATTEMPTS` may be counted at once, and the last wrong one locks payments for
 `LOCK_SECONDS`. Counting first means a burst of concurrent guesses gets no more tries
 than a patient guesser.
+
+Passing the check yields an `Authorized`, and money can only leave an account with one
+(`money_out.send` requires it). Only this module makes them: `authorize` after checking
+the PIN (outside the single writer's transaction: the argon2 check takes tens of
+milliseconds), `pinless` for an account that has none (the demo world's scripted
+people). A later path that acts on a PIN given earlier (a scheduled payment) gets its
+`Authorized` here too, from the record of that earlier check.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Header
@@ -18,13 +26,32 @@ from sqlalchemy import select, update
 from xapp.api.models import PIN_HEADER, Account
 from xapp.server.auth import Passwords
 from xapp.server.clock import now_us
-from xapp.server.db import Database
+from xapp.server.db import Conn, Database
 from xapp.server.deps import CurrentAccount, Db, Hasher
 from xapp.server.errors import AppError
 from xapp.server.schema import accounts
 
 ATTEMPTS = 5
 LOCK_SECONDS = 15 * 60
+
+_SEAL = object()
+
+
+@dataclass(frozen=True)
+class Authorized:
+    """Proof that `account` may move its money now: its payments PIN was checked, or it
+    has none. Made only in this module (the seal), so holding one means a check ran."""
+
+    account: Account
+    seal: object = field(repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.seal is not _SEAL:
+            raise TypeError("Only xapp.server.pins makes an Authorized")
+
+
+def _pin_required() -> AppError:
+    return AppError(403, "pin_required", "This payment needs your payments PIN")
 
 
 def _locked(until_us: int) -> AppError:
@@ -53,8 +80,8 @@ async def set_pin(db: Database, passwords: Passwords, me: Account, password: str
         )
 
 
-async def check(db: Database, passwords: Passwords, me: Account, pin: str | None) -> None:
-    """Pass if `me` has no PIN or `pin` is it; otherwise a 403 or 423 that says why."""
+async def authorize(db: Database, passwords: Passwords, me: Account, pin: str | None) -> Authorized:
+    """`me` may pay if it has no PIN or `pin` is it; otherwise a 403 or 423 that says why."""
     async with db.write() as tx:
         row = (
             await tx.conn.execute(
@@ -64,11 +91,11 @@ async def check(db: Database, passwords: Passwords, me: Account, pin: str | None
             )
         ).one()
         if row.pin_hash is None:
-            return
+            return Authorized(me, _SEAL)
         if row.pin_locked_until > now_us():
             raise _locked(row.pin_locked_until)
         if not pin:
-            raise AppError(403, "pin_required", "This payment needs your payments PIN")
+            raise _pin_required()
         attempt = await tx.conn.scalar(
             update(accounts)
             .where(accounts.c.id == me.id, accounts.c.pin_attempts < ATTEMPTS)
@@ -85,7 +112,7 @@ async def check(db: Database, passwords: Passwords, me: Account, pin: str | None
             await tx.conn.execute(
                 update(accounts).where(accounts.c.id == me.id).values(pin_attempts=0)
             )
-            return
+            return Authorized(me, _SEAL)
         if attempt >= ATTEMPTS:
             until = now_us() + LOCK_SECONDS * 1_000_000
             await tx.conn.execute(
@@ -104,15 +131,24 @@ async def check(db: Database, passwords: Passwords, me: Account, pin: str | None
     )
 
 
+async def pinless(conn: Conn, me: Account) -> Authorized:
+    """Authorize an account that has no PIN, from inside a transaction (the demo world's
+    scripted payments); one with a PIN is refused as if it had sent none."""
+    pin_hash = await conn.scalar(select(accounts.c.pin_hash).where(accounts.c.id == me.id))
+    if pin_hash is not None:
+        raise _pin_required()
+    return Authorized(me, _SEAL)
+
+
 async def _pin_checked(
     db: Db,
     passwords: Hasher,
     account: CurrentAccount,
     pin: Annotated[str | None, Header(alias=PIN_HEADER)] = None,
-) -> Account:
-    await check(db, passwords, account, pin)
-    return account
+) -> Authorized:
+    return await authorize(db, passwords, account, pin)
 
 
-PinChecked = Annotated[Account, Depends(_pin_checked)]
-"""The signed-in account, after its payments PIN (if it has one) was checked."""
+PinChecked = Annotated[Authorized, Depends(_pin_checked)]
+"""The signed-in account's authorization to move money: its payments PIN (if it has one)
+was checked, from the `Payment-PIN` header."""

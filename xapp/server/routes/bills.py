@@ -7,10 +7,11 @@ from typing import Literal
 from fastapi import APIRouter, Response
 
 from xapp.api.models import Bill, CreateBill, CreateRequest, Page, PaymentRequest, Transfer
-from xapp.server import bills, messages
+from xapp.server import bills, messages, money_out
 from xapp.server.db import Tx
 from xapp.server.deps import CurrentAccount, Db
 from xapp.server.idempotency import Idempotent
+from xapp.server.money_out import MoneyRules
 from xapp.server.pages import PageParams
 from xapp.server.pins import PinChecked
 
@@ -66,8 +67,12 @@ async def get_bill(bill_id: str, db: Db, account: CurrentAccount) -> Bill:
 
 
 @router.post("/requests/{request_id}/pay", status_code=201, response_model=Transfer)
-async def pay_request(request_id: str, once: Idempotent, _pin: PinChecked) -> Response:
-    return await once(None, lambda tx: bills.pay(tx, once.account, request_id))
+async def pay_request(
+    request_id: str, once: Idempotent, proof: PinChecked, rules: MoneyRules
+) -> Response:
+    """Pay a request made of me: a payment like any other, held in the undo window."""
+    order = money_out.PayRequest(request_id)
+    return await once(None, lambda tx: money_out.send(tx, proof, order, rules))
 
 
 @router.post("/requests/{request_id}/decline", response_model=Bill)

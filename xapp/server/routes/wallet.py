@@ -1,10 +1,11 @@
 """Wallet: balances, deposits, payments (with the undo window), refunds, history,
-receipts, the payments PIN, and tip earnings."""
+receipts, the payments PIN, tip earnings, and previews of money out. Every route that
+moves money out hands an order to `money_out.send`, which holds the money rules."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Literal, assert_never
 
 from fastapi import APIRouter, Query, Request, Response
 
@@ -17,17 +18,23 @@ from xapp.api.models import (
     Handle,
     Page,
     Payee,
+    PaymentPreview,
+    PaymentToPreview,
+    PreviewPayment,
+    PreviewRefund,
+    PreviewRequestPayment,
+    PreviewTip,
     Receipt,
     SetPin,
     Transfer,
     TransferKind,
     Wallet,
 )
-from xapp.server import accounts, chat, ledger, messages, payments, pins
-from xapp.server.db import Tx
-from xapp.server.deps import CurrentAccount, Db, Hasher, Settings, Signer
+from xapp.server import accounts, ledger, money_out, payments, pins
+from xapp.server.deps import CurrentAccount, Db, Hasher, Signer
 from xapp.server.errors import AppError
 from xapp.server.idempotency import Idempotent
+from xapp.server.money_out import MoneyRules
 from xapp.server.pages import PageParams
 from xapp.server.pins import PinChecked
 
@@ -47,25 +54,12 @@ async def deposit(body: CreateDeposit, once: Idempotent) -> Response:
 
 @router.post("/transfers", status_code=201, response_model=Transfer)
 async def transfer(
-    body: CreateTransfer, once: Idempotent, settings: Settings, _pin: PinChecked
+    body: CreateTransfer, once: Idempotent, proof: PinChecked, rules: MoneyRules
 ) -> Response:
     """Pay @handle. With the server's undo window on, the payment is `pending` until
     `release_at` and the payer may cancel it; otherwise it completes at once."""
-    hold = settings.undo_seconds
-
-    async def pay(tx: Tx) -> Transfer:
-        recipient = await accounts.by_handle(tx.conn, body.to)
-        links = payments.Links(conversation_id=body.conversation_id, shared=body.share)
-        if body.conversation_id:
-            await chat.require_member(tx.conn, once.account, body.conversation_id, recipient)
-        sent = await payments.pay(
-            tx, once.account, recipient, body.amount, body.note, links=links, hold_seconds=hold
-        )
-        if body.conversation_id:
-            await messages.send(tx, once.account, body.conversation_id, body.note, transfer=sent)
-        return sent
-
-    return await once(body, pay)
+    order = money_out.Payment(body.to, body.amount, body.note, body.conversation_id, body.share)
+    return await once(body, lambda tx: money_out.send(tx, proof, order, rules))
 
 
 @router.get("/transfers", response_model=Page[Transfer])
@@ -103,12 +97,12 @@ async def cancel(transfer_id: str, db: Db, account: CurrentAccount) -> Transfer:
 
 @router.post("/transfers/{transfer_id}/refunds", status_code=201, response_model=Transfer)
 async def refund(
-    transfer_id: str, body: CreateRefund, once: Idempotent, _pin: PinChecked
+    transfer_id: str, body: CreateRefund, once: Idempotent, proof: PinChecked, rules: MoneyRules
 ) -> Response:
-    """The payee sends back part or all of a payment; never more than received in total."""
-    return await once(
-        body, lambda tx: payments.refund(tx, once.account, transfer_id, body.amount, body.note)
-    )
+    """The payee sends back part or all of a payment; never more than received in total.
+    Held in the undo window like any money out."""
+    order = money_out.Refund(transfer_id, body.amount, body.note)
+    return await once(body, lambda tx: money_out.send(tx, proof, order, rules))
 
 
 @router.get("/transfers/{transfer_id}/receipt", response_model=Receipt)
@@ -128,12 +122,40 @@ async def receipt_key(signer: Signer) -> dict[str, str]:
     return {"algorithm": "Ed25519", "public_key": signer.public_key}
 
 
+@router.post("/payments/preview", response_model=PaymentPreview)
+async def preview(
+    body: PaymentToPreview, db: Db, account: CurrentAccount, rules: MoneyRules
+) -> PaymentPreview:
+    """What a payment, paid request, tip or refund would do (payee, amount, note, whether
+    it is the first payment to them, how long it would be held) by the rules the payment
+    itself follows, without the PIN and without moving money. A refusal is the one the
+    payment would answer."""
+    async with db.read() as conn:
+        return await money_out.preview(conn, account, _order(body), rules)
+
+
+def _order(body: PaymentToPreview) -> money_out.Order:
+    match body:
+        case PreviewPayment():
+            return money_out.Payment(body.to, body.amount, body.note, body.conversation_id)
+        case PreviewRequestPayment():
+            return money_out.PayRequest(body.request_id)
+        case PreviewTip():
+            return money_out.Tip(body.post_id, body.amount)
+        case PreviewRefund():
+            return money_out.Refund(body.transfer_id, body.amount, body.note)
+        case _:
+            assert_never(body)
+
+
 @router.get("/payees/{handle}", response_model=Payee)
 async def payee(handle: Handle, db: Db, account: CurrentAccount) -> Payee:
-    """Who a payment to @handle would reach, and whether it would be the first."""
+    """Who a payment to @handle would reach, and whether it would be the first; refused
+    as the payment would be (yourself, a block). Newer clients ask `/payments/preview`."""
     async with db.read() as conn:
         target = await accounts.by_handle(conn, handle)
-        return Payee(account=target, paid_before=await payments.paid_before(conn, account, target))
+        first = await money_out.payee_check(conn, account, target, "payment")
+        return Payee(account=target, paid_before=not first)
 
 
 @router.put("/me/pin", status_code=204)
@@ -144,9 +166,12 @@ async def set_pin(body: SetPin, db: Db, account: CurrentAccount, passwords: Hash
 
 
 @router.post("/posts/{post_id}/tips", status_code=201, response_model=Transfer)
-async def tip(post_id: str, body: CreateTip, once: Idempotent, _pin: PinChecked) -> Response:
+async def tip(
+    post_id: str, body: CreateTip, once: Idempotent, proof: PinChecked, rules: MoneyRules
+) -> Response:
     """Tip a post's author."""
-    return await once(body, lambda tx: payments.tip(tx, once.account, post_id, body.amount))
+    order = money_out.Tip(post_id, body.amount)
+    return await once(body, lambda tx: money_out.send(tx, proof, order, rules))
 
 
 @router.get("/wallet/earnings", response_model=Earnings)
