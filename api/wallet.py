@@ -127,7 +127,7 @@ class WalletApi:
 
     async def preview_tip(self, post_id: str, amount: Money) -> PaymentPreview:
         """`tip(post_id, amount)` before it is sent."""
-        body = {"kind": "tip", "post_id": post_id, "amount": amount.model_dump()}
+        body: dict[str, object] = {"kind": "tip", "post_id": post_id, "amount": amount.model_dump()}
         return await preview(self._t, body)
 
     async def preview_refund(

@@ -17,7 +17,7 @@ from textual.content import Content
 from textual.widgets import Checkbox, Input, Label, Static
 
 from xapp.api.handles import normalize_handle
-from xapp.api.models import Money, Payee, Transfer
+from xapp.api.models import PaymentPreview, Transfer
 from xapp.api.money import AmountError, format_amount, parse_amount
 from xapp.screens.form import FormModal
 from xapp.screens.money_form import MoneyForm
@@ -32,18 +32,17 @@ Send = Callable[[str | None], Awaitable[Transfer]]
 def confirm_and_send(
     app: App[Any],
     session: Session,
-    payee: Payee,
-    amount: Money,
-    note: str,
+    preview: PaymentPreview,
     send: Send,
     then: Callable[[Transfer | None], None],
     title: str = "Confirm payment",
 ) -> None:
-    """Make sure there is a PIN, then confirm and send; `then` gets the transfer or None."""
+    """Make sure there is a PIN, then confirm what the server's `preview` says the
+    payment would do, and send it; `then` gets the transfer or None."""
     ensure_pin(
         app,
         session,
-        lambda: app.push_screen(ConfirmPayScreen(session, payee, amount, note, send, title), then),
+        lambda: app.push_screen(ConfirmPayScreen(session, preview, send, title), then),
     )
 
 
@@ -83,9 +82,11 @@ class PayScreen(MoneyForm[Transfer | None]):
             )
 
         self.call(
-            lambda: client.wallet.payee(handle),
-            lambda payee: confirm_and_send(
-                self.app, self.session, payee, amount, note, send, self.close_with
+            lambda: client.wallet.preview_payment(
+                handle, amount, note, conversation_id=self.conversation_id
+            ),
+            lambda preview: confirm_and_send(
+                self.app, self.session, preview, send, self.close_with
             ),
         )
 
@@ -94,25 +95,18 @@ class ConfirmPayScreen(FormModal[Transfer | None]):
     SUBMIT_LABEL = "Send"
 
     def __init__(
-        self,
-        session: Session,
-        payee: Payee,
-        amount: Money,
-        note: str,
-        send: Send,
-        title: str = "Confirm payment",
+        self, session: Session, preview: PaymentPreview, send: Send, title: str = "Confirm payment"
     ) -> None:
         super().__init__()
         self.session = session
-        self.payee = payee
-        self.amount = amount
-        self.note = note
+        self.preview = preview
+        self.amount = preview.amount
         self.send = send
         self.TITLE_TEXT = title
-        self.retype = amount.amount > session.retype_above
+        self.retype = self.amount.amount > session.retype_above
 
     def compose_fields(self) -> ComposeResult:
-        who = self.payee.account
+        who, preview = self.preview.payee, self.preview
         yield Static(format_amount(self.amount.amount, self.amount.currency), id="amount")
         yield Static(
             Content.from_markup(
@@ -122,11 +116,17 @@ class ConfirmPayScreen(FormModal[Transfer | None]):
             ),
             id="recipient",
         )
-        yield Static(Content.from_markup("note: $note", note=self.note or "none"), id="note")
-        if not self.payee.paid_before:
+        yield Static(Content.from_markup("note: $note", note=preview.note or "none"), id="note")
+        if preview.first_payment:
             yield Static(
                 Content(f"⚠ First payment to @{who.handle}, account created {age(who.created_at)}"),
                 id="first",
+            )
+        if preview.held_for:
+            yield Static(
+                Content(f"It waits {preview.held_for:g} seconds before it goes: u takes it back."),
+                id="held",
+                classes="hint",
             )
         if self.retype:
             yield Label("This is a large amount: type it again to confirm")

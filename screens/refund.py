@@ -7,7 +7,7 @@ from textual.content import Content
 from textual.widgets import Input, Label, Static
 
 from xapp.api.client import AttemptKey
-from xapp.api.models import NOTE_MAX, Payee, Transfer
+from xapp.api.models import NOTE_MAX, Transfer
 from xapp.api.money import AmountError, format_amount
 from xapp.screens.form import FormModal
 from xapp.screens.money_form import read_amount
@@ -59,16 +59,15 @@ class RefundScreen(FormModal[Transfer | None]):
             return
         note = self.query_one("#note", Input).value.strip()
         key = self.attempt.key_for((amount, note))
-        sender = self.transfer.sender
-        assert sender is not None
         client, original = self.session.client, self.transfer.id
-        confirm_and_send(
-            self.app,
-            self.session,
-            Payee(account=sender, paid_before=True),
-            amount,
-            note or f"Refund: {self.transfer.note}",
-            lambda pin: client.wallet.refund(original, amount, note, key=key, pin=pin),
-            self.close_with,
-            title="Confirm refund",
+        self.call(
+            lambda: client.wallet.preview_refund(original, amount, note),
+            lambda preview: confirm_and_send(
+                self.app,
+                self.session,
+                preview,
+                lambda pin: client.wallet.refund(original, amount, note, key=key, pin=pin),
+                self.close_with,
+                title="Confirm refund",
+            ),
         )

@@ -65,13 +65,11 @@ class TipScreen(FormModal[Transfer | None]):
         client, post = self.session.client, self.post
         key = self.attempt.key_for(amount)
         self.call(
-            lambda: client.wallet.payee(post.author.handle),
-            lambda payee: confirm_and_send(
+            lambda: client.wallet.preview_tip(post.id, amount),
+            lambda preview: confirm_and_send(
                 self.app,
                 self.session,
-                payee,
-                amount,
-                f"tip for: {post.text[:60]}",
+                preview,
                 lambda pin: client.wallet.tip(post.id, amount, key=key, pin=pin),
                 self.close_with,
                 title="Confirm tip",

@@ -206,16 +206,16 @@ class Navigator:
 
     @worker(group="pay-request")
     async def _pay_request(self, intent: intents.PayRequest) -> None:
-        """Ask the server who the request would pay and whether it is a first payment:
-        a request from a new lookalike account is the classic scam, so the warning is
-        the server's to give, never assumed."""
+        """Ask the server what paying the request would do (who is paid, is it a first
+        payment, is it held): a request from a new lookalike account is the classic
+        scam, so the warning is the server's to give, never assumed."""
         from xapp.api.client import AttemptKey
         from xapp.screens.pay import confirm_and_send
 
         session, request = self._session, intent.request
         client = session.client
         try:
-            payee = await client.wallet.payee(request.requester.handle)
+            preview = await client.bills.preview_pay(request.id)
         except ApiError as exc:
             self._app.notify(exc.message, title="Pay request", severity="error")
             return
@@ -223,9 +223,7 @@ class Navigator:
         confirm_and_send(
             self._app,
             session,
-            payee,
-            request.amount,
-            request.note,
+            preview,
             lambda pin: client.bills.pay(request.id, key=key, pin=pin),
             lambda paid: self._sent(paid, intent),
             title="Pay request",
