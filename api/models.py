@@ -288,13 +288,16 @@ class Reaction(Wire):
     handles: list[str] = Field(description="Who reacted, in order.")
 
 
+MessageKind = Literal["text", "payment", "bill", "system"]
+
+
 class Message(Wire):
     id: str
     conversation_id: str
     sender: Account
     text: str
     created_at: datetime
-    kind: Literal["text", "payment", "bill", "system"] = "text"
+    kind: MessageKind = "text"
     position: int = Field(
         default=0, description="Order within the conversation; receipts count up to one."
     )

@@ -80,6 +80,6 @@ class HelpScreen(Dialog[None]):
             rows = [(" / ".join(keys), what) for keys, what in shown.values()]
             if title == "The message box":
                 rows += list(COMMANDS.values())
-            for keys, what in rows:
-                lines.append(Content.assemble((f"  {keys:<{KEYS_WIDTH}}", "$accent"), f" {what}"))
+            for key, what in rows:
+                lines.append(Content.assemble((f"  {key:<{KEYS_WIDTH}}", "$accent"), f" {what}"))
         return Content("\n").join(lines)

@@ -33,9 +33,7 @@ def installed_layout(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]
 
 def run(command: list[str], where: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(where)}
-    return subprocess.run(
-        command, cwd=where, env=env, capture_output=True, text=True, timeout=300
-    )
+    return subprocess.run(command, cwd=where, env=env, capture_output=True, text=True, timeout=300)
 
 
 def test_import_contracts_hold(installed_layout: Path) -> None:
@@ -45,3 +43,21 @@ def test_import_contracts_hold(installed_layout: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "4 kept, 0 broken" in result.stdout
+
+
+def test_types_check(installed_layout: Path) -> None:
+    result = run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--config-file",
+            str(ROOT / "pyproject.toml"),
+            "--cache-dir",
+            str(ROOT / ".mypy_cache"),
+            "-p",
+            "xapp",
+        ],
+        installed_layout,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -6,7 +6,7 @@ SQLite (the embedded default) runs in WAL mode with `synchronous=FULL`; every wr
 there is a single writer and no `database is locked` retries. Reads run beside writes.
 
 On SQLite, statements run on a plain `sqlite3` connection right on the server's event
-loop (`LoopConnection`). An SQLite statement takes microseconds, while the aiosqlite
+loop (`LoopConnection`). An SQLite statement takes microseconds, while an async driver's
 route costs about four thread hand-offs per statement: a message send (a dozen
 statements) took 18 ms that way. Writes are one at a time anyway; the price is that a
 commit's fsync (about 0.5 ms on this machine) holds the loop. PostgreSQL keeps the async
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -39,9 +39,15 @@ class Conn(Protocol):
     @property
     def dialect(self) -> Dialect: ...
 
-    async def execute(self, statement: Executable, parameters: Any = None) -> Result[Any]: ...
+    async def execute(
+        self, statement: Executable, parameters: Any = None
+    ) -> Result[*tuple[Any, ...]]: ...
 
     async def scalar(self, statement: Executable, parameters: Any = None) -> Any: ...
+
+    def begin(self) -> AbstractAsyncContextManager[Any]:
+        """A transaction, for a read that must see one snapshot (the audit)."""
+        ...
 
 
 class LoopConnection:
@@ -55,7 +61,9 @@ class LoopConnection:
     def dialect(self) -> Dialect:
         return self.sync.dialect
 
-    async def execute(self, statement: Executable, parameters: Any = None) -> Result[Any]:
+    async def execute(
+        self, statement: Executable, parameters: Any = None
+    ) -> Result[*tuple[Any, ...]]:
         return self.sync.execute(statement, parameters)
 
     async def scalar(self, statement: Executable, parameters: Any = None) -> Any:
@@ -97,7 +105,7 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
 
 
 def _sqlite_engine(url: str, begin: str) -> Engine:
-    engine = create_engine(url.replace("+aiosqlite", ""), connect_args={"check_same_thread": False})
+    engine = create_engine(url, connect_args={"check_same_thread": False})
     event.listen(engine, "connect", _sqlite_pragmas)
     event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(begin))
     return engine
@@ -171,7 +179,7 @@ class Database:
 
 
 def migrate_sync(url: str, revision: str = "head") -> None:
-    sync_url = url.replace("+aiosqlite", "").replace("+asyncpg", "+psycopg")
+    sync_url = url.replace("+asyncpg", "+psycopg")
     engine = create_engine(sync_url, poolclass=NullPool)
     config = Config()
     config.set_main_option("script_location", "xapp.server:migrations")

@@ -9,6 +9,8 @@ messages do not exist (404). Changes reach every member through the event log as
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import Row, bindparam, delete, func, select, update
 
@@ -17,6 +19,7 @@ from xapp.api.models import (
     Bill,
     EventType,
     Message,
+    MessageKind,
     Page,
     Position,
     Quote,
@@ -50,7 +53,7 @@ async def require_member(conn: Conn, me: Account, conversation_id: str) -> list[
     return members
 
 
-async def load(conn: Conn, rows: list[Row]) -> list[Message]:
+async def load(conn: Conn, rows: Sequence[Row[Any]]) -> list[Message]:
     """Wire messages for rows, with their cards, quotes and reactions as they are now."""
     if not rows:
         return []
@@ -163,7 +166,9 @@ async def send(
         raise AppError(403, "blocked", "You can't message here: one of you has blocked the other")
     replied = await _row(tx.conn, me, conversation_id, reply_to) if reply_to else None
     created = now_us()
-    kind = "system" if system else "payment" if transfer else "bill" if bill else "text"
+    kind: MessageKind = (
+        "system" if system else "payment" if transfer else "bill" if bill else "text"
+    )
     message_id = new_id()
     pk = await tx.conn.scalar(
         _INSERT,

@@ -16,8 +16,9 @@ followers, never the amount.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Row, func, select, union_all, update
 
@@ -69,7 +70,7 @@ def to_transfer(row: Row, people: dict[str, Account]) -> Transfer:
     )
 
 
-async def _wire(conn: Conn, rows: list[Row]) -> list[Transfer]:
+async def _wire(conn: Conn, rows: Sequence[Row[Any]]) -> list[Transfer]:
     people = await accounts.by_ids(
         conn, {r.recipient_id for r in rows} | {r.sender_id for r in rows if r.sender_id}
     )

@@ -10,7 +10,8 @@ own posts and those of the accounts they follow, newest first.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import (
     Column,
@@ -256,7 +257,7 @@ async def thread(conn: Conn, viewer: Account, post_id: str, cursor: Cursor) -> T
 
 async def _replies(
     conn: Conn, post_id: str, cursor: Cursor, blocked: CompoundSelect
-) -> tuple[list[Row], str | None]:
+) -> tuple[Sequence[Row[Any]], str | None]:
     """Direct replies oldest first, none by `blocked` authors; `cursor.before` here means
     "after this pk"."""
     query = select(posts).where(posts.c.reply_to == post_id, posts.c.author_id.not_in(blocked))

@@ -10,7 +10,7 @@ block stands between.
 from __future__ import annotations
 
 import re
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, Select, and_, literal_column, or_, select, text
 
@@ -38,7 +38,7 @@ class Fts5Index:
         # Each word quoted, so nothing the user types is FTS5 syntax, and matched as a
         # prefix, so "ledger" finds "ledgers".
         phrase = " ".join('"' + w.replace('"', '""') + '"*' for w in words)
-        hits = (
+        hits: Select[tuple[Any]] = (
             select(literal_column("rowid"))
             .select_from(text("posts_fts"))
             .where(text("posts_fts MATCH :phrase").bindparams(phrase=phrase))

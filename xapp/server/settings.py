@@ -8,13 +8,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 def database_url(path_or_url: str | Path) -> str:
-    """Turn what a person passes to `--db` into an SQLAlchemy async URL."""
+    """Turn what a person passes to `--db` into an SQLAlchemy URL."""
     text = str(path_or_url)
     if "://" in text:
-        if text.startswith("sqlite://"):
-            return text.replace("sqlite://", "sqlite+aiosqlite://", 1)
         return text
-    return f"sqlite+aiosqlite:///{Path(text).expanduser().resolve()}"
+    return f"sqlite:///{Path(text).expanduser().resolve()}"
 
 
 class ServerSettings(BaseSettings):

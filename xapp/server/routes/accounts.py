@@ -78,7 +78,7 @@ async def preferences(body: SetPreferences, db: Db, account: CurrentAccount) -> 
     still work; delivered marks still go out)."""
     async with db.write() as tx:
         await accounts.set_preferences(tx, account, body.read_receipts)
-    return body
+    return Preferences(read_receipts=body.read_receipts)
 
 
 @router.post("/accounts/{handle}/follow", status_code=204)

@@ -5,6 +5,8 @@ Revises:
 Create Date: 2026-11-27
 """
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -16,11 +18,11 @@ depends_on = None
 PK = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
-def _id() -> sa.Column:
+def _id() -> sa.Column[Any]:
     return sa.Column("id", sa.String(36), nullable=False, unique=True)
 
 
-def _ref(name: str, target: str, **kw: object) -> sa.Column:
+def _ref(name: str, target: str, **kw: Any) -> sa.Column[Any]:
     return sa.Column(name, sa.String(36), sa.ForeignKey(target), **kw)
 
 

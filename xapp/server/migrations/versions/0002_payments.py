@@ -7,6 +7,7 @@ Create Date: 2026-11-27
 """
 
 import unicodedata
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -22,11 +23,11 @@ PK = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 _PROTOTYPES = str.maketrans({"1": "l", "0": "O", "m": "rn"})
 
 
-def _ref(name: str, target: str, **kw: object) -> sa.Column:
+def _ref(name: str, target: str, **kw: Any) -> sa.Column[Any]:
     return sa.Column(name, sa.String(36), sa.ForeignKey(target), **kw)
 
 
-def _add(table: str, *columns: sa.Column) -> None:
+def _add(table: str, *columns: sa.Column[Any]) -> None:
     for column in columns:
         op.add_column(table, column)
 
