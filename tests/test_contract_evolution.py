@@ -109,6 +109,17 @@ class _Wrapped:
         await self.layer(scope, receive, send)
 
 
+def log_unknown_event(server: ServerThread, account_id: str) -> None:
+    """What a newer server process does: log an event of a type this client has never
+    heard of (`payout.created`)."""
+
+    async def write() -> None:
+        async with server.app.state.db.write() as tx:
+            await event_log.append(tx, account_id, cast(EventType, "payout.created"), usd(5))
+
+    server.call(write)
+
+
 @pytest.fixture
 async def newer_people(newer: tuple[ServerThread, NewerServer]) -> AsyncIterator[People]:
     registry = People(newer[0].url)
@@ -144,12 +155,7 @@ async def test_feed_events_with_new_fields_and_new_types_lose_nothing(
     feed = Feed(newer_people.url, bob.token or "", 0)
     await ada.chat.send(chat.id, "before")
 
-    async def new_kind_of_event() -> None:
-        # A newer server process writes an event type this client has never heard of.
-        async with server.app.state.db.write() as tx:
-            await event_log.append(tx, bob_id, cast(EventType, "payout.created"), usd(5))
-
-    server.call(new_kind_of_event)
+    log_unknown_event(server, bob_id)
     await ada.chat.send(chat.id, "after")
     events = await take(feed, 3)
     await feed.close()
@@ -259,11 +265,7 @@ async def test_the_app_keeps_going_and_says_what_it_cannot_show(
         home = await home_of(pilot)
         await wait_for(pilot, lambda: home.chat.open_id == chat.id)
 
-        async def new_kind_of_event() -> None:
-            async with server.app.state.db.write() as tx:
-                await event_log.append(tx, bob_id, cast(EventType, "payout.created"), usd(5))
-
-        server.call(new_kind_of_event)
+        log_unknown_event(server, bob_id)
         await ada.chat.send(chat.id, "still live")
         log = home.query_one(MessageLog)
         await wait_for(pilot, lambda: "still live" in drawn(log))

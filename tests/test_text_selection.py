@@ -4,11 +4,10 @@ close the app with a traceback (a list's own `_render` hid Textual's)."""
 
 from __future__ import annotations
 
-from textual.widgets import Input
-
 from tests.conftest import People, usd
 from tests.test_tui_home import drawn, home_of, signed_in_app, wait_for
-from xapp.screens.search import Results, SearchScreen
+from tests.test_tui_search import open_search
+from xapp.screens.search import Results
 from xapp.widgets.lines import ItemLines
 from xapp.widgets.message_log import MessageLog
 from xapp.widgets.request_list import RequestList
@@ -68,15 +67,9 @@ async def test_copy_from_search_results(people: People, tmp_path) -> None:
     await grace.posts.create("Nanoseconds are eleven point eight inches of wire")
     app = signed_in_app(people.url, "ada", ada.token or "", tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
-        home = await home_of(pilot)
-        home.query_one(Timeline).focus()
-        await pilot.press("slash")
-        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
-        app.screen.query_one("#query", Input).focus()
+        await open_search(pilot)
         await pilot.press(*"nanoseconds", "enter")
         results = app.screen.query_one(Results)
         await wait_for(pilot, lambda: "eleven point eight" in drawn(results))
-        assert await select_and_copy(pilot, results, "eleven point eight") == (
-            "eleven point eight"
-        )
+        assert await select_and_copy(pilot, results, "eleven point eight") == ("eleven point eight")
         assert app.is_running

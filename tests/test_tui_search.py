@@ -12,6 +12,17 @@ from xapp.screens.thread import ThreadScreen
 from xapp.widgets.timeline import Timeline
 
 
+async def open_search(pilot) -> SearchScreen:
+    """/ on the timeline, as a person would: the search screen, its box focused."""
+    home = await home_of(pilot)
+    home.query_one(Timeline).focus()
+    await pilot.press("slash")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, SearchScreen))
+    screen = pilot.app.screen
+    screen.query_one("#query", Input).focus()
+    return screen
+
+
 async def test_search_people_and_posts_then_open_a_thread(people: People, tmp_path) -> None:
     ada = await people.signed_in("ada")
     grace = await people.signed_in("grace", "Grace Hopper")
@@ -19,10 +30,7 @@ async def test_search_people_and_posts_then_open_a_thread(people: People, tmp_pa
     await grace.posts.create("Nothing to see")
     app = signed_in_app(people.url, "ada", ada.token or "", tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
-        home = await home_of(pilot)
-        home.query_one(Timeline).focus()
-        await pilot.press("slash")
-        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await open_search(pilot)
         await pilot.press(*"grace", "enter")
         results = app.screen.query_one(Results)
         await wait_for(pilot, lambda: "👤 Grace Hopper @grace" in drawn(results))

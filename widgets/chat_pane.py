@@ -33,7 +33,7 @@ from xapp.api.models import (
     TransferUpdated,
     Typing,
 )
-from xapp.live import ChatEvent, MessageEdited, MessageSent, WalletEvent, live, subscribe
+from xapp.live import ChatEvent, MessageSent, WalletEvent, live, subscribe
 from xapp.session import Session
 from xapp.widgets.chat_log import ChatLog
 from xapp.widgets.composer import Composer
@@ -220,9 +220,9 @@ class ChatPane(Vertical):
 
     def _chat_event(self, event: ChatEvent) -> None:
         match event:
-            case MessageCreated(data=message) | MessageSent(message=message):
+            case MessageCreated(data=message) | MessageSent(message=message, edited=False):
                 self.message_arrived(message)
-            case MessageUpdated(data=message) | MessageEdited(message=message):
+            case MessageUpdated(data=message) | MessageSent(message=message, edited=True):
                 self.message_changed(message)
             case ConversationUpdated(data=conversation):
                 self.conversation_changed(conversation)

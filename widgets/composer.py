@@ -26,7 +26,7 @@ from xapp import intents
 from xapp.api.errors import ApiError
 from xapp.api.feed import FeedState
 from xapp.api.models import Conversation, Message, Post
-from xapp.live import FeedStatus, MessageEdited, MessageSent, PostWritten, live, subscribe
+from xapp.live import FeedStatus, MessageSent, PostWritten, live, subscribe
 from xapp.outbox import Entry
 from xapp.session import Session
 from xapp.widgets import chat_commands
@@ -218,7 +218,7 @@ class Composer(Vertical):
             return  # the text stays in the box
         self.input.value = ""
         self.cancel_modes()
-        live(self).chat.publish(MessageEdited(edited))
+        live(self).chat.publish(MessageSent(edited, edited=True))
 
     def _command(self, conversation: Conversation, command: chat_commands.ChatCommand) -> None:
         """Open the dialog a chat command names, filled in; the box is cleared once the

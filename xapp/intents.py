@@ -15,7 +15,7 @@ from typing import Any
 
 from textual.message import Message as TextualMessage
 
-from xapp.api.models import Conversation, Message, PaymentRequest, Post, SearchHit, Transfer
+from xapp.api.models import Conversation, PaymentRequest, Post, Transfer
 
 Done = Callable[[Any], object]
 
@@ -142,23 +142,10 @@ class NewConversation(Intent):
     """Message one or several people; `done(Conversation)`."""
 
 
-class Pay(Intent):
-    """Send money, optionally filled in and inside a chat (a card shows there)."""
+class MoneyForm(Intent):
+    """A who / amount / note dialog, any field filled in already (from `/pay 12.50
+    pizza` in a chat, say), inside a conversation or not."""
 
-    def __init__(
-        self,
-        to: str = "",
-        amount: str = "",
-        note: str = "",
-        conversation_id: str | None = None,
-        done: Done | None = None,
-    ) -> None:
-        super().__init__(done)
-        self.to, self.amount, self.note = to, amount, note
-        self.conversation_id = conversation_id
-
-
-class RequestMoney(Intent):
     def __init__(
         self,
         who: str = "",
@@ -170,6 +157,14 @@ class RequestMoney(Intent):
         super().__init__(done)
         self.who, self.amount, self.note = who, amount, note
         self.conversation_id = conversation_id
+
+
+class Pay(MoneyForm):
+    """Send money (inside a chat, a card shows there)."""
+
+
+class RequestMoney(MoneyForm):
+    """Ask one or several people for money."""
 
 
 class SplitBill(Intent):
@@ -197,31 +192,3 @@ class Refund(Intent):
     def __init__(self, transfer: Transfer) -> None:
         super().__init__()
         self.transfer = transfer
-
-
-__all__ = [
-    "Ask",
-    "ChooseHistoryFilter",
-    "Draft",
-    "Intent",
-    "Message",
-    "NewConversation",
-    "OpenBookmarks",
-    "OpenEarnings",
-    "OpenHelp",
-    "OpenNotifications",
-    "OpenPostSearch",
-    "OpenProfile",
-    "OpenThread",
-    "Pay",
-    "PayRequest",
-    "PickReaction",
-    "Refund",
-    "RequestMoney",
-    "SearchHit",
-    "SearchMessages",
-    "ShowList",
-    "SplitBill",
-    "Tip",
-    "WritePost",
-]

@@ -71,16 +71,11 @@ class RepostUndone:
 
 @dataclass(frozen=True)
 class MessageSent:
-    """A message of mine the server has now (sent from the outbox)."""
+    """A message of mine the server has now: sent from the outbox, or `edited` (the
+    feed brings either to the others)."""
 
     message: Message
-
-
-@dataclass(frozen=True)
-class MessageEdited:
-    """A message of mine I just edited (the feed brings the change to the others)."""
-
-    message: Message
+    edited: bool = False
 
 
 @dataclass(frozen=True)
@@ -103,7 +98,6 @@ ChatEvent = (
     | ReceiptUpdated
     | Typing
     | MessageSent
-    | MessageEdited
 )
 WalletEvent = TransferUpdated | BillUpdated
 
