@@ -55,3 +55,23 @@ async def test_a_member_can_stop_sending_read_receipts(people: People, server) -
     [event] = await take(feed, 1)
     await feed.close()
     assert isinstance(event, ReceiptUpdated) and event.data.position.read is None
+
+
+async def test_a_mark_that_moves_nothing_answers_my_own_position(people: People) -> None:
+    """Marking at or behind where I already am changes nothing, and still answers my own
+    position (it once answered whichever member the database listed first)."""
+    ada = await people.signed_in("ada")
+    bob = await people.signed_in("bob")
+    carol = await people.signed_in("carol")
+    group = await ada.chat.open("bob", "carol", name="trio")
+    hello = await ada.chat.send(group.id, "hello")
+    for client in (ada, bob, carol):
+        me = await client.accounts.me()
+        await client.chat.mark(group.id, hello.position, read=True)
+        for read in (False, True):
+            again = await client.chat.mark(group.id, 0, read=read)
+            assert (again.account_id, again.delivered, again.read) == (
+                me.id,
+                hello.position,
+                hello.position,
+            )

@@ -376,11 +376,14 @@ async def mark(tx: Tx, me: Account, conversation_id: str, up_to: int, read: bool
     ).one()
     delivered = max(before.delivered_pk, up_to)
     read_pk = max(before.read_pk, up_to) if read else before.read_pk
-    if (delivered, read_pk) == tuple(before):
-        return (await positions(tx.conn, [conversation_id]))[conversation_id][0]
-    await tx.conn.execute(
-        update(conversation_members).where(*member).values(delivered_pk=delivered, read_pk=read_pk)
-    )
+    if (delivered, read_pk) != tuple(before):
+        await tx.conn.execute(
+            update(conversation_members)
+            .where(*member)
+            .values(delivered_pk=delivered, read_pk=read_pk)
+        )
+    # Always the caller's own position, whether or not it moved (the others' are in
+    # the conversation itself).
     [mine] = [
         p
         for p in (await positions(tx.conn, [conversation_id]))[conversation_id]
