@@ -25,6 +25,7 @@ from starlette.requests import HTTPConnection
 from xapp.api.models import Account
 from xapp.server.auth import UNAUTHORIZED, LoginLimiter, Passwords, account_for_token, bearer_token
 from xapp.server.db import Database
+from xapp.server.openapi import answers
 from xapp.server.settings import ServerSettings
 from xapp.server.signing import ReceiptSigner
 from xapp.server.typing_signals import TypingSignals
@@ -72,6 +73,7 @@ Signer = Annotated[ReceiptSigner, Depends(_part(lambda s: s.signer))]
 Typing = Annotated[TypingSignals, Depends(_part(lambda s: s.typing))]
 
 
+@answers(401)
 async def current_account(connection: HTTPConnection, db: Db) -> Account:
     token = bearer_token(connection.headers.get("authorization"))
     if token is None:

@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from xapp.api.models import ErrorBody, ErrorDetail
+from xapp.server.openapi import dependants
 
 
 class AppError(Exception):
@@ -43,13 +44,40 @@ def _describe(exc: RequestValidationError) -> str:
     return "; ".join(parts) or "The request is invalid"
 
 
+def _missing_header(request: Request, exc: RequestValidationError) -> AppError | None:
+    """A required header the request lacks is a 400 (nothing else about the request can
+    be judged without it) that names the header and says what it is for, in the words
+    of its own description in the document."""
+    for err in exc.errors():
+        loc = tuple(err.get("loc", ()))
+        if err.get("type") == "missing" and len(loc) == 2 and loc[0] == "header":
+            name = str(loc[1])
+            code = name.lower().replace("-", "_") + "_required"
+            return AppError(
+                400, code, f"This request needs the {name} header. " + _purpose(request, name)
+            )
+    return None
+
+
+def _purpose(request: Request, header: str) -> str:
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    for part in dependants(dependant) if dependant is not None else ():
+        for param in part.header_params:
+            if param.alias == header and param.field_info.description:
+                return param.field_info.description
+    return ""
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(_request: Request, exc: AppError) -> JSONResponse:
         return error_response(exc.status, exc.code, exc.message, exc.headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        missing = _missing_header(request, exc)
+        if missing is not None:
+            return error_response(missing.status, missing.code, missing.message)
         return error_response(422, "invalid_request", _describe(exc))
 
     @app.exception_handler(StarletteHTTPException)

@@ -22,18 +22,27 @@ from xapp.server.clock import now_us
 from xapp.server.db import Database, Tx
 from xapp.server.deps import CurrentAccount, Db
 from xapp.server.errors import AppError
+from xapp.server.openapi import answers
 from xapp.server.schema import idempotency_keys
 
+KEY_HEADER = "Idempotency-Key"
 
+
+@answers(422)
 async def idempotency_key(
-    key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+    key: Annotated[
+        str,
+        Header(
+            alias=KEY_HEADER,
+            description="Made by the client once per action and sent again with every retry "
+            "of it, so a retry cannot repeat the action (1-255 printable ASCII characters).",
+            # Documented here, checked below: the check's sentence is for people.
+            json_schema_extra={"minLength": 1, "maxLength": 255, "pattern": "^[ -~]+$"},
+        ),
+    ],
 ) -> str:
-    if key is None:
-        raise AppError(
-            400,
-            "idempotency_key_required",
-            "This request needs an Idempotency-Key header so a retry cannot repeat it",
-        )
+    """The request's key. Required, so a missing one is refused before anything runs
+    (a 400 that says why, from `errors.install`), and the document says so."""
     if not 1 <= len(key) <= 255 or not key.isascii() or not key.isprintable():
         raise AppError(
             422, "invalid_idempotency_key", "An Idempotency-Key is 1-255 printable ASCII characters"

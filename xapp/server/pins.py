@@ -29,6 +29,7 @@ from xapp.server.clock import now_us
 from xapp.server.db import Conn, Database
 from xapp.server.deps import CurrentAccount, Db, Hasher
 from xapp.server.errors import AppError
+from xapp.server.openapi import answers
 from xapp.server.schema import accounts
 
 ATTEMPTS = 5
@@ -140,6 +141,7 @@ async def pinless(conn: Conn, me: Account) -> Authorized:
     return Authorized(me, _SEAL)
 
 
+@answers(403, 423, 429)  # no PIN or a wrong one, locked, too many checks at once
 async def _pin_checked(
     db: Db,
     passwords: Hasher,

@@ -22,25 +22,28 @@ from xapp.server import accounts, notifications, profiles
 from xapp.server.auth import bearer_token, issue_token, revoke_token
 from xapp.server.deps import CurrentAccount, Db, Hasher, LoginThrottle
 from xapp.server.errors import AppError
+from xapp.server.openapi import DocumentedRoute, refuses
 from xapp.server.pages import BothWaysParams, PageParams
 
-router = APIRouter(prefix="/v1", tags=["accounts"])
+router = APIRouter(prefix="/v1", tags=["accounts"], route_class=DocumentedRoute)
 
 
-@router.post("/accounts", status_code=201, response_model=Account)
+@router.post("/accounts", status_code=201, response_model=Account, responses=refuses(409))
 async def register(body: CreateAccount, db: Db, passwords: Hasher) -> Account:
     password_hash = await passwords.hash(body.password)
     async with db.write() as tx:
         return await accounts.create(tx, body.handle, body.display_name, password_hash)
 
 
-@router.get("/accounts/{handle}", response_model=Account)
+@router.get("/accounts/{handle}", response_model=Account, responses=refuses(404))
 async def get_account(handle: Handle, db: Db, _me: CurrentAccount) -> Account:
     async with db.read() as conn:
         return await accounts.by_handle(conn, handle)
 
 
-@router.post("/sessions", status_code=201, response_model=SessionCreated)
+@router.post(
+    "/sessions", status_code=201, response_model=SessionCreated, responses=refuses(401, 429)
+)
 async def sign_in(
     body: CreateSession, request: Request, db: Db, passwords: Hasher, limiter: LoginThrottle
 ) -> SessionCreated:
@@ -81,7 +84,7 @@ async def preferences(body: SetPreferences, db: Db, account: CurrentAccount) -> 
     return Preferences(read_receipts=body.read_receipts)
 
 
-@router.post("/accounts/{handle}/follow", status_code=204)
+@router.post("/accounts/{handle}/follow", status_code=204, responses=refuses(403, 404))
 async def follow(handle: Handle, db: Db, account: CurrentAccount) -> Response:
     async with db.write() as tx:
         followed = await accounts.follow(tx, account, handle)
@@ -90,15 +93,27 @@ async def follow(handle: Handle, db: Db, account: CurrentAccount) -> Response:
     return Response(status_code=204)
 
 
-@router.delete("/accounts/{handle}/follow", status_code=204)
+@router.delete("/accounts/{handle}/follow", status_code=204, responses=refuses(404))
 async def unfollow(handle: Handle, db: Db, account: CurrentAccount) -> Response:
     async with db.write() as tx:
         await accounts.unfollow(tx, account, handle)
     return Response(status_code=204)
 
 
-@router.put("/accounts/{handle}/block", status_code=204, operation_id="block")
-@router.delete("/accounts/{handle}/block", status_code=204, operation_id="unblock")
+@router.put(
+    "/accounts/{handle}/block",
+    status_code=204,
+    operation_id="block",
+    summary="Block someone",
+    responses=refuses(404),
+)
+@router.delete(
+    "/accounts/{handle}/block",
+    status_code=204,
+    operation_id="unblock",
+    summary="Unblock someone",
+    responses=refuses(404),
+)
 async def block(handle: Handle, request: Request, db: Db, account: CurrentAccount) -> Response:
     """PUT blocks, DELETE unblocks. A block: neither of us sees, answers, messages or
     pays the other, and follows end."""
@@ -107,8 +122,20 @@ async def block(handle: Handle, request: Request, db: Db, account: CurrentAccoun
     return Response(status_code=204)
 
 
-@router.put("/accounts/{handle}/mute", status_code=204, operation_id="mute")
-@router.delete("/accounts/{handle}/mute", status_code=204, operation_id="unmute")
+@router.put(
+    "/accounts/{handle}/mute",
+    status_code=204,
+    operation_id="mute",
+    summary="Mute someone",
+    responses=refuses(404),
+)
+@router.delete(
+    "/accounts/{handle}/mute",
+    status_code=204,
+    operation_id="unmute",
+    summary="Unmute someone",
+    responses=refuses(404),
+)
 async def mute(handle: Handle, request: Request, db: Db, account: CurrentAccount) -> Response:
     """PUT mutes, DELETE unmutes. A mute: their posts leave my timelines; nothing else
     changes for either of us."""
@@ -117,14 +144,14 @@ async def mute(handle: Handle, request: Request, db: Db, account: CurrentAccount
     return Response(status_code=204)
 
 
-@router.get("/accounts/{handle}/profile", response_model=Profile)
+@router.get("/accounts/{handle}/profile", response_model=Profile, responses=refuses(404))
 async def profile(handle: Handle, db: Db, account: CurrentAccount) -> Profile:
     """Name, bio, joined date, counts, and how the viewer and they stand."""
     async with db.read() as conn:
         return await profiles.get(conn, account, handle)
 
 
-@router.get("/accounts/{handle}/posts", response_model=Page[Post])
+@router.get("/accounts/{handle}/posts", response_model=Page[Post], responses=refuses(404))
 async def their_posts(
     handle: Handle, db: Db, account: CurrentAccount, cursor: BothWaysParams
 ) -> Page[Post]:
@@ -132,7 +159,7 @@ async def their_posts(
         return await profiles.their_posts(conn, account, handle, cursor)
 
 
-@router.get("/accounts/{handle}/followers", response_model=Page[Account])
+@router.get("/accounts/{handle}/followers", response_model=Page[Account], responses=refuses(404))
 async def followers(
     handle: Handle, db: Db, account: CurrentAccount, cursor: PageParams
 ) -> Page[Account]:
@@ -140,7 +167,7 @@ async def followers(
         return await profiles.people(conn, account, handle, cursor, followers=True)
 
 
-@router.get("/accounts/{handle}/following", response_model=Page[Account])
+@router.get("/accounts/{handle}/following", response_model=Page[Account], responses=refuses(404))
 async def following(
     handle: Handle, db: Db, account: CurrentAccount, cursor: PageParams
 ) -> Page[Account]:

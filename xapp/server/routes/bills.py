@@ -12,13 +12,14 @@ from xapp.server.db import Tx
 from xapp.server.deps import CurrentAccount, Db
 from xapp.server.idempotency import Idempotent
 from xapp.server.money_out import MoneyRules
+from xapp.server.openapi import DocumentedRoute, refuses
 from xapp.server.pages import PageParams
 from xapp.server.pins import PinChecked
 
-router = APIRouter(prefix="/v1", tags=["requests"])
+router = APIRouter(prefix="/v1", tags=["requests"], route_class=DocumentedRoute)
 
 
-@router.post("/requests", status_code=201, response_model=Bill)
+@router.post("/requests", status_code=201, response_model=Bill, responses=refuses(403, 404))
 async def request_money(body: CreateRequest, once: Idempotent) -> Response:
     """Ask one or several people for the same amount each."""
 
@@ -33,7 +34,12 @@ async def request_money(body: CreateRequest, once: Idempotent) -> Response:
     return await once(body, ask)
 
 
-@router.post("/conversations/{conversation_id}/bills", status_code=201, response_model=Bill)
+@router.post(
+    "/conversations/{conversation_id}/bills",
+    status_code=201,
+    response_model=Bill,
+    responses=refuses(403, 404),
+)
 async def split_bill(conversation_id: str, body: CreateBill, once: Idempotent) -> Response:
     """Split a total among the chat's members; a bill card appears in the chat."""
 
@@ -47,7 +53,7 @@ async def split_bill(conversation_id: str, body: CreateBill, once: Idempotent) -
     return await once(body, split)
 
 
-@router.get("/requests", response_model=Page[PaymentRequest])
+@router.get("/requests", response_model=Page[PaymentRequest], summary="List requests for money")
 async def list_requests(
     db: Db,
     account: CurrentAccount,
@@ -60,13 +66,18 @@ async def list_requests(
         return await bills.requests_for(conn, account, role, status, cursor)
 
 
-@router.get("/bills/{bill_id}", response_model=Bill)
+@router.get("/bills/{bill_id}", response_model=Bill, responses=refuses(404))
 async def get_bill(bill_id: str, db: Db, account: CurrentAccount) -> Bill:
     async with db.read() as conn:
         return await bills.get(conn, account, bill_id)
 
 
-@router.post("/requests/{request_id}/pay", status_code=201, response_model=Transfer)
+@router.post(
+    "/requests/{request_id}/pay",
+    status_code=201,
+    response_model=Transfer,
+    responses=refuses(403, 404, 409),
+)
 async def pay_request(
     request_id: str, once: Idempotent, proof: PinChecked, rules: MoneyRules
 ) -> Response:
@@ -75,19 +86,34 @@ async def pay_request(
     return await once(None, lambda tx: money_out.send(tx, proof, order, rules))
 
 
-@router.post("/requests/{request_id}/decline", response_model=Bill)
+@router.post(
+    "/requests/{request_id}/decline",
+    response_model=Bill,
+    summary="Decline a request",
+    responses=refuses(403, 404, 409),
+)
 async def decline(request_id: str, db: Db, account: CurrentAccount) -> Bill:
     async with db.write() as tx:
         return await bills.decline(tx, account, request_id)
 
 
-@router.post("/requests/{request_id}/cancel", response_model=Bill)
+@router.post(
+    "/requests/{request_id}/cancel",
+    response_model=Bill,
+    summary="Cancel my request",
+    responses=refuses(403, 404, 409),
+)
 async def cancel(request_id: str, db: Db, account: CurrentAccount) -> Bill:
     async with db.write() as tx:
         return await bills.cancel(tx, account, request_id)
 
 
-@router.post("/bills/{bill_id}/remind", response_model=Bill)
+@router.post(
+    "/bills/{bill_id}/remind",
+    response_model=Bill,
+    summary="Remind who has not paid",
+    responses=refuses(403, 404, 409, 429),
+)
 async def remind(bill_id: str, db: Db, account: CurrentAccount) -> Bill:
     """Remind everyone who has not paid; at most once a day each."""
     async with db.write() as tx:

@@ -24,12 +24,13 @@ from xapp.api.models import (
 from xapp.server import chat, messages
 from xapp.server.deps import CurrentAccount, Db, Typing
 from xapp.server.idempotency import Idempotent
+from xapp.server.openapi import DocumentedRoute, refuses
 from xapp.server.pages import PageParams
 
-router = APIRouter(prefix="/v1", tags=["chat"])
+router = APIRouter(prefix="/v1", tags=["chat"], route_class=DocumentedRoute)
 
 
-@router.get("/conversations", response_model=Page[Conversation])
+@router.get("/conversations", response_model=Page[Conversation], summary="List my conversations")
 async def list_conversations(
     db: Db, account: CurrentAccount, cursor: PageParams
 ) -> Page[Conversation]:
@@ -42,7 +43,10 @@ async def list_conversations(
     "/conversations",
     status_code=201,
     response_model=Conversation,
-    responses={200: {"model": Conversation, "description": "The existing conversation"}},
+    responses={
+        200: {"model": Conversation, "description": "The existing conversation"},
+        **refuses(403, 404),
+    },
 )
 async def open_conversation(
     body: CreateConversation, db: Db, account: CurrentAccount, response: Response
@@ -53,13 +57,18 @@ async def open_conversation(
     return conversation
 
 
-@router.get("/conversations/{conversation_id}", response_model=Conversation)
+@router.get("/conversations/{conversation_id}", response_model=Conversation, responses=refuses(404))
 async def get_conversation(conversation_id: str, db: Db, account: CurrentAccount) -> Conversation:
     async with db.read() as conn:
         return await chat.get(conn, account, conversation_id)
 
 
-@router.patch("/conversations/{conversation_id}", response_model=Conversation)
+@router.patch(
+    "/conversations/{conversation_id}",
+    response_model=Conversation,
+    summary="Rename a group",
+    responses=refuses(403, 404),
+)
 async def rename(
     conversation_id: str, body: UpdateConversation, db: Db, account: CurrentAccount
 ) -> Conversation:
@@ -68,7 +77,11 @@ async def rename(
         return await chat.rename(tx, account, conversation_id, body.name)
 
 
-@router.post("/conversations/{conversation_id}/members", response_model=Conversation)
+@router.post(
+    "/conversations/{conversation_id}/members",
+    response_model=Conversation,
+    responses=refuses(403, 404),
+)
 async def add_members(
     conversation_id: str, body: AddMembers, db: Db, account: CurrentAccount
 ) -> Conversation:
@@ -77,7 +90,11 @@ async def add_members(
         return await chat.add_members(tx, account, conversation_id, body.handles)
 
 
-@router.delete("/conversations/{conversation_id}/members/{handle}", response_model=Conversation)
+@router.delete(
+    "/conversations/{conversation_id}/members/{handle}",
+    response_model=Conversation,
+    responses=refuses(403, 404),
+)
 async def remove_member(
     conversation_id: str, handle: Handle, db: Db, account: CurrentAccount
 ) -> Conversation:
@@ -86,7 +103,11 @@ async def remove_member(
         return await chat.remove_member(tx, account, conversation_id, handle)
 
 
-@router.post("/conversations/{conversation_id}/admins/{handle}", response_model=Conversation)
+@router.post(
+    "/conversations/{conversation_id}/admins/{handle}",
+    response_model=Conversation,
+    responses=refuses(403, 404),
+)
 async def make_admin(
     conversation_id: str, handle: Handle, db: Db, account: CurrentAccount
 ) -> Conversation:
@@ -94,7 +115,12 @@ async def make_admin(
         return await chat.make_admin(tx, account, conversation_id, handle)
 
 
-@router.post("/conversations/{conversation_id}/messages", status_code=201, response_model=Message)
+@router.post(
+    "/conversations/{conversation_id}/messages",
+    status_code=201,
+    response_model=Message,
+    responses=refuses(403, 404),
+)
 async def send_message(conversation_id: str, body: CreateMessage, once: Idempotent) -> Response:
     return await once(
         body,
@@ -109,7 +135,12 @@ async def send_message(conversation_id: str, body: CreateMessage, once: Idempote
     )
 
 
-@router.get("/conversations/{conversation_id}/messages", response_model=Page[Message])
+@router.get(
+    "/conversations/{conversation_id}/messages",
+    response_model=Page[Message],
+    summary="Message history",
+    responses=refuses(404),
+)
 async def history(
     conversation_id: str,
     db: Db,
@@ -125,7 +156,12 @@ async def history(
         return await messages.history(conn, account, conversation_id, cursor)
 
 
-@router.patch("/conversations/{conversation_id}/messages/{message_id}", response_model=Message)
+@router.patch(
+    "/conversations/{conversation_id}/messages/{message_id}",
+    response_model=Message,
+    summary="Edit my message",
+    responses=refuses(403, 404, 409),
+)
 async def edit(
     conversation_id: str, message_id: str, body: EditMessage, db: Db, account: CurrentAccount
 ) -> Message:
@@ -133,7 +169,12 @@ async def edit(
         return await messages.edit(tx, account, conversation_id, message_id, body.text)
 
 
-@router.delete("/conversations/{conversation_id}/messages/{message_id}", response_model=Message)
+@router.delete(
+    "/conversations/{conversation_id}/messages/{message_id}",
+    response_model=Message,
+    summary="Delete my message for everyone",
+    responses=refuses(403, 404, 409),
+)
 async def delete(conversation_id: str, message_id: str, db: Db, account: CurrentAccount) -> Message:
     """Delete for everyone; a tombstone stays."""
     async with db.write() as tx:
@@ -143,6 +184,8 @@ async def delete(conversation_id: str, message_id: str, db: Db, account: Current
 @router.put(
     "/conversations/{conversation_id}/messages/{message_id}/reactions/{emoji}",
     response_model=Message,
+    summary="React to a message",
+    responses=refuses(404, 409),
 )
 async def react(
     conversation_id: str, message_id: str, emoji: Emoji, db: Db, account: CurrentAccount
@@ -154,6 +197,8 @@ async def react(
 @router.delete(
     "/conversations/{conversation_id}/messages/{message_id}/reactions/{emoji}",
     response_model=Message,
+    summary="Take my reaction back",
+    responses=refuses(404),
 )
 async def unreact(
     conversation_id: str, message_id: str, emoji: Emoji, db: Db, account: CurrentAccount
@@ -162,7 +207,12 @@ async def unreact(
         return await messages.react(tx, account, conversation_id, message_id, emoji, on=False)
 
 
-@router.post("/conversations/{conversation_id}/delivered", response_model=Position)
+@router.post(
+    "/conversations/{conversation_id}/delivered",
+    response_model=Position,
+    summary="Mark messages delivered",
+    responses=refuses(404),
+)
 async def delivered(
     conversation_id: str, body: MarkPosition, db: Db, account: CurrentAccount
 ) -> Position:
@@ -171,7 +221,12 @@ async def delivered(
         return await messages.mark(tx, account, conversation_id, body.up_to, read=False)
 
 
-@router.post("/conversations/{conversation_id}/read", response_model=Position)
+@router.post(
+    "/conversations/{conversation_id}/read",
+    response_model=Position,
+    summary="Mark messages read",
+    responses=refuses(404),
+)
 async def read(
     conversation_id: str, body: MarkPosition, db: Db, account: CurrentAccount
 ) -> Position:
@@ -180,7 +235,12 @@ async def read(
         return await messages.mark(tx, account, conversation_id, body.up_to, read=True)
 
 
-@router.post("/conversations/{conversation_id}/typing", status_code=204)
+@router.post(
+    "/conversations/{conversation_id}/typing",
+    status_code=204,
+    summary="Say I am typing",
+    responses=refuses(404),
+)
 async def typing(
     conversation_id: str, db: Db, account: CurrentAccount, signals: Typing
 ) -> Response:
@@ -192,7 +252,12 @@ async def typing(
     return Response(status_code=204)
 
 
-@router.get("/messages/search", response_model=Page[SearchHit])
+@router.get(
+    "/messages/search",
+    response_model=Page[SearchHit],
+    summary="Search messages",
+    responses=refuses(404),
+)
 async def search(
     db: Db,
     account: CurrentAccount,

@@ -8,12 +8,13 @@ from xapp.api.models import CreatePost, EditPost, Page, Post, PostCounts, PostVe
 from xapp.server import posts
 from xapp.server.deps import CurrentAccount, Db
 from xapp.server.idempotency import Idempotent
+from xapp.server.openapi import DocumentedRoute, refuses
 from xapp.server.pages import BothWaysParams, PageParams
 
-router = APIRouter(prefix="/v1", tags=["posts"])
+router = APIRouter(prefix="/v1", tags=["posts"], route_class=DocumentedRoute)
 
 
-@router.post("/posts", status_code=201, response_model=Post)
+@router.post("/posts", status_code=201, response_model=Post, responses=refuses(404, 409))
 async def create_post(body: CreatePost, once: Idempotent) -> Response:
     """A post; with `reply_to` a reply, with `quote_of` a quote (shown inline)."""
     return await once(
@@ -22,61 +23,87 @@ async def create_post(body: CreatePost, once: Idempotent) -> Response:
     )
 
 
-@router.get("/posts/{post_id}", response_model=Post)
+@router.get("/posts/{post_id}", response_model=Post, responses=refuses(404))
 async def get_post(post_id: str, db: Db, account: CurrentAccount) -> Post:
     async with db.read() as conn:
         return await posts.get(conn, account, post_id)
 
 
-@router.get("/posts/{post_id}/thread", response_model=Thread)
+@router.get("/posts/{post_id}/thread", response_model=Thread, responses=refuses(404))
 async def thread(post_id: str, db: Db, account: CurrentAccount, cursor: PageParams) -> Thread:
     """Ancestors, the post, and its replies (oldest first; `before` pages onward)."""
     async with db.read() as conn:
         return await posts.thread(conn, account, post_id, cursor)
 
 
-@router.get("/posts/{post_id}/edits", response_model=list[PostVersion])
+@router.get("/posts/{post_id}/edits", response_model=list[PostVersion], responses=refuses(404, 409))
 async def edit_history(post_id: str, db: Db, account: CurrentAccount) -> list[PostVersion]:
     async with db.read() as conn:
         return await posts.edits(conn, account, post_id)
 
 
-@router.patch("/posts/{post_id}", response_model=Post)
+@router.patch("/posts/{post_id}", response_model=Post, responses=refuses(403, 404, 409))
 async def edit_post(post_id: str, body: EditPost, db: Db, account: CurrentAccount) -> Post:
     async with db.write() as tx:
         return await posts.edit(tx, account, post_id, body.text)
 
 
-@router.delete("/posts/{post_id}", response_model=Post)
+@router.delete("/posts/{post_id}", response_model=Post, responses=refuses(403, 404, 409))
 async def delete_post(post_id: str, db: Db, account: CurrentAccount) -> Post:
     """Delete my post; a tombstone stays so the replies keep their place."""
     async with db.write() as tx:
         return await posts.remove(tx, account, post_id)
 
 
-@router.put("/posts/{post_id}/like", response_model=PostCounts, operation_id="like")
-@router.delete("/posts/{post_id}/like", response_model=PostCounts, operation_id="unlike")
+@router.put(
+    "/posts/{post_id}/like",
+    response_model=PostCounts,
+    operation_id="like",
+    summary="Like a post",
+    responses=refuses(404, 409),
+)
+@router.delete(
+    "/posts/{post_id}/like",
+    response_model=PostCounts,
+    operation_id="unlike",
+    summary="Unlike a post",
+    responses=refuses(404),
+)
 async def like(post_id: str, request: Request, db: Db, account: CurrentAccount) -> PostCounts:
     """PUT likes, DELETE unlikes; either way the post's counts come back."""
     async with db.write() as tx:
         return await posts.like(tx, account, post_id, on=request.method == "PUT")
 
 
-@router.post("/posts/{post_id}/repost", status_code=201, response_model=Post)
+@router.post(
+    "/posts/{post_id}/repost", status_code=201, response_model=Post, responses=refuses(404, 409)
+)
 async def repost(post_id: str, db: Db, account: CurrentAccount) -> Post:
     async with db.write() as tx:
         return await posts.repost(tx, account, post_id)
 
 
-@router.delete("/posts/{post_id}/repost", status_code=204)
+@router.delete("/posts/{post_id}/repost", status_code=204, responses=refuses(404))
 async def undo_repost(post_id: str, db: Db, account: CurrentAccount) -> Response:
     async with db.write() as tx:
         await posts.undo_repost(tx, account, post_id)
     return Response(status_code=204)
 
 
-@router.put("/posts/{post_id}/bookmark", status_code=204, operation_id="bookmark")
-@router.delete("/posts/{post_id}/bookmark", status_code=204, operation_id="unbookmark")
+@router.put(
+    "/posts/{post_id}/bookmark",
+    status_code=204,
+    operation_id="bookmark",
+    summary="Bookmark a post",
+    responses=refuses(404),
+)
+@router.delete(
+    "/posts/{post_id}/bookmark",
+    status_code=204,
+    operation_id="unbookmark",
+    summary="Take a bookmark off",
+    responses=refuses(404),
+)
 async def bookmark(post_id: str, request: Request, db: Db, account: CurrentAccount) -> Response:
     """PUT bookmarks, DELETE takes the bookmark off."""
     async with db.write() as tx:
@@ -84,19 +111,19 @@ async def bookmark(post_id: str, request: Request, db: Db, account: CurrentAccou
     return Response(status_code=204)
 
 
-@router.get("/bookmarks", response_model=Page[Post])
+@router.get("/bookmarks", response_model=Page[Post], summary="My bookmarks")
 async def bookmarks(db: Db, account: CurrentAccount, cursor: BothWaysParams) -> Page[Post]:
     async with db.read() as conn:
         return await posts.bookmarked(conn, account, cursor)
 
 
-@router.get("/timelines/home", response_model=Page[Post])
+@router.get("/timelines/home", response_model=Page[Post], summary="Home timeline")
 async def home(db: Db, account: CurrentAccount, cursor: BothWaysParams) -> Page[Post]:
     async with db.read() as conn:
         return await posts.home(conn, account, cursor)
 
 
-@router.get("/timelines/global", response_model=Page[Post])
+@router.get("/timelines/global", response_model=Page[Post], summary="Everyone's posts")
 async def everyone(db: Db, account: CurrentAccount, cursor: BothWaysParams) -> Page[Post]:
     async with db.read() as conn:
         return await posts.everyone(conn, account, cursor)

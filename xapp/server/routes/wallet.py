@@ -35,10 +35,11 @@ from xapp.server.deps import CurrentAccount, Db, Hasher, Signer
 from xapp.server.errors import AppError
 from xapp.server.idempotency import Idempotent
 from xapp.server.money_out import MoneyRules
+from xapp.server.openapi import DocumentedRoute, refuses
 from xapp.server.pages import PageParams
 from xapp.server.pins import PinChecked
 
-router = APIRouter(prefix="/v1", tags=["wallet"])
+router = APIRouter(prefix="/v1", tags=["wallet"], route_class=DocumentedRoute)
 
 
 @router.get("/wallet", response_model=Wallet)
@@ -52,7 +53,13 @@ async def deposit(body: CreateDeposit, once: Idempotent) -> Response:
     return await once(body, lambda tx: payments.deposit(tx, once.account, body.amount))
 
 
-@router.post("/transfers", status_code=201, response_model=Transfer)
+@router.post(
+    "/transfers",
+    status_code=201,
+    response_model=Transfer,
+    summary="Pay someone",
+    responses=refuses(403, 404),
+)
 async def transfer(
     body: CreateTransfer, once: Idempotent, proof: PinChecked, rules: MoneyRules
 ) -> Response:
@@ -62,7 +69,9 @@ async def transfer(
     return await once(body, lambda tx: money_out.send(tx, proof, order, rules))
 
 
-@router.get("/transfers", response_model=Page[Transfer])
+@router.get(
+    "/transfers", response_model=Page[Transfer], summary="Payment history", responses=refuses(404)
+)
 async def history(
     db: Db,
     account: CurrentAccount,
@@ -82,20 +91,30 @@ async def history(
         return await payments.history(conn, account, cursor, filters)
 
 
-@router.get("/transfers/{transfer_id}", response_model=Transfer)
+@router.get("/transfers/{transfer_id}", response_model=Transfer, responses=refuses(404))
 async def get_transfer(transfer_id: str, db: Db, account: CurrentAccount) -> Transfer:
     async with db.read() as conn:
         return await payments.get(conn, account, transfer_id)
 
 
-@router.post("/transfers/{transfer_id}/cancel", response_model=Transfer)
+@router.post(
+    "/transfers/{transfer_id}/cancel",
+    response_model=Transfer,
+    summary="Cancel a held payment",
+    responses=refuses(403, 404, 409),
+)
 async def cancel(transfer_id: str, db: Db, account: CurrentAccount) -> Transfer:
     """Take back a payment still inside its undo window (a void: the money comes back)."""
     async with db.write() as tx:
         return await payments.cancel(tx, account, transfer_id)
 
 
-@router.post("/transfers/{transfer_id}/refunds", status_code=201, response_model=Transfer)
+@router.post(
+    "/transfers/{transfer_id}/refunds",
+    status_code=201,
+    response_model=Transfer,
+    responses=refuses(403, 404, 409),
+)
 async def refund(
     transfer_id: str, body: CreateRefund, once: Idempotent, proof: PinChecked, rules: MoneyRules
 ) -> Response:
@@ -105,7 +124,7 @@ async def refund(
     return await once(body, lambda tx: money_out.send(tx, proof, order, rules))
 
 
-@router.get("/transfers/{transfer_id}/receipt", response_model=Receipt)
+@router.get("/transfers/{transfer_id}/receipt", response_model=Receipt, responses=refuses(404, 409))
 async def receipt(
     transfer_id: str, request: Request, db: Db, account: CurrentAccount, signer: Signer
 ) -> Receipt:
@@ -122,7 +141,12 @@ async def receipt_key(signer: Signer) -> dict[str, str]:
     return {"algorithm": "Ed25519", "public_key": signer.public_key}
 
 
-@router.post("/payments/preview", response_model=PaymentPreview)
+@router.post(
+    "/payments/preview",
+    response_model=PaymentPreview,
+    summary="Preview a payment",
+    responses=refuses(403, 404, 409),
+)
 async def preview(
     body: PaymentToPreview, db: Db, account: CurrentAccount, rules: MoneyRules
 ) -> PaymentPreview:
@@ -148,7 +172,7 @@ def _order(body: PaymentToPreview) -> money_out.Order:
             assert_never(body)
 
 
-@router.get("/payees/{handle}", response_model=Payee)
+@router.get("/payees/{handle}", response_model=Payee, responses=refuses(403, 404))
 async def payee(handle: Handle, db: Db, account: CurrentAccount) -> Payee:
     """Who a payment to @handle would reach, and whether it would be the first; refused
     as the payment would be (yourself, a block). Newer clients ask `/payments/preview`."""
@@ -158,14 +182,25 @@ async def payee(handle: Handle, db: Db, account: CurrentAccount) -> Payee:
         return Payee(account=target, paid_before=not first)
 
 
-@router.put("/me/pin", status_code=204)
+@router.put(
+    "/me/pin",
+    status_code=204,
+    summary="Set or change my payments PIN",
+    responses=refuses(403),
+)
 async def set_pin(body: SetPin, db: Db, account: CurrentAccount, passwords: Hasher) -> Response:
     """Set or change the payments PIN; the password is needed either way."""
     await pins.set_pin(db, passwords, account, body.password, body.pin)
     return Response(status_code=204)
 
 
-@router.post("/posts/{post_id}/tips", status_code=201, response_model=Transfer)
+@router.post(
+    "/posts/{post_id}/tips",
+    status_code=201,
+    response_model=Transfer,
+    summary="Tip a post's author",
+    responses=refuses(403, 404, 409),
+)
 async def tip(
     post_id: str, body: CreateTip, once: Idempotent, proof: PinChecked, rules: MoneyRules
 ) -> Response:
@@ -174,7 +209,7 @@ async def tip(
     return await once(body, lambda tx: money_out.send(tx, proof, order, rules))
 
 
-@router.get("/wallet/earnings", response_model=Earnings)
+@router.get("/wallet/earnings", response_model=Earnings, summary="My tip earnings")
 async def earnings(db: Db, account: CurrentAccount, currency: str = "USD") -> Earnings:
     async with db.read() as conn:
         return await payments.earnings(conn, account, currency)
