@@ -16,6 +16,9 @@ from xapp.screens.dialogs import Dialog
 from xapp.session import Session
 from xapp.workers import worker
 
+LABEL_WIDTH = 50
+"""A post's opening words (or a day): the column is this wide whatever the rows hold."""
+
 
 class EarningsScreen(Dialog[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -37,8 +40,11 @@ class EarningsScreen(Dialog[None]):
             yield Label("esc closes", classes="hint")
 
     def on_mount(self) -> None:
-        for table in self.query(DataTable):
-            table.add_columns("", "tips", "total")
+        for table_id, what in (("#by-post", "post"), ("#by-day", "day")):
+            table = self.query_one(table_id, DataTable)
+            table.add_column(what, width=LABEL_WIDTH)
+            table.add_column("tips", width=5)
+            table.add_column("total", width=12)
         self.load()
 
     @worker(exclusive=True)
@@ -62,7 +68,7 @@ class EarningsScreen(Dialog[None]):
             table = self.query_one(table_id, DataTable)
             for row in rows:
                 table.add_row(
-                    Content(row.label[:50]),
+                    Content(row.label[:LABEL_WIDTH]),
                     str(row.tips),
                     format_amount(row.total.amount, row.total.currency),
                 )

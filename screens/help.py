@@ -65,6 +65,9 @@ class HelpScreen(Dialog[None]):
                 yield Static(self.text())
             yield Label("↑ ↓ scroll · esc closes", classes="hint")
 
+    def on_mount(self) -> None:
+        self.query_one("#keys").focus()  # the arrows scroll it at once
+
     def text(self) -> Content:
         lines: list[Content] = []
         for title, classes in areas():

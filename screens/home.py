@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
@@ -22,6 +24,7 @@ from xapp.session import Session
 from xapp.widgets.chat_pane import ChatPane
 from xapp.widgets.conversation_list import ConversationList
 from xapp.widgets.lines import ItemLines
+from xapp.widgets.pane_tabs import PaneTabs
 from xapp.widgets.repaint import crop_updates
 from xapp.widgets.request_list import RequestList
 from xapp.widgets.status_bar import StatusBar
@@ -94,7 +97,9 @@ class HomeScreen(Screen[None]):
         self.pane = 0
 
     def compose(self) -> ComposeResult:
-        yield StatusBar(self.session.me.handle, id="status")
+        with Vertical(id="top"):
+            yield StatusBar(self.session.me.handle, id="status")
+            yield PaneTabs(id="pane-tabs")
         yield TimelinePane(self.session, id="timeline-pane", classes="pane")
         yield ChatPane(self.session, id="chat-pane", classes="pane")
         yield WalletPane(self.session, id="wallet-pane", classes="pane")
@@ -112,6 +117,23 @@ class HomeScreen(Screen[None]):
         self.set_class(width < WIDE, "narrow")
         for index, pane_id in enumerate(PANES):
             self.query_one(f"#{pane_id}").set_class(index == self.pane, "active")
+        self.query_one(PaneTabs).show(self.pane)
+
+    @property
+    def narrow(self) -> bool:
+        return self.has_class("narrow")
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Focus is always inside what is shown: on a narrow terminal, a focus that
+        lands in another pane (a dialog closing, a jump to an unread chat, a new
+        conversation) brings that pane on screen, so no key acts on a hidden one."""
+        if not self.narrow:
+            return
+        for index, pane_id in enumerate(PANES):
+            if index != self.pane and event.widget in self.query_one(f"#{pane_id}").walk_children():
+                self.pane = index
+                self._layout_for(self.size.width)
+                return
 
     def _tick(self) -> None:
         """Relative times ("5m") move on."""
@@ -143,11 +165,20 @@ class HomeScreen(Screen[None]):
     def action_pane(self, index: int) -> None:
         self.pane = index
         self._layout_for(self.size.width)
-        target: type[Widget] = (Timeline, ConversationList, RequestList)[index]
+        self._focus_pane()
+
+    def _focus_pane(self) -> None:
+        """Focus the list a pane starts at: the timeline, the conversations, the wallet's
+        requests."""
+        target: type[Widget] = (Timeline, ConversationList, RequestList)[self.pane]
         self.query_one(target).focus()
 
     def action_leave_input(self) -> None:
-        self.query_one(Timeline).focus()
+        """esc: back to the timeline; on a narrow terminal, to the start of the pane on
+        screen (the timeline is not there)."""
+        if not self.narrow:
+            self.pane = 0
+        self._focus_pane()
 
     def action_unread(self, step: int) -> None:
         """Open the next (or previous) conversation with unread messages, from anywhere."""

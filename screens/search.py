@@ -43,7 +43,8 @@ class Results(ItemLines[Found]):
 
 class SearchScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back", id="search.back", tooltip="back")
+        Binding("escape", "app.pop_screen", "Back", id="search.back", tooltip="back"),
+        Binding("down", "to_results", "Results", show=False, id="search.results"),
     ]
 
     def __init__(self, session: Session, query: str = "") -> None:
@@ -90,8 +91,7 @@ class SearchScreen(Screen[None]):
         self.next = page.next
         self.results.empty = f"Nothing found for {text}."
         self.results.set_items([*people, *page.items])
-        if people or page.items:
-            self.results.focus()
+        # The focus stays in the box, so the next search is typed at once; ↓ goes down.
 
     @on(ItemLines.NearEnd, "#results")
     def _more(self) -> None:
@@ -108,6 +108,10 @@ class SearchScreen(Screen[None]):
             return
         self.next = page.next
         self.results.add_bottom(page.items)
+
+    def action_to_results(self) -> None:
+        if self.results.items:
+            self.results.focus()
 
     def action_open(self) -> None:
         item = self.results.selected

@@ -41,5 +41,6 @@ async def test_search_people_and_posts_then_open_a_thread(people: People, tmp_pa
         await wait_for(pilot, lambda: "Compilers are just #rust" in drawn(results))
         assert "Nothing to see" not in drawn(results) and "👤" not in drawn(results)
         assert field.value == "#rust"
-        await pilot.press("enter")  # the results have the focus now
+        assert field.has_focus  # the next search can be typed at once
+        await pilot.press("down", "enter")  # down to the results; enter opens the post
         await wait_for(pilot, lambda: isinstance(app.screen, ThreadScreen))

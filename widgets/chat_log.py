@@ -40,6 +40,9 @@ class ChatLog(Vertical):
         Binding(
             "r", "remind", "Remind", id="message.remind", tooltip="remind a bill's payers (daily)"
         ),
+        Binding(
+            "i,enter", "write", "Write", id="message.write", tooltip="write in the message box"
+        ),
     ]
 
     class ReplyTo(TextualMessage):
@@ -55,6 +58,9 @@ class ChatLog(Vertical):
         def __init__(self, message: Message) -> None:
             super().__init__()
             self.message = message
+
+    class Write(TextualMessage):
+        """Put the focus in the message box."""
 
     class Retry(TextualMessage):
         """A failed message is queued again: send what waits."""
@@ -308,6 +314,9 @@ class ChatLog(Vertical):
         self.messages.failed.pop(key, None)
         self.messages.refresh_items()
         self.post_message(self.Retry())
+
+    def action_write(self) -> None:
+        self.post_message(self.Write())
 
     def action_remind(self) -> None:
         """r on a bill card I sent reminds everyone who has not paid."""

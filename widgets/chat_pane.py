@@ -64,6 +64,12 @@ class ChatPane(Vertical):
         subscribe(self, signals.wallet, self._wallet_event)
         self.load_conversations()
 
+    def on_resize(self) -> None:
+        """The conversation list takes about a third of the pane, in whole entries (two
+        rows each), so it never opens on half a conversation."""
+        rows = int(self.size.height * 0.3) // 2 * 2
+        self.listing.styles.height = max(4, min(rows, 20))
+
     @property
     def chat(self) -> ChatLog:
         return self.query_one(ChatLog)
@@ -149,6 +155,10 @@ class ChatPane(Vertical):
     @on(ChatLog.Edit)
     def _edit(self, event: ChatLog.Edit) -> None:
         self.composer.edit(event.message)
+
+    @on(ChatLog.Write)
+    def _write(self) -> None:
+        self.composer.input.focus()
 
     @on(ChatLog.Retry)
     def _retry(self) -> None:

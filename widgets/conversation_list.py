@@ -3,8 +3,9 @@ and last message as a preview."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -15,6 +16,15 @@ PREVIEW = 60
 
 
 class ConversationList(OptionList):
+    """Keys like every other list: j/k as well as the arrows, g/G for the first and last."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("k", "cursor_up", "Up", show=False, id="conversations.up", tooltip="move up"),
+        Binding("j", "cursor_down", "Down", show=False, id="conversations.down"),
+        Binding("g", "first", "First", show=False, id="conversations.first"),
+        Binding("G", "last", "Last", show=False, id="conversations.last"),
+    ]
+
     def __init__(self, me_id: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.me_id = me_id

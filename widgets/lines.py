@@ -280,10 +280,16 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
             self._refresh_lines(*changed)
 
     def on_resize(self) -> None:
+        """Wrap again at a new width. The item at the top of the view stays there, whole:
+        at another width its lines start elsewhere, and the view would open on half an
+        item (the timeline lost its first post's byline at 100x30)."""
         width = self.scrollable_content_region.width
         if width != self._width:
+            top = self.first_shown
             self._width = width
             self.refresh_items()
+            if top and top < len(self._starts):
+                self.scroll_to(y=self._starts[top], animate=False, immediate=True)
 
     def refresh_items(self) -> None:
         """Draw every item again (a new width, or relative times that have moved on)."""

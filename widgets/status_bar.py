@@ -1,6 +1,7 @@
 """The bar across the top: who is signed in, whether the live feed is connected, how
-many messages are unread, and how many notifications are unseen. It follows the App's
-`feed`, `unread` and `notifications` signals itself."""
+many messages are unread, and how many notifications are unseen; and, always in view at
+its right end, how to get help and how to quit (the footer runs out of room for them).
+It follows the App's `feed`, `unread` and `notifications` signals itself."""
 
 from __future__ import annotations
 
@@ -22,9 +23,13 @@ FEED_LABELS = {
 }
 
 
+KEYS = Content.assemble(("?", "bold $accent"), " help · ", ("ctrl+q", "bold $accent"), " quit")
+SHORT_KEYS = Content.assemble(("?", "bold $accent"), " help ", ("^q", "bold $accent"), " quit")
+
+
 class StatusBar(Static):
     DEFAULT_CSS = """
-    StatusBar { dock: top; height: 1; background: $panel; padding: 0 1; }
+    StatusBar { height: 1; background: $panel; padding: 0 1; }
     """
 
     def __init__(self, handle: str, **kwargs: Any) -> None:
@@ -57,6 +62,12 @@ class StatusBar(Static):
         self.feed = feed if feed is not None else self.feed
         self.unread = unread if unread is not None else self.unread
         self.notes = notes if notes is not None else self.notes
+        self._draw()
+
+    def on_resize(self) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
         shown = "99+" if self.notes > 99 else str(self.notes)
         line = Content.from_markup(
             "[bold]xapp[/bold]  @$handle · $feed$unread$notes",
@@ -65,4 +76,9 @@ class StatusBar(Static):
             unread=f" · ✉ {self.unread} unread" if self.unread else "",
             notes=f" · 🔔 {shown} (N)" if self.notes else "",
         )
+        room = self.content_region.width - line.cell_length
+        for keys in (KEYS, SHORT_KEYS):
+            if room >= keys.cell_length + 2:
+                line = Content.assemble(line, " " * (room - keys.cell_length), keys)
+                break
         self.update(line)

@@ -13,6 +13,15 @@ from xapp.widgets.clock import ago
 from xapp.widgets.lines import ItemLines
 
 
+def describe(transfer: Transfer) -> str:
+    """What a movement was for, said once: a tip's note already says "Tip · …" (the
+    post's opening words), so the kind is not put in front of it again."""
+    note = transfer.note or "no note"
+    if transfer.kind in ("payment", "deposit") or note.casefold().startswith(transfer.kind):
+        return note
+    return f"{transfer.kind} · {note}"
+
+
 class TransferList(ItemLines[Transfer]):
     def __init__(self, me_id: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -40,12 +49,8 @@ class TransferList(ItemLines[Transfer]):
                 name=item.recipient.display_name,
                 handle=item.recipient.handle,
             )
-        kind = "" if item.kind in ("payment", "deposit") else f"{item.kind} · "
         note = Content.from_markup(
-            "[dim]$kind$note · $when[/dim]",
-            kind=kind,
-            note=item.note or "no note",
-            when=ago(item.created_at),
+            "[dim]$note · $when[/dim]", note=describe(item), when=ago(item.created_at)
         )
         if item.status == "completed" and not item.refunded.amount:
             return [*head.wrap(width), *note.wrap(width)]

@@ -7,7 +7,7 @@ a payment made here appears when the feed brings it, like one made anywhere else
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar
 
 from textual import on
@@ -29,6 +29,11 @@ from xapp.widgets.request_list import RequestList
 from xapp.widgets.transfer_list import TransferList
 from xapp.workers import worker
 
+CURRENCY = "USD"
+EMPTY_WALLET = (
+    "Nothing here yet: money comes in when someone pays you (R asks for it). "
+    "Adding money from a bank comes with the bank link."
+)
 HISTORY_TITLE = "Activity · f filter · e earnings"
 VERBS = {"payment": "paid", "request": "paid", "tip": "tipped", "refund": "refunded"}
 
@@ -62,6 +67,7 @@ class WalletPane(Vertical):
         self.history_next: str | None = None
         self.history_loading = False
         self.live_ids: set[str] = set()
+        self.balances: dict[str, Money] = {}
 
     def compose(self) -> ComposeResult:
         me = self.session.me.id
@@ -103,7 +109,7 @@ class WalletPane(Vertical):
         except ApiError as exc:
             self.notify(exc.message, title="Wallet", severity="error")
             return
-        for money in wallet.balances:
+        for money in wallet.balances or [Money(amount=0, currency=CURRENCY)]:
             self.show_balance(money)
         mine = sorted([*incoming.items, *outgoing.items], key=lambda r: r.created_at, reverse=True)
         self.requests.add_bottom(mine)  # merged: a request that came live stays
@@ -147,13 +153,16 @@ class WalletPane(Vertical):
             self.load_history(self.history_next)
 
     def show_balance(self, money: Money) -> None:
-        self.query_one("#balance", Static).update(
-            Content.from_markup(
-                "[bold]$amount[/bold]\n[dim]$currency balance[/dim]",
-                amount=_amount(money),
-                currency=money.currency,
-            )
-        )
+        """Every currency held, one line each (a payment in one never hides another)."""
+        self.balances[money.currency] = money
+        held = [m for m in self.balances.values() if m.amount] or list(self.balances.values())
+        lines = [
+            Content.assemble((_amount(m), "bold"), (f"  {m.currency}", "dim"))
+            for m in sorted(held, key=lambda m: m.currency)
+        ]
+        if not any(m.amount for m in held):
+            lines.append(Content.styled(EMPTY_WALLET, "dim"))
+        self.query_one("#balance", Static).update(Content("\n").join(lines))
 
     # --- live changes ---------------------------------------------------------------
 
@@ -215,16 +224,35 @@ class WalletPane(Vertical):
     def action_decline(self) -> None:
         request = self._selected_request()
         if request is not None and self.requests.incoming(request):
-            self._settle(self.session.client.bills.decline(request.id), "Declined.")
+            bills = self.session.client.bills
+            self._ask(
+                f"Decline @{request.requester.handle}'s request for {_amount(request.amount)}?",
+                "Decline",
+                lambda: self._settle(bills.decline(request.id), "Declined."),
+            )
 
     def action_cancel(self) -> None:
         request = self._selected_request()
         if request is not None and not self.requests.incoming(request):
-            self._settle(self.session.client.bills.cancel(request.id), "Request cancelled.")
+            bills = self.session.client.bills
+            self._ask(
+                f"Cancel your request to @{request.payer.handle} for {_amount(request.amount)}?",
+                "Cancel it",
+                lambda: self._settle(bills.cancel(request.id), "Request cancelled."),
+            )
             return
         transfer = self._selected_transfer()
         if transfer is not None:
             self.cancel_payment(transfer)
+
+    def _ask(self, question: str, yes: str, then: Callable[[], object]) -> None:
+        """Closing a request can't be undone: ask first."""
+
+        def answered(sure: bool | None) -> None:
+            if sure:
+                then()
+
+        self.post_message(intents.Ask(question, yes, answered))
 
     def action_remind(self) -> None:
         request = self._selected_request()
