@@ -6,11 +6,14 @@ Nothing here is mocked: `ServerThread` is the same class the embedded default ru
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 import subprocess
 import sys
+import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,8 +23,16 @@ from xapp.api.feed import Feed
 from xapp.api.models import Money
 from xapp.embedded import ServerThread
 from xapp.server import ServerSettings
+from xapp.widgets import clock
 
 PASSWORD = "correct horse battery"
+
+SEEDED_AT = datetime(2026, 3, 14, 12, 0, tzinfo=UTC)
+"""When a snapshot's seed data was written, as far as its screen can tell."""
+SNAPSHOT_NOW = SEEDED_AT + timedelta(minutes=5)
+"""The client's clock in every snapshot: what was seeded is "5m" old, joined March 2026."""
+SERVER_CLOCKS = {"tokens", "idempotency_keys", "events"}
+"""Tables whose times only the server reads (expiry, pruning): left on the real clock."""
 
 
 @pytest.fixture
@@ -88,6 +99,62 @@ def query(db_path: Path, sql: str, *params: object) -> list[tuple]:
     """Read what the database really holds (a separate connection, like an auditor)."""
     with sqlite3.connect(db_path) as conn:
         return conn.execute(sql, params).fetchall()
+
+
+def pin_times(db_path: Path, newest: datetime = SEEDED_AT) -> None:
+    """Move every time a screen can show (each `*_at` column but `release_at` and those in
+    SERVER_CLOCKS) by one offset, so the newest is `newest`: order and gaps stay as they
+    were, and a screen drawn from this database shows the same dates in any year."""
+    target = int(newest.timestamp() * 1_000_000)
+    with sqlite3.connect(db_path) as conn:
+        tables = [t for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        columns = [
+            (table, name)
+            for table in tables
+            if table not in SERVER_CLOCKS
+            for _, name, *_ in conn.execute(f'PRAGMA table_info("{table}")')
+            if name.endswith("_at") and name != "release_at"
+        ]
+        latest = max(
+            (conn.execute(f'SELECT max("{c}") FROM "{t}"').fetchone()[0] or 0) for t, c in columns
+        )
+        for table, column in columns:
+            conn.execute(
+                f'UPDATE "{table}" SET "{column}" = "{column}" + ? WHERE "{column}" IS NOT NULL',
+                (target - latest,),
+            )
+
+
+@pytest.fixture
+def stopped_clock() -> Iterator[datetime]:
+    """The client's clock stopped at SNAPSHOT_NOW, and local time UTC (dates are drawn in
+    local time), for the length of a test."""
+    zone = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    try:
+        with clock.pinned(SNAPSHOT_NOW):
+            yield SNAPSHOT_NOW
+    finally:
+        if zone is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = zone
+        time.tzset()
+
+
+@pytest.fixture
+def snap_compare(snap_compare, db_path: Path, stopped_clock: datetime) -> Callable[..., bool]:
+    """pytest-textual-snapshot's `snap_compare`, with the clock pinned for every snapshot:
+    the database's times are moved to SEEDED_AT just before the App starts (after the
+    test's seed) and the client's clock reads SNAPSHOT_NOW, so no snapshot holds today."""
+
+    def compare(app, *args, **kwargs) -> bool:
+        if db_path.exists():
+            pin_times(db_path)
+        return snap_compare(app, *args, **kwargs)
+
+    return compare
 
 
 def xapp_command(*args: str) -> list[str]:

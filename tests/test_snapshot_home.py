@@ -7,7 +7,7 @@ import asyncio
 from textual.widgets._footer import FooterKey
 
 from tests.conftest import PASSWORD, usd
-from tests.test_tui_home import drawn, shown, signed_in_app, wait_for
+from tests.test_tui_home import drawn, home_of, shown, signed_in_app, wait_for
 from xapp.api.client import ApiClient
 from xapp.widgets.message_log import MessageLog
 from xapp.widgets.request_list import RequestList
@@ -39,12 +39,15 @@ def test_home_screen(snap_compare, server, tmp_path) -> None:
     app = signed_in_app(server.url, "alice", token, tmp_path)
 
     async def loaded(pilot) -> None:
-        await wait_for(pilot, lambda: hasattr(app.screen, "session"))
-        home = app.screen
-        await wait_for(pilot, lambda: len(home.query_one(Timeline).items) == 2)
-        await wait_for(pilot, lambda: "yes! 12:30" in drawn(home.query_one(MessageLog)))
-        await wait_for(pilot, lambda: len(home.query_one(TransferList).items) == 2)
-        await wait_for(pilot, lambda: len(home.query_one(RequestList).items) == 1)
+        home = await home_of(pilot)
+
+        def count(kind: type) -> int:  # 0 until the list is mounted
+            return sum(len(found.items) for found in home.query(kind))
+
+        await wait_for(pilot, lambda: count(Timeline) == 2)
+        await wait_for(pilot, lambda: any("yes! 12:30" in drawn(m) for m in home.query(MessageLog)))
+        await wait_for(pilot, lambda: count(TransferList) == 2)
+        await wait_for(pilot, lambda: count(RequestList) == 1)
         await wait_for(pilot, lambda: "online" in shown(home.query_one("#status")))
         # To the chat and back: Textual's footer sometimes keeps the keys it drew before
         # the first focus (about one start in six here), and a focus change redraws it.
