@@ -3,14 +3,22 @@ takes one off the list (and the server forgets it, and the timeline below shows 
 
 from __future__ import annotations
 
-from tests.conftest import People
+from tests.conftest import People, query
 from tests.test_tui_home import drawn, home_of, signed_in_app, visible, wait_for
 from xapp.screens.bookmarks import BookmarksScreen
 from xapp.widgets.paged_timeline import PagedTimeline
 from xapp.widgets.timeline import Timeline
 
 
-async def test_bookmarks_view_lists_and_drops_bookmarks(people: People, tmp_path) -> None:
+def bookmarked(db_path) -> list[tuple[str, str]]:
+    """(who, which post) for every bookmark the database holds."""
+    return query(
+        db_path,
+        "SELECT a.handle, b.post_id FROM bookmarks b JOIN accounts a ON a.id = b.account_id",
+    )
+
+
+async def test_bookmarks_view_lists_and_drops_bookmarks(people: People, tmp_path, db_path) -> None:
     ada = await people.signed_in("ada")
     bob = await people.signed_in("bob")
     await ada.accounts.follow("bob")
@@ -24,6 +32,9 @@ async def test_bookmarks_view_lists_and_drops_bookmarks(people: People, tmp_path
         timeline.focus()
         await pilot.press("j", "B")
         await wait_for(pilot, lambda: "🔖" in drawn(timeline))
+        assert bookmarked(db_path) == [("ada", kept.id)]
+        assert (await ada.posts.get(kept.id)).bookmarked
+        assert not (await bob.posts.get(kept.id)).bookmarked  # bookmarks are private
         await pilot.press("K")
         await wait_for(pilot, lambda: isinstance(app.screen, BookmarksScreen))
         listed = app.screen.query_one(PagedTimeline)
@@ -36,4 +47,4 @@ async def test_bookmarks_view_lists_and_drops_bookmarks(people: People, tmp_path
         assert "Worth reading twice." in drawn(timeline)
         assert "🔖" not in drawn(timeline)
     assert (await ada.posts.bookmarks()).items == []
-    assert kept.bookmarked is False  # as bob sees it: bookmarks are private
+    assert bookmarked(db_path) == []
