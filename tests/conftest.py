@@ -13,12 +13,14 @@ import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from xapp.api.client import ApiClient
+from xapp.api.errors import ApiError
 from xapp.api.feed import Feed
 from xapp.api.models import Money
 from xapp.embedded import ServerThread
@@ -93,6 +95,22 @@ def usd(cents: int) -> Money:
 
 def key() -> str:
     return str(uuid.uuid4())
+
+
+@contextmanager
+def refused(kind: type[ApiError], status: int, code: str, message: str) -> Iterator[None]:
+    """The block must fail with exactly this error: its class (not a subclass or a base),
+    status, code and the sentence a person reads. A 500, or the right status for another
+    reason, fails the test."""
+    with pytest.raises(ApiError) as caught:
+        yield
+    error = caught.value
+    assert (type(error), error.status, error.code, error.message) == (
+        kind,
+        status,
+        code,
+        message,
+    )
 
 
 def query(db_path: Path, sql: str, *params: object) -> list[tuple]:
