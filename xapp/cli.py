@@ -48,18 +48,29 @@ def _tui(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
     from xapp.embedded import ServerThread
     from xapp.server import ServerSettings
+    from xapp.server.signing import key_path
 
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
     # Only what was given on the command line: a constructor argument beats the
     # environment, so passing argparse's defaults would hide every XAPP_SERVER_* variable.
-    given = {name: getattr(args, name) for name in ("db", "undo_seconds") if name in args}
+    flags = ("db", "undo_seconds", "log_level", "access_log")
+    given = {name: getattr(args, name) for name in flags if name in args}
     if getattr(args, "demo", False):
         given.update(demo=True, demo_activity=True)
-    settings = ServerSettings(**given)
+    try:
+        settings = ServerSettings(**given)
+    except ValidationError as exc:  # flags are checked by argparse: this is the environment
+        for error in exc.errors():
+            name = "XAPP_SERVER_" + "_".join(str(part) for part in error["loc"]).upper()
+            print(f"xapp serve: {name}: {error['msg']}", file=sys.stderr)
+        return 2
+    # stderr carries the logs, quiet unless asked (--log-level); stdout carries one line.
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
@@ -68,7 +79,11 @@ def _serve(args: argparse.Namespace) -> int:
     except (OSError, RuntimeError) as exc:
         print(f"xapp serve: could not start: {exc}", file=sys.stderr)
         return 1
-    print(f"xapp server ready on {server.url} (database: {settings.db})", flush=True)
+    print(
+        f"xapp server ready on {server.url} · database {settings.database_shown}"
+        f" · receipt key {key_path(settings.data_path)}",
+        flush=True,
+    )
     stop.wait()
     server.stop()
     return 0
@@ -154,6 +169,19 @@ def parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="keep payments pending (cancellable) this long; 0 turns the undo window off "
         "(default: XAPP_SERVER_UNDO_SECONDS, or 0)",
+    )
+    serve.add_argument(
+        "--log-level",
+        type=str.upper,
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        default=argparse.SUPPRESS,
+        help="what to log to stderr (default: XAPP_SERVER_LOG_LEVEL, or WARNING)",
+    )
+    serve.add_argument(
+        "--access-log",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="log every request, at INFO (default: XAPP_SERVER_ACCESS_LOG)",
     )
     audit = sub.add_parser("audit", help="check the ledger's invariants")
     audit.add_argument("--db", required=True, help="SQLite file path or database URL")

@@ -39,7 +39,13 @@ class ServerThread:
         self._server = uvicorn.Server(
             # Logging is the caller's to configure: stderr for `xapp serve`, a file under
             # the TUI (anything written to the terminal would tear the screen).
-            uvicorn.Config(self.app, log_config=None, lifespan="on", ws_ping_interval=15)
+            uvicorn.Config(
+                self.app,
+                log_config=None,
+                access_log=settings.access_log,
+                lifespan="on",
+                ws_ping_interval=15,
+            )
         )
         self._loop: asyncio.AbstractEventLoop | None = None
         self._error: BaseException | None = None

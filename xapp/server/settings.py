@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
+from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 
 
 def database_url(path_or_url: str | Path) -> str:
@@ -41,13 +46,34 @@ class ServerSettings(BaseSettings):
     undo_seconds: float = 0.0
     """Seconds a payment stays pending, cancellable by the payer; 0 turns the window off."""
 
+    log_level: LogLevel = "WARNING"
+    """What `xapp serve` logs to stderr. Quiet by default: its one ready line on stdout
+    says what an operator needs; INFO shows startup, migrations and the demo's doings."""
+
+    access_log: bool = False
+    """Log every request (uvicorn's access log, at INFO)."""
+
     data_dir: str | None = None
     """Where the receipt-signing key lives; by default the SQLite file's folder, or the
     working directory for a database URL."""
 
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _any_case(cls, level: object) -> object:
+        return level.upper() if isinstance(level, str) else level
+
     @property
     def database_url(self) -> str:
         return database_url(self.db)
+
+    @property
+    def database_shown(self) -> str:
+        """The database as a person reads it: a SQLite file's path, or the URL with its
+        password hidden."""
+        url = make_url(self.database_url)
+        if url.get_backend_name() == "sqlite" and url.database:
+            return url.database
+        return url.render_as_string(hide_password=True)
 
     @property
     def data_path(self) -> Path:

@@ -19,6 +19,11 @@ from xapp.api.receipts import canonical
 KEY_FILE = "receipt-signing-key.pem"
 
 
+def key_path(data_dir: Path) -> Path:
+    """Where a server with this data dir keeps its key (`xapp serve` says so when ready)."""
+    return data_dir / KEY_FILE
+
+
 def _load_or_create(path: Path) -> Ed25519PrivateKey:
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -42,7 +47,7 @@ def _load_or_create(path: Path) -> Ed25519PrivateKey:
 
 class ReceiptSigner:
     def __init__(self, data_dir: Path) -> None:
-        self._key = _load_or_create(data_dir / KEY_FILE)
+        self._key = _load_or_create(key_path(data_dir))
         raw = self._key.public_key().public_bytes(
             serialization.Encoding.Raw, serialization.PublicFormat.Raw
         )
