@@ -750,6 +750,14 @@ FeedEvent = Annotated[
 # --- errors ----------------------------------------------------------------------------
 
 
+class Health(Wire):
+    """`GET /v1/health`: an xapp server answers at this address, and which version it is.
+    Asked before the sign-in form, so a wrong or unreachable address is said at once."""
+
+    service: str = Field(description='Always "xapp": tells this server from anything else.')
+    version: str
+
+
 class ErrorDetail(Wire):
     code: str
     message: str

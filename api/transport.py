@@ -81,7 +81,9 @@ class Transport:
         params: dict[str, Any] | None = None,
         key: str | None = None,
         pin: str | None = None,
+        attempts: int | None = None,
     ) -> httpx.Response:
+        """One call; `attempts` overrides the retries (a quick probe wants one try)."""
         headers: dict[str, str] = {}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
@@ -94,7 +96,8 @@ class Transport:
         query = {k: v for k, v in (params or {}).items() if v is not None} or None
         url = _absolute(self.base_url, path)
         # Only requests that are safe to repeat are retried: reads, and writes with a key.
-        attempts = RETRIES if method == "GET" or key is not None else 1
+        if attempts is None:
+            attempts = RETRIES if method == "GET" or key is not None else 1
         for attempt in range(attempts):
             try:
                 response = await self._http.request(

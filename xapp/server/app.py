@@ -20,6 +20,7 @@ from xapp.server.routes import (
     bills,
     chat,
     feed,
+    health,
     notifications,
     posts,
     search,
@@ -73,7 +74,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     # FastAPI tries routers in this order and each router's routes in turn (about 5 µs a
     # route, twice): the busiest come first, so a chat message is matched among 17
     # routes instead of 55 (bench/chat.py).
-    for module in (chat, posts, accounts, notifications, wallet, bills, search, feed):
+    for module in (chat, posts, accounts, notifications, wallet, bills, search, feed, health):
         app.include_router(module.router)
     return app
 
