@@ -14,7 +14,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Button, Input, Label
 
-from xapp.api.errors import ApiError
+from xapp.api.errors import ApiError, ServerUnavailable
 from xapp.screens.dialogs import Dialog
 from xapp.workers import worker
 
@@ -29,6 +29,8 @@ class FormModal(Dialog[T]):
 
     TITLE_TEXT = ""
     SUBMIT_LABEL = "OK"
+    _busy = False
+    _again = False
 
     def compose_fields(self) -> ComposeResult:
         raise NotImplementedError
@@ -58,6 +60,11 @@ class FormModal(Dialog[T]):
     @on(Button.Pressed, "#submit")
     @on(Input.Submitted)
     def _submit(self) -> None:
+        if self._busy:
+            # Typed ahead while the last try was on its way (a PIN again after a wrong
+            # one): tried as soon as that one is answered, never dropped.
+            self._again = True
+            return
         self.show_error("")
         self.submit()
 
@@ -75,11 +82,21 @@ class FormModal(Dialog[T]):
     ) -> None:
         submit = self.query_one("#submit", Button)
         submit.disabled = True
+        self._busy, self._again = True, False
         try:
             result = await request()
         except ApiError as exc:
-            self.show_error(exc.message)
+            self.show_error(self.explain(exc))
+            if self._again:
+                self.call_after_refresh(self._submit)
             return
         finally:
             submit.disabled = False
+            self._busy = False
         then(result)
+
+    def explain(self, error: ApiError) -> str:
+        """The sentence a failure shows (a dialog may know better than the server)."""
+        if isinstance(error, ServerUnavailable):
+            return f"{error.message}. Everything you typed is kept; trying again is safe."
+        return error.message

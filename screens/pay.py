@@ -16,6 +16,7 @@ from textual.app import App, ComposeResult
 from textual.content import Content
 from textual.widgets import Checkbox, Input, Label, Static
 
+from xapp.api.errors import ApiError, ServerUnavailable
 from xapp.api.handles import normalize_handle
 from xapp.api.models import PaymentPreview, Transfer
 from xapp.api.money import AmountError, format_amount, parse_amount
@@ -158,4 +159,16 @@ class ConfirmPayScreen(FormModal[Transfer | None]):
         if pins and not pin:
             self.show_error("Type your payments PIN")
             return
+        if pins:
+            # The PIN goes with this try; the field is ready for the next one at once,
+            # so digits typed while it is checked start a fresh PIN.
+            pins.first(Input).value = ""
         self.call(lambda: self.send(pin), self.dismiss)
+
+    def explain(self, error: ApiError) -> str:
+        if isinstance(error, ServerUnavailable):
+            return (
+                "The server didn't answer, so it isn't known whether this payment went "
+                "through. Sending again is safe: it can't be paid twice."
+            )
+        return error.message

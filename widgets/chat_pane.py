@@ -18,6 +18,7 @@ from textual.widgets import Label, OptionList
 
 from xapp import intents
 from xapp.api.errors import ApiError
+from xapp.api.feed import FeedState
 from xapp.api.models import (
     Account,
     BillUpdated,
@@ -33,7 +34,7 @@ from xapp.api.models import (
     TransferUpdated,
     Typing,
 )
-from xapp.live import ChatEvent, MessageSent, WalletEvent, live, subscribe
+from xapp.live import ChatEvent, FeedStatus, MessageSent, WalletEvent, live, subscribe
 from xapp.session import Session
 from xapp.widgets.chat_log import ChatLog
 from xapp.widgets.composer import Composer
@@ -62,6 +63,7 @@ class ChatPane(Vertical):
         signals = live(self)
         subscribe(self, signals.chat, self._chat_event)
         subscribe(self, signals.wallet, self._wallet_event)
+        subscribe(self, signals.feed, self._feed_status)
         self.load_conversations()
 
     def on_resize(self) -> None:
@@ -242,6 +244,9 @@ class ChatPane(Vertical):
                 self.receipt_changed(data)
             case Typing(data=data) if data.conversation_id == self.open_id:
                 self.chat.someone_typing(event)
+
+    def _feed_status(self, status: FeedStatus) -> None:
+        self.messages.show_online(status.state == FeedState.ONLINE)
 
     def _wallet_event(self, event: WalletEvent) -> None:
         match event:

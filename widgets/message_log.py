@@ -22,7 +22,8 @@ from xapp.widgets.lines import ItemLines
 LOCAL = "local:"
 """Id prefix of an outbox entry shown before the server has it."""
 
-QUEUED = Content.styled("◷ queued", "$warning")
+SENDING = Content.styled("◷ sending…", "dim")
+QUEUED = Content.styled("◷ queued · goes out when the server is back", "$warning")
 SENT = Content.styled("✓ sent", "dim")
 DELIVERED = Content.styled("✓✓ delivered", "dim")
 READ = Content.styled("✓✓ read", "$accent")
@@ -49,12 +50,20 @@ class MessageLog(ItemLines[Message]):
         self.me_id = me.id
         self.positions: list[Position] = []
         self.is_group = False
+        self.online = True
+        """Whether the feed is connected (an unsent message is "sending", not "queued")."""
         self.failed: dict[str, str] = {}
         """Outbox keys that failed, with the server's sentence."""
         self._mention = re.compile(rf"@{re.escape(me.handle)}\b", re.IGNORECASE)
 
     def item_id(self, item: Message) -> str:
         return item.id
+
+    def show_online(self, online: bool) -> None:
+        if online != self.online:
+            self.online = online
+            if any(message.id.startswith(LOCAL) for message in self.items):
+                self.refresh_items()
 
     def show_conversation(self, positions: list[Position], is_group: bool) -> None:
         self.positions, self.is_group = positions, is_group
@@ -113,7 +122,9 @@ class MessageLog(ItemLines[Message]):
             if key in self.failed:
                 why = self.failed[key]
                 return Content.styled(f"✗ failed: {why} · ctrl+r retries · d deletes", "$error")
-            return QUEUED
+            # Online, a message is in the outbox only for the moment of its request;
+            # "queued" then read as if the server were away.
+            return SENDING if self.online else QUEUED
         others = [p for p in self.positions if p.account_id != self.me_id]
         readers = [p for p in others if p.read is not None and p.read >= item.position]
         if self.is_group:
