@@ -21,7 +21,7 @@ import pytest
 
 from xapp.api.client import ApiClient
 from xapp.api.errors import ApiError
-from xapp.api.feed import Feed
+from xapp.api.feed import Feed, FeedState
 from xapp.api.models import Money
 from xapp.embedded import ServerThread
 from xapp.server import ServerSettings
@@ -195,6 +195,36 @@ def audit(db_path: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         xapp_command("audit", "--db", str(db_path)), capture_output=True, text=True, timeout=60
     )
+
+
+class Online:
+    """A Feed's `on_state` that can be awaited: `await online.wait()` returns once the feed's
+    socket is open (FeedState.ONLINE), instead of sleeping and hoping it is. Needed only
+    for what the feed does not replay (typing, counts); logged events after `since`
+    arrive whenever the socket opens. `states` is every state the feed went through."""
+
+    def __init__(self) -> None:
+        self.states: list[FeedState] = []
+        self._online = asyncio.Event()
+
+    def __call__(self, state: FeedState) -> None:
+        self.states.append(state)
+        if state == FeedState.ONLINE:
+            self._online.set()
+        else:
+            self._online.clear()
+
+    async def wait(self, timeout: float = 10.0) -> None:
+        await asyncio.wait_for(self._online.wait(), timeout)
+
+
+async def eventually(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Wait until `condition()` holds, polling; fail after `timeout` seconds."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"still not true after {timeout} s")
+        await asyncio.sleep(0.02)
 
 
 async def take(feed: Feed, n: int, timeout: float = 10.0) -> list:

@@ -8,7 +8,7 @@ import json
 import pytest
 import websockets
 
-from tests.conftest import People, take, usd
+from tests.conftest import Online, People, eventually, take, usd
 from xapp.api.client import ApiClient
 from xapp.api.errors import Unauthorized
 from xapp.api.feed import Feed, FeedState, feed_url
@@ -22,9 +22,10 @@ async def test_feed_delivers_posts_messages_and_payments_live(people: People) ->
     bob = await people.signed_in("bob")
     await bob.accounts.follow("alice")
     since = (await bob.accounts.me()).event_seq
-    feed = Feed(people.url, bob.token or "", since)
+    online = Online()
+    feed = Feed(people.url, bob.token or "", since, on_state=online)
     collecting = asyncio.create_task(take(feed, 3))
-    await asyncio.sleep(0.3)
+    await online.wait()  # written while the socket is open: live, not replayed
     post = await alice.posts.create("live!")
     conversation = await alice.chat.open("bob")
     message = await alice.chat.send(conversation.id, "psst")
@@ -50,9 +51,10 @@ async def test_an_event_written_by_another_server_process_is_not_skipped(
     bob = await people.signed_in("bob")
     await bob.accounts.follow("alice")
     since = (await bob.accounts.me()).event_seq
-    feed = Feed(people.url, bob.token or "", since)
+    online = Online()
+    feed = Feed(people.url, bob.token or "", since, on_state=online)
     collecting = asyncio.create_task(take(feed, 2))
-    await asyncio.sleep(0.3)
+    await online.wait()  # the feed waits for hand-offs when the other process writes
     with ServerThread(ServerSettings(db=str(db_path))) as elsewhere:
         async with ApiClient(elsewhere.url, alice.token) as there:
             first = await there.posts.create("written by the other process")
@@ -68,8 +70,7 @@ async def test_reconnect_replays_exactly_the_missed_events_in_order(people: Peop
     bob = await people.signed_in("bob")
     await bob.accounts.follow("alice")
     feed = Feed(people.url, bob.token or "", 0)
-    first = asyncio.create_task(take(feed, 2))
-    await asyncio.sleep(0.3)
+    first = asyncio.create_task(take(feed, 2))  # replays from 0: no need to wait for it
     for i in range(2):
         await alice.posts.create(f"seen {i}")
     seen = await first
@@ -92,26 +93,32 @@ async def test_feed_survives_a_server_restart_without_loss(db_path, tmp_path) ->
     people = People(first.url)
     try:
         alice = await people.signed_in("alice")
-        states: list[FeedState] = []
-        feed = Feed(first.url, alice.token or "", 0, on_state=states.append, base_delay=0.05)
-        got = asyncio.create_task(take(feed, 2, timeout=30))
-        await asyncio.sleep(0.3)
+        online = Online()
+        feed = Feed(first.url, alice.token or "", 0, on_state=online, base_delay=0.05)
+        events: list = []
+
+        async def collect() -> None:
+            async for event in feed:
+                events.append(event)
+                if len(events) == 2:
+                    return
+
+        got = asyncio.create_task(asyncio.wait_for(collect(), 30))
         await alice.posts.create("before the restart")
-        await asyncio.sleep(0.3)
+        await eventually(lambda: len(events) == 1)  # delivered by the first server
         first.stop()
         second = ServerThread(settings, port=port).start()
         try:
-            await asyncio.sleep(0.2)
             await alice.posts.create("after the restart")
-            events = await got
+            await got
             await feed.close()
         finally:
             second.stop()
     finally:
         await people.close()
     assert [e.data.text for e in events] == ["before the restart", "after the restart"]
-    assert FeedState.RECONNECTING in states
-    assert states.count(FeedState.ONLINE) >= 2
+    assert FeedState.RECONNECTING in online.states
+    assert online.states.count(FeedState.ONLINE) >= 2
 
 
 async def test_feed_refuses_a_bad_token(people: People) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.conftest import People
+from tests.conftest import Online, People
 from xapp.api.feed import Feed
 from xapp.api.models import NotificationCreated
 
@@ -29,9 +29,10 @@ async def notes_from(feed: Feed, n: int) -> list[NotificationCreated]:
 async def test_each_kind_reaches_the_right_person_live_and_listed(people: People) -> None:
     ada = await people.signed_in("ada")
     bob = await people.signed_in("bob")
-    feed = Feed(people.url, ada.token or "", (await ada.accounts.me()).event_seq)
+    online = Online()
+    feed = Feed(people.url, ada.token or "", (await ada.accounts.me()).event_seq, on_state=online)
     live = asyncio.create_task(notes_from(feed, 6))
-    await asyncio.sleep(0.3)
+    await online.wait()  # each note arrives live (a later socket would replay them too)
     post = await ada.posts.create("Who wants to build a terminal bank?")
     await bob.accounts.follow("ada")
     await bob.posts.create("Me! cc @ada", reply_to=post.id)  # a reply, not also a mention

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.conftest import People, query, take
+from tests.conftest import Online, People, query, take
 from xapp.api.feed import Feed
 from xapp.api.models import PostCountsChanged
 
@@ -67,9 +67,10 @@ async def test_counts_reach_an_open_feed_live(people: People) -> None:
     bob = await people.signed_in("bob")
     await bob.accounts.follow("ada")
     post = await ada.posts.create("watch the counter")
-    feed = Feed(people.url, bob.token or "", (await bob.accounts.me()).event_seq)
+    online = Online()
+    feed = Feed(people.url, bob.token or "", (await bob.accounts.me()).event_seq, on_state=online)
     counting = asyncio.create_task(take(feed, 2))
-    await asyncio.sleep(0.3)
+    await online.wait()  # counts are not logged: only an open feed gets them
     fan = await people.signed_in("fan")
     await fan.posts.like(post.id)
     await fan.posts.create("agreed", reply_to=post.id)

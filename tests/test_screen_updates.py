@@ -67,7 +67,7 @@ def fresh_screen(app) -> list[list[Cell]]:
 
 
 async def matches_a_fresh_screen(pilot, terminal: Terminal) -> None:
-    await pilot.pause(0.3)  # every update sent
+    await pilot.wait_for_scheduled_animations()  # every update sent
     expected = fresh_screen(pilot.app)
     for y in range(HEIGHT):
         assert terminal.cells[y] == expected[y], f"row {y} differs"
@@ -135,8 +135,9 @@ async def test_partial_updates_add_up_to_the_whole_screen(people: People, tmp_pa
         await wait_for(pilot, lambda: app.screen is home)
 
         await pilot.press("question_mark")  # a screen over the home screen, and back
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: app.screen is not home)
         await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is home)
         await ann.chat.send(chat.id, "the last word")
         await wait_for(pilot, lambda: "the last word" in visible(log))
         await matches_a_fresh_screen(pilot, terminal)
