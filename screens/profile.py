@@ -15,7 +15,7 @@ from textual.widgets import Footer, Static
 
 from xapp import intents
 from xapp.api.errors import ApiError
-from xapp.api.models import Post, Profile
+from xapp.api.models import Account, Post, Profile
 from xapp.screens.edit_profile import EditProfileScreen
 from xapp.session import Session
 from xapp.widgets.paged_timeline import PagedTimeline
@@ -59,6 +59,8 @@ class ProfileScreen(TimelineActions, Screen[None]):
         Binding("F", "people(True)", "Followers", id="profile.followers", tooltip="followers"),
         Binding("T", "people(False)", "Following", id="profile.following", tooltip="following"),
         Binding("E", "edit_profile", "Edit profile", id="profile.edit", tooltip="edit mine"),
+        Binding("M", "mute", "Mute", id="profile.mute", tooltip="mute or unmute them"),
+        Binding("X", "block", "Block", id="profile.block", tooltip="block or unblock them"),
     ]
 
     def __init__(self, session: Session, handle: str) -> None:
@@ -90,9 +92,10 @@ class ProfileScreen(TimelineActions, Screen[None]):
         try:
             self.profile = await self.session.client.accounts.profile(self.handle)
         except ApiError as exc:
-            self.query_one("#card", Static).update(Content(exc.message))
+            said = f"You blocked @{self.handle} · X unblocks" if self.blocked else exc.message
+            self.query_one("#card", Static).update(Content(said))
             self.timeline.empty = ""
-            self.timeline.refresh()
+            self.timeline.set_items([])
             return
         self.query_one("#card", Static).update(card(self.profile))
         self.timeline.empty = "No posts yet."
@@ -126,6 +129,28 @@ class ProfileScreen(TimelineActions, Screen[None]):
         self.query_one("#card", Static).update(card(self.profile))
         self.notify(f"{'Following' if on else 'Unfollowed'} @{self.handle}.", markup=False)
 
+    def _them(self) -> Account | None:
+        """The person this profile is about, if it is someone else."""
+        if self.profile is None or self.profile.account.id == self.session.me.id:
+            return None
+        return self.profile.account
+
+    def action_mute(self) -> None:
+        person = self._them()
+        if person is not None:
+            self.toggle_mute(person)
+
+    def action_block(self) -> None:
+        if self.blocked and self.profile is not None:
+            self.block(self.profile.account, on=False)
+            return
+        person = self._them()
+        if person is not None:
+            self.ask_block(person)
+
+    def relation_changed(self, person: Account) -> None:
+        self.load()
+
     def action_people(self, followers: bool) -> None:
         self._people(followers)
 
@@ -138,10 +163,7 @@ class ProfileScreen(TimelineActions, Screen[None]):
             self.notify(exc.message, title="Profile", severity="error")
             return
         title = f"{'Followers of' if followers else 'Followed by'} @{self.handle}"
-        lines = [f"{a.display_name} @{a.handle}" for a in page.items]
-        if page.next:
-            lines.append("… and more")
-        self.post_message(intents.ShowList(title, lines))
+        self.post_message(intents.ShowPeople(title, page.items, more=page.next is not None))
 
     # --- live: their new posts join the top --------------------------------------------
 

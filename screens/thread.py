@@ -170,6 +170,9 @@ class ThreadScreen(PostActions, Screen[None]):
         else:
             self.view.changed(post.id, lambda shown: post.model_copy(update=marks_of(shown)))
 
+    def author_hidden(self, author_id: str) -> None:
+        self.load()  # the server leaves out who I blocked or muted
+
     def counts_changed(self, counts: PostCounts) -> None:
         numbers = counts.model_dump(exclude={"id"})
         self.view.changed(counts.id, lambda shown: shown.model_copy(update=numbers))

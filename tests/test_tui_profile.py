@@ -11,8 +11,8 @@ from textual.widgets import Input, Static, TextArea
 
 from tests.conftest import People
 from tests.test_tui_home import drawn, home_of, notes, shown, signed_in_app, wait_for
-from xapp.screens.dialogs import ListScreen
 from xapp.screens.edit_profile import EditProfileScreen
+from xapp.screens.people import PeopleList, PeopleScreen
 from xapp.screens.profile import ProfileScreen
 from xapp.widgets.timeline import Timeline
 
@@ -56,9 +56,17 @@ async def test_p_opens_the_authors_profile_and_f_follows(people: People, tmp_pat
         await pilot.press("f")
         await wait_for(pilot, lambda: "you follow" in shown(card))
         await pilot.press("F")
-        await wait_for(pilot, lambda: isinstance(app.screen, ListScreen))
-        listed = "\n".join(str(s.render()) for s in app.screen.query(Static))
-        assert "Ada Lovelace @ada" in listed and "Cat Stevens @cat" in listed
+        await wait_for(pilot, lambda: isinstance(app.screen, PeopleScreen))
+        followers = app.screen.query_one(PeopleList)
+        await wait_for(pilot, lambda: len(followers.items) == 2)
+        assert "Ada Lovelace @ada" in drawn(followers) and "Cat Stevens @cat" in drawn(followers)
+        followers.cursor = [a.handle for a in followers.items].index("cat")
+        await pilot.press("enter")  # a follower's own profile
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, ProfileScreen) and app.screen is not screen
+        )
+        cats = app.screen.query_one("#card", Static)
+        await wait_for(pilot, lambda: "Cat Stevens @cat" in shown(cats))
 
 
 async def test_f_on_a_post_follows_its_author(people: People, tmp_path) -> None:

@@ -17,8 +17,23 @@ from textual.widget import Widget
 
 from xapp import intents
 from xapp.api.errors import ApiError
-from xapp.api.models import Post, PostCounts, PostCountsChanged, PostCreated, PostUpdated
-from xapp.live import MarksChanged, PostEvent, PostWritten, RepostUndone, live, subscribe
+from xapp.api.models import (
+    Account,
+    Post,
+    PostCounts,
+    PostCountsChanged,
+    PostCreated,
+    PostUpdated,
+)
+from xapp.live import (
+    MarksChanged,
+    PostEvent,
+    PostsHidden,
+    PostWritten,
+    RepostUndone,
+    live,
+    subscribe,
+)
 from xapp.session import Session
 from xapp.widgets.paged_timeline import PagedTimeline
 from xapp.workers import worker
@@ -46,6 +61,8 @@ class PostActions(Widget):
             id="post.tip",
             tooltip="tip the author",
         ),
+        Binding("M", "mute_author", "Mute", id="post.mute", tooltip="mute or unmute the author"),
+        Binding("X", "block_author", "Block", id="post.block", tooltip="block the author"),
     ]
 
     session: Session
@@ -71,6 +88,9 @@ class PostActions(Widget):
     def repost_undone(self, original_id: str) -> None:
         """My repost of `original_id` is gone."""
 
+    def author_hidden(self, author_id: str) -> None:
+        """I blocked or muted `author_id`: a list that shows their posts drops them."""
+
     # --- following the posts signal ---------------------------------------------------
 
     def follow_posts(self) -> None:
@@ -91,6 +111,8 @@ class PostActions(Widget):
                 self.counts_changed(counts)
             case RepostUndone(original_id=original_id):
                 self.repost_undone(original_id)
+            case PostsHidden(author_id=author_id):
+                self.author_hidden(author_id)
 
     def _target(self) -> Post | None:
         """The post an action is about: a repost stands for what it reposted."""
@@ -237,6 +259,76 @@ class PostActions(Widget):
         if post is not None:
             self.post_message(intents.Tip(post))
 
+    def _author(self) -> Account | None:
+        post = self._target()
+        if post is None or post.author.id == self.session.me.id:
+            return None
+        return post.author
+
+    def action_mute_author(self) -> None:
+        author = self._author()
+        if author is not None:
+            self.toggle_mute(author)
+
+    def action_block_author(self) -> None:
+        author = self._author()
+        if author is not None:
+            self.ask_block(author)
+
+    @worker(group="post-actions")
+    async def toggle_mute(self, person: Account) -> None:
+        """Mute, or unmute if I already do (the profile says which); a muted account's
+        posts leave my timelines and its notifications stop."""
+        accounts = self.session.client.accounts
+        try:
+            muted = (await accounts.profile(person.handle)).muted
+            await accounts.mute(person.handle, on=not muted)
+        except ApiError as exc:
+            self.notify(exc.message, title="Mute", severity="error")
+            return
+        if not muted:
+            live(self).posts.publish(PostsHidden(person.id))
+        self.relation_changed(person)
+        self.notify(
+            f"Unmuted @{person.handle}."
+            if muted
+            else f"Muted @{person.handle}: their posts "
+            "and notifications stay away (M again unmutes).",
+            markup=False,
+        )
+
+    def ask_block(self, person: Account) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.block(person, on=True)
+
+        question = (
+            f"Block @{person.handle}? Neither of you will see the other's posts, messages "
+            "or requests, and no money moves between you."
+        )
+        self.post_message(intents.Ask(question, "Block", answered))
+
+    @worker(group="post-actions")
+    async def block(self, person: Account, on: bool) -> None:
+        try:
+            await self.session.client.accounts.block(person.handle, on=on)
+        except ApiError as exc:
+            self.notify(exc.message, title="Block", severity="error")
+            return
+        if on:
+            live(self).posts.publish(PostsHidden(person.id))
+        self.blocked = on
+        self.relation_changed(person)
+        self.notify(f"{'Blocked' if on else 'Unblocked'} @{person.handle}.", markup=False)
+
+    blocked = False
+    """Whether the last block sent from here blocked (a profile across a block is not
+    there to ask)."""
+
+    def relation_changed(self, person: Account) -> None:
+        """I muted, unmuted, blocked or unblocked `person` from here: a screen about them
+        shows it."""
+
 
 class TimelineActions(PostActions):
     """The post keys for a list that is one `PagedTimeline` (the home pane, a profile,
@@ -255,3 +347,6 @@ class TimelineActions(PostActions):
 
     def counts_changed(self, counts: PostCounts) -> None:
         self.timeline.counts_changed(counts)
+
+    def author_hidden(self, author_id: str) -> None:
+        self.timeline.hide_author(author_id)

@@ -117,6 +117,12 @@ class Timeline(ItemLines[Post]):
                 fresh = post if reader_marks else post.model_copy(update=marks_of(original))
                 self.upsert(shown.model_copy(update={"repost_of": fresh}))
 
+    def hide_author(self, author_id: str) -> None:
+        """Take out what an account wrote or reposted (I blocked or muted it)."""
+        for shown in list(self.items):
+            if author_id in (shown.author.id, (shown.repost_of or shown).author.id):
+                self.remove_item(shown.id)
+
 
 def marks_of(post: Post) -> dict[str, bool]:
     """What the reader did to a post, which events for everyone don't carry."""

@@ -15,7 +15,7 @@ from typing import Any
 
 from textual.message import Message as TextualMessage
 
-from xapp.api.models import Conversation, PaymentRequest, Post, Transfer
+from xapp.api.models import Account, Conversation, PaymentRequest, Post, Transfer
 
 Done = Callable[[Any], object]
 
@@ -95,6 +95,16 @@ class ShowList(Intent):
         super().__init__()
         self.title = title
         self.lines = lines
+
+
+class ShowPeople(Intent):
+    """A list of accounts (followers, following); enter opens one's profile."""
+
+    def __init__(self, title: str, people: list[Account], more: bool = False) -> None:
+        super().__init__()
+        self.title = title
+        self.people = people
+        self.more = more
 
 
 class Ask(Intent):

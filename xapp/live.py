@@ -70,6 +70,13 @@ class RepostUndone:
 
 
 @dataclass(frozen=True)
+class PostsHidden:
+    """I blocked or muted `author_id`: their posts leave every list."""
+
+    author_id: str
+
+
+@dataclass(frozen=True)
 class MessageSent:
     """A message of mine the server has now: sent from the outbox, or `edited` (the
     feed brings either to the others)."""
@@ -88,7 +95,13 @@ class FeedStatus:
 
 
 PostEvent = (
-    PostCreated | PostUpdated | PostCountsChanged | PostWritten | MarksChanged | RepostUndone
+    PostCreated
+    | PostUpdated
+    | PostCountsChanged
+    | PostWritten
+    | MarksChanged
+    | RepostUndone
+    | PostsHidden
 )
 ChatEvent = (
     MessageCreated

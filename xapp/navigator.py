@@ -20,7 +20,7 @@ from textual.app import App
 
 from xapp import intents
 from xapp.api.errors import ApiError
-from xapp.api.models import Bill, Post, Transfer
+from xapp.api.models import Account, Bill, Post, Transfer
 from xapp.api.money import format_amount
 from xapp.live import PostWritten, live
 from xapp.session import Session
@@ -93,6 +93,16 @@ class Navigator:
         from xapp.screens.dialogs import ListScreen
 
         self._open(ListScreen(intent.title, intent.lines), intent)
+
+    def on_show_people(self, intent: intents.ShowPeople) -> None:
+        from xapp.screens.people import PeopleScreen
+
+        def picked(person: Account | None) -> None:
+            if person is not None:
+                self._app.post_message(intents.OpenProfile(person.handle))
+
+        screen = PeopleScreen(intent.title, intent.people, intent.more)
+        self._app.push_screen(screen, picked)
 
     def on_ask(self, intent: intents.Ask) -> None:
         from xapp.screens.dialogs import ConfirmScreen
