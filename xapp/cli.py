@@ -37,9 +37,13 @@ def _tui(args: argparse.Namespace) -> int:
         )
         app.run()
         return 0
-    from xapp.embedded import EmbeddedWorld  # the server's code loads only when it runs here
+    from xapp.embedded import AlreadyRunning, EmbeddedWorld  # loads the server's code
 
-    world = EmbeddedWorld(data_dir, undo_seconds=settings.undo_seconds)
+    try:
+        world = EmbeddedWorld(data_dir, undo_seconds=settings.undo_seconds)
+    except AlreadyRunning as exc:
+        print(exc, file=sys.stderr)
+        return 1
     try:
         XApp(embedded=world, retype_above=settings.retype_above, bell=settings.bell).run()
     finally:

@@ -8,7 +8,9 @@ and it binds a loopback socket before it starts, so its address is known up fron
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
+import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -89,15 +91,74 @@ class ServerThread:
         self.stop()
 
 
+LOCK_FILE = "xapp.lock"
+
+
+class AlreadyRunning(Exception):
+    """Another process holds this data folder: its embedded world and its session."""
+
+    def __init__(self, data_dir: Path, pid: int | None) -> None:
+        who = f" (pid {pid})" if pid else ""
+        super().__init__(
+            f"xapp is already running with the data folder {data_dir}{who}; to run another "
+            "one beside it, give it a folder of its own: xapp --data-dir ANOTHER_FOLDER"
+        )
+
+
+class DataDirLock:
+    """One embedded world per data folder. Two on one folder would each sign the other's
+    demo account out (a new embedded run ends earlier sessions) and both animate the
+    demo world, so the second must refuse before it touches anything.
+
+    An exclusive `flock` on `xapp.lock` in the folder: the operating system lets go of it
+    when the process ends, however it ends, so a crash never leaves a folder locked. The
+    pid written inside only makes the refusal more helpful. (No lock on Windows, which
+    has no flock; one run per folder is then the user's to keep.)"""
+
+    def __init__(self, data_dir: Path, fd: int | None) -> None:
+        self.data_dir = data_dir
+        self._fd = fd
+
+    @classmethod
+    def claim(cls, data_dir: Path) -> DataDirLock:
+        """Hold `data_dir` for this process, or raise `AlreadyRunning`."""
+        data_dir.mkdir(parents=True, exist_ok=True)
+        if sys.platform == "win32":
+            return cls(data_dir, None)
+        import fcntl
+
+        # Not truncated on open: until the lock is ours, the pid inside is the holder's.
+        fd = os.open(data_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 32).decode(errors="replace").strip()
+            os.close(fd)
+            raise AlreadyRunning(data_dir, int(holder) if holder.isdigit() else None) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        return cls(data_dir, fd)
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing the last descriptor drops the lock
+            self._fd = None
+
+
 class EmbeddedWorld:
     """The embedded default: the real server on a loopback port, with the demo world seeded
-    in `data_dir` and kept alive, signed in as the demo account."""
+    in `data_dir` and kept alive, signed in as the demo account.
+
+    Making one claims `data_dir` (`DataDirLock`), so a second xapp on the same folder
+    stops with `AlreadyRunning` before it shows anything or touches the first's world;
+    `stop()` lets go."""
 
     password = DEMO_PASSWORD
 
     def __init__(
         self, data_dir: Path, activity_interval: float = 3.0, undo_seconds: float = 0.0
     ) -> None:
+        self.lock = DataDirLock.claim(data_dir)
         self.data_dir = data_dir
         self.settings = ServerSettings(
             db=str(data_dir / "xapp.db"),
@@ -117,3 +178,4 @@ class EmbeddedWorld:
     def stop(self) -> None:
         if self.server is not None:
             self.server.stop()
+        self.lock.release()
