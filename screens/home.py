@@ -77,6 +77,7 @@ class HomeScreen(Screen[None]):
             tooltip="notifications: mentions, replies, likes, follows",
         ),
         Binding("K", "bookmarks", "Bookmarks", id="home.bookmarks", tooltip="my bookmarks"),
+        Binding("L", "sign_out", "Sign out", id="home.sign-out", tooltip="sign out"),
         Binding(
             "question_mark", "help", "Help", key_display="?", id="home.help", tooltip="this help"
         ),
@@ -200,6 +201,9 @@ class HomeScreen(Screen[None]):
     def action_notifications(self) -> None:
         self.query_one(StatusBar).show(notes=0)
         self.post_message(intents.OpenNotifications())
+
+    def action_sign_out(self) -> None:
+        self.post_message(intents.SignOut())
 
     def action_compose(self) -> None:
         self.post_message(intents.WritePost())

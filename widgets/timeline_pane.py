@@ -16,13 +16,27 @@ from xapp import intents
 from xapp.api.models import Post
 from xapp.session import Session
 from xapp.widgets.lines import ItemLines
-from xapp.widgets.paged_timeline import PagedTimeline
+from xapp.widgets.paged_timeline import PagedTimeline, Source
 from xapp.widgets.post_actions import TimelineActions
+
+HOME = "Timeline"
+EVERYONE = "Everyone's posts"
+EMPTY = {
+    False: "No posts yet. Press n to write one, or t for everyone's posts.",
+    True: "Nobody has posted yet. Press n to be the first.",
+}
 
 
 class TimelinePane(TimelineActions, Vertical):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "thread", "Thread", id="timeline.thread", tooltip="the post's thread"),
+        Binding(
+            "t",
+            "switch",
+            "Everyone",
+            id="timeline.switch",
+            tooltip="my home timeline, or everyone's posts",
+        ),
         Binding(
             "slash",
             "search",
@@ -44,18 +58,28 @@ class TimelinePane(TimelineActions, Vertical):
         self.session = session
         self.unseen = 0
         """Posts that arrived above the reader since they were last at the top."""
+        self.everyone = False
+        """Showing everyone's posts (the global timeline) instead of my home timeline."""
 
     def compose(self) -> ComposeResult:
         # The title line doubles as the "new posts" bar: a row of its own would shrink the
         # list, and the reader's view would move by one line.
-        yield Label("Timeline", classes="pane-title", id="timeline-title")
-        client = self.session.client
-        yield PagedTimeline(
-            lambda before, after: client.posts.home_timeline(before=before, after=after),
-            id="timeline",
-            empty="No posts yet. Press n to write one.",
-        )
+        yield Label(HOME, classes="pane-title", id="timeline-title")
+        yield PagedTimeline(self._source(), id="timeline", empty=EMPTY[False])
         yield Label("", id="older")
+
+    def _source(self) -> Source:
+        posts = self.session.client.posts
+        timeline = posts.global_timeline if self.everyone else posts.home_timeline
+        return lambda before, after: timeline(before=before, after=after)
+
+    def action_switch(self) -> None:
+        """t: my home timeline, or everyone's posts (public), and back."""
+        self.everyone = not self.everyone
+        self.timeline.source = self._source()
+        self.timeline.empty = EMPTY[self.everyone]
+        self._show_unseen(0)
+        self.timeline.reload()
 
     def on_mount(self) -> None:
         self._show_unseen(0)
@@ -93,7 +117,8 @@ class TimelinePane(TimelineActions, Vertical):
         self.unseen = count
         noun = "post" if count == 1 else "posts"
         title = Content.assemble(
-            "Timeline", (f"  ↑ {count} new {noun} · g shows them", "$accent") if count else ""
+            EVERYONE if self.everyone else HOME,
+            (f"  ↑ {count} new {noun} · g shows them", "$accent") if count else "",
         )
         self.query_one("#timeline-title", Label).update(title, layout=False)
 

@@ -7,16 +7,19 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from xapp import preferences
 from xapp.api.errors import ApiError, ServerNewer, Unauthorized
 from xapp.api.feed import Feed, FeedState
 from xapp.api.models import UnknownEvent
 from xapp.credentials import Credentials, VaultName
+from xapp.intents import Ask, SignOut
 from xapp.live import FeedStatus, Live
 from xapp.navigator import Navigator
 from xapp.outbox import Outbox
@@ -62,7 +65,18 @@ class XApp(Navigator, App[None]):
         self.missed_kinds: set[str] = set()
         """Feed event types a newer server sent that this version can't show."""
 
+    @property
+    def data_dir(self) -> Path | None:
+        """Where this app keeps its files: the embedded world's folder, or the client's."""
+        if self.embedded is not None:
+            return self.embedded.data_dir
+        return self.credentials.state_path.parent if self.credentials else None
+
     def on_mount(self) -> None:
+        if self.data_dir is not None:
+            chosen = preferences.load(self.data_dir).theme
+            if chosen in self.available_themes:
+                self.theme = chosen
         status = "Starting the local server…" if self.embedded else f"Connecting to {self.server}…"
         self.push_screen(StartScreen(status))
         self.connect()
@@ -118,11 +132,9 @@ class XApp(Navigator, App[None]):
         await self.begin(session)
 
     async def begin(self, session: Session) -> None:
+        session.data_dir = self.data_dir
         if self.embedded is not None:
-            session.data_dir = self.embedded.data_dir
             session.password_hint = f"The demo account's password is {self.embedded.password}"
-        elif self.credentials is not None:
-            session.data_dir = self.credentials.state_path.parent
         session.retype_above = self.retype_above
         session.bell = self.ring_bell
         if session.data_dir is not None:
@@ -153,6 +165,48 @@ class XApp(Navigator, App[None]):
 
     def _feed_state(self, state: FeedState) -> None:
         self.live.publish_status(FeedStatus(state, newer_server=bool(self.missed_kinds)))
+
+    def on_sign_out(self, intent: SignOut) -> None:
+        if self.embedded is not None or self.server is None:
+            self.notify("The demo account stays signed in; ctrl+q quits.", markup=False)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.sign_out()
+
+        question = f"Sign out of {self.server}? Your token is forgotten on this machine."
+        self.post_message(Ask(question, "Sign out", answered))
+
+    @worker(exclusive=True, group="connect")
+    async def sign_out(self) -> None:
+        """End the session on the server (a token left there would still work), forget
+        it here, stop the feed, and show the sign-in screen."""
+        session, server = self.session, self.server
+        assert session is not None and server is not None and self.credentials is not None
+        try:
+            await session.client.accounts.logout()
+        except ApiError as exc:
+            if not isinstance(exc, Unauthorized):
+                self.notify(f"Could not sign out: {exc.message}", severity="error")
+                return
+        await asyncio.to_thread(self.credentials.forget, server)
+        if self.feed is not None:
+            await self.feed.close()
+        self.workers.cancel_group(self, "feed")
+        await session.client.aclose()
+        self.session = self.home = None
+        await self.switch_screen(LoginScreen(server, session.me.handle, "You have signed out."))
+
+    def watch_theme(self, theme: str) -> None:
+        """A theme chosen (ctrl+p) is the theme next time too."""
+        if self.data_dir is not None and self.is_running:
+            self._remember_theme(self.data_dir, theme)
+
+    @worker(group="preferences")
+    async def _remember_theme(self, folder: Path, theme: str) -> None:
+        chosen = preferences.load(folder).model_copy(update={"theme": theme})
+        await asyncio.to_thread(preferences.save, folder, chosen)
 
     def on_worker_failed(self, event: WorkerFailed) -> None:
         """The one place a worker's unexpected failure surfaces (see workers.py); it is

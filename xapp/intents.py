@@ -148,6 +148,10 @@ class WritePost(Intent):
         self.draft = draft or Draft()
 
 
+class SignOut(Intent):
+    """End this session on the server and forget its token here (after a yes)."""
+
+
 class NewConversation(Intent):
     """Message one or several people; `done(Conversation)`."""
 
