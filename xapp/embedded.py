@@ -22,6 +22,7 @@ from fastapi import FastAPI
 
 from xapp.server import ServerSettings, create_app
 from xapp.server.demo import DEMO_PASSWORD, demo_token
+from xapp.server.settings import DEMO_INTERVAL
 
 T = TypeVar("T")
 
@@ -156,7 +157,7 @@ class EmbeddedWorld:
     password = DEMO_PASSWORD
 
     def __init__(
-        self, data_dir: Path, activity_interval: float = 3.0, undo_seconds: float = 0.0
+        self, data_dir: Path, activity_interval: float = DEMO_INTERVAL, undo_seconds: float = 0.0
     ) -> None:
         self.lock = DataDirLock.claim(data_dir)
         self.data_dir = data_dir
@@ -164,7 +165,7 @@ class EmbeddedWorld:
             db=str(data_dir / "xapp.db"),
             demo=True,
             demo_activity=activity_interval > 0,
-            demo_activity_interval=activity_interval or 3.0,
+            demo_activity_interval=activity_interval or DEMO_INTERVAL,
             undo_seconds=undo_seconds,
         )
         self.server: ServerThread | None = None

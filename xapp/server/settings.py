@@ -11,6 +11,10 @@ from sqlalchemy.engine import make_url
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 
+DEMO_INTERVAL = 8.0
+"""Mean seconds between the demo world's scripted actions: lively, not busy (at 3 s an
+idle quarter of an hour piled up dozens of unread messages)."""
+
 
 def database_url(path_or_url: str | Path) -> str:
     """Turn what a person passes to `--db` into an SQLAlchemy URL."""
@@ -32,7 +36,7 @@ class ServerSettings(BaseSettings):
     demo_activity: bool = False
     """Keep the demo world alive with scripted posts, messages and payments."""
 
-    demo_activity_interval: float = 3.0
+    demo_activity_interval: float = DEMO_INTERVAL
     """Mean seconds between two scripted actions."""
 
     login_attempts: int = 10
