@@ -9,6 +9,7 @@ import signal
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 from xapp import __version__
 from xapp.config import ClientSettings
@@ -58,12 +59,11 @@ def _serve(args: argparse.Namespace) -> int:
     from xapp.server import ServerSettings
     from xapp.server.signing import key_path
 
-    # Only what was given on the command line: a constructor argument beats the
-    # environment, so passing argparse's defaults would hide every XAPP_SERVER_* variable.
-    flags = ("db", "undo_seconds", "log_level", "access_log")
-    given = {name: getattr(args, name) for name in flags if name in args}
-    if getattr(args, "demo", False):
-        given.update(demo=True, demo_activity=True)
+    # Only what was given on the command line (settings flags are absent otherwise): a
+    # constructor argument beats the environment.
+    given = {name: value for name, value in vars(args).items() if name in SERVE_SETTINGS}
+    if given.get("demo"):
+        given["demo_activity"] = True
     try:
         settings = ServerSettings(**given)
     except ValidationError as exc:  # flags are checked by argparse: this is the environment
@@ -145,6 +145,40 @@ def _verify_receipt(args: argparse.Namespace) -> int:
     return 0
 
 
+SERVE_SETTINGS: dict[str, tuple[str, str, dict[str, Any]]] = {
+    "db": ("SQLite file path or database URL", "xapp.db", {}),
+    "demo": ("seed and animate the demo world", "", {"action": "store_true"}),
+    "undo_seconds": (
+        "keep payments pending (cancellable) this long; 0 turns the undo window off",
+        "0",
+        {"type": float},
+    ),
+    "log_level": (
+        "what to log to stderr",
+        "WARNING",
+        {"type": str.upper, "choices": ["DEBUG", "INFO", "WARNING", "ERROR"]},
+    ),
+    "access_log": ("log every request, at INFO", "", {"action": "store_true"}),
+}
+"""`xapp serve` flags, each for the `ServerSettings` field of its name: what it does,
+the default it falls back to, and its argparse options."""
+
+
+def _serve_settings(serve: argparse.ArgumentParser) -> None:
+    """The settings flags are absent unless given (SUPPRESS), so the XAPP_SERVER_*
+    variable, or the field's own default, applies to whatever the command line leaves
+    out (a constructor argument beats the environment)."""
+    for name, (what, or_else, options) in SERVE_SETTINGS.items():
+        variable = f"XAPP_SERVER_{name.upper()}"
+        default = f"{variable}, or {or_else}" if or_else else variable
+        serve.add_argument(
+            "--" + name.replace("_", "-"),
+            default=argparse.SUPPRESS,
+            help=f"{what} (default: {default})",
+            **options,
+        )
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="xapp", description="Post, chat and pay from your terminal.")
     p.add_argument("--version", action="version", version=f"xapp {__version__}")
@@ -154,39 +188,7 @@ def parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the xapp server")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8700)
-    # Settings flags default to SUPPRESS (absent unless given), so XAPP_SERVER_* variables
-    # and ServerSettings' own defaults apply to whatever the command line leaves out.
-    serve.add_argument(
-        "--db",
-        default=argparse.SUPPRESS,
-        help="SQLite file path or database URL (default: XAPP_SERVER_DB, or xapp.db)",
-    )
-    serve.add_argument(
-        "--demo",
-        action="store_true",
-        default=argparse.SUPPRESS,
-        help="seed and animate the demo world (default: XAPP_SERVER_DEMO)",
-    )
-    serve.add_argument(
-        "--undo-seconds",
-        type=float,
-        default=argparse.SUPPRESS,
-        help="keep payments pending (cancellable) this long; 0 turns the undo window off "
-        "(default: XAPP_SERVER_UNDO_SECONDS, or 0)",
-    )
-    serve.add_argument(
-        "--log-level",
-        type=str.upper,
-        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
-        default=argparse.SUPPRESS,
-        help="what to log to stderr (default: XAPP_SERVER_LOG_LEVEL, or WARNING)",
-    )
-    serve.add_argument(
-        "--access-log",
-        action="store_true",
-        default=argparse.SUPPRESS,
-        help="log every request, at INFO (default: XAPP_SERVER_ACCESS_LOG)",
-    )
+    _serve_settings(serve)
     audit = sub.add_parser("audit", help="check the ledger's invariants")
     audit.add_argument("--db", required=True, help="SQLite file path or database URL")
     receipt = sub.add_parser("receipt", help="work with signed payment receipts")

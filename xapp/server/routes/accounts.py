@@ -24,6 +24,7 @@ from xapp.server.deps import CurrentAccount, Db, Hasher, LoginThrottle
 from xapp.server.errors import AppError
 from xapp.server.openapi import DocumentedRoute, refuses
 from xapp.server.pages import BothWaysParams, PageParams
+from xapp.server.routes.switches import on_off
 
 router = APIRouter(prefix="/v1", tags=["accounts"], route_class=DocumentedRoute)
 
@@ -100,19 +101,12 @@ async def unfollow(handle: Handle, db: Db, account: CurrentAccount) -> Response:
     return Response(status_code=204)
 
 
-@router.put(
+@on_off(
+    router,
     "/accounts/{handle}/block",
+    on=("block", "Block someone"),
+    off=("unblock", "Unblock someone"),
     status_code=204,
-    operation_id="block",
-    summary="Block someone",
-    responses=refuses(404),
-)
-@router.delete(
-    "/accounts/{handle}/block",
-    status_code=204,
-    operation_id="unblock",
-    summary="Unblock someone",
-    responses=refuses(404),
 )
 async def block(handle: Handle, request: Request, db: Db, account: CurrentAccount) -> Response:
     """PUT blocks, DELETE unblocks. A block: neither of us sees, answers, messages or
@@ -122,19 +116,12 @@ async def block(handle: Handle, request: Request, db: Db, account: CurrentAccoun
     return Response(status_code=204)
 
 
-@router.put(
+@on_off(
+    router,
     "/accounts/{handle}/mute",
+    on=("mute", "Mute someone"),
+    off=("unmute", "Unmute someone"),
     status_code=204,
-    operation_id="mute",
-    summary="Mute someone",
-    responses=refuses(404),
-)
-@router.delete(
-    "/accounts/{handle}/mute",
-    status_code=204,
-    operation_id="unmute",
-    summary="Unmute someone",
-    responses=refuses(404),
 )
 async def mute(handle: Handle, request: Request, db: Db, account: CurrentAccount) -> Response:
     """PUT mutes, DELETE unmutes. A mute: their posts leave my timelines; nothing else

@@ -10,6 +10,7 @@ from xapp.server.deps import CurrentAccount, Db
 from xapp.server.idempotency import Idempotent
 from xapp.server.openapi import DocumentedRoute, refuses
 from xapp.server.pages import BothWaysParams, PageParams
+from xapp.server.routes.switches import on_off
 
 router = APIRouter(prefix="/v1", tags=["posts"], route_class=DocumentedRoute)
 
@@ -55,19 +56,13 @@ async def delete_post(post_id: str, db: Db, account: CurrentAccount) -> Post:
         return await posts.remove(tx, account, post_id)
 
 
-@router.put(
+@on_off(
+    router,
     "/posts/{post_id}/like",
+    on=("like", "Like a post"),
+    off=("unlike", "Unlike a post"),
+    refuses_on=(404, 409),  # a deleted post takes no new likes
     response_model=PostCounts,
-    operation_id="like",
-    summary="Like a post",
-    responses=refuses(404, 409),
-)
-@router.delete(
-    "/posts/{post_id}/like",
-    response_model=PostCounts,
-    operation_id="unlike",
-    summary="Unlike a post",
-    responses=refuses(404),
 )
 async def like(post_id: str, request: Request, db: Db, account: CurrentAccount) -> PostCounts:
     """PUT likes, DELETE unlikes; either way the post's counts come back."""
@@ -90,19 +85,12 @@ async def undo_repost(post_id: str, db: Db, account: CurrentAccount) -> Response
     return Response(status_code=204)
 
 
-@router.put(
+@on_off(
+    router,
     "/posts/{post_id}/bookmark",
+    on=("bookmark", "Bookmark a post"),
+    off=("unbookmark", "Take a bookmark off"),
     status_code=204,
-    operation_id="bookmark",
-    summary="Bookmark a post",
-    responses=refuses(404),
-)
-@router.delete(
-    "/posts/{post_id}/bookmark",
-    status_code=204,
-    operation_id="unbookmark",
-    summary="Take a bookmark off",
-    responses=refuses(404),
 )
 async def bookmark(post_id: str, request: Request, db: Db, account: CurrentAccount) -> Response:
     """PUT bookmarks, DELETE takes the bookmark off."""
