@@ -53,7 +53,7 @@ class Wire(BaseModel):
     """What the server sends (responses and feed events): read tolerantly, so a field a
     newer server adds is ignored by this client instead of failing the whole reply."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
 
 class RequestBody(BaseModel):
@@ -765,7 +765,3 @@ class ErrorDetail(Wire):
 
 class ErrorBody(Wire):
     error: ErrorDetail
-
-
-Message.model_rebuild()
-Conversation.model_rebuild()

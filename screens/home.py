@@ -13,6 +13,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.message import Message as TextualMessage
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
@@ -43,15 +44,23 @@ class HomeScreen(Screen[None]):
         Binding("n", "compose", "Post", id="home.post", tooltip="write a post (ctrl+s posts)"),
         Binding("m", "new_conversation", "Message", id="home.message", tooltip="message someone"),
         Binding("p", "pay", "Pay", id="home.pay", tooltip="pay someone by @handle"),
-        Binding("R", "request", "Request", id="home.request", tooltip="request money"),
-        Binding("u", "undo", "Undo payment", id="home.undo", tooltip="undo a pending payment"),
-        Binding("1", "pane(0)", "Timeline", id="home.timeline", tooltip="the timeline"),
-        Binding("2", "pane(1)", "Chat", id="home.chat", tooltip="the chats"),
-        Binding("3", "pane(2)", "Wallet", id="home.wallet", tooltip="the wallet"),
+        Binding("R", "request", "Request", show=False, id="home.request", tooltip="request money"),
+        Binding(
+            "u",
+            "undo",
+            "Undo payment",
+            show=False,
+            id="home.undo",
+            tooltip="undo a pending payment",
+        ),
+        Binding("1", "pane(0)", "Timeline", show=False, id="home.timeline", tooltip="the timeline"),
+        Binding("2", "pane(1)", "Chat", show=False, id="home.chat", tooltip="the chats"),
+        Binding("3", "pane(2)", "Wallet", show=False, id="home.wallet", tooltip="the wallet"),
         Binding(
             "ctrl+down",
             "unread(1)",
             "Next unread",
+            show=False,
             id="home.next-unread",
             tooltip="next chat with unread messages",
         ),
@@ -59,6 +68,7 @@ class HomeScreen(Screen[None]):
             "ctrl+up",
             "unread(-1)",
             "Prev unread",
+            show=False,
             id="home.previous-unread",
             tooltip="previous chat with unread messages",
         ),
@@ -66,6 +76,7 @@ class HomeScreen(Screen[None]):
             "ctrl+f",
             "search",
             "Search",
+            show=False,
             id="home.search-messages",
             tooltip="search messages (in the open chat when its messages have focus)",
         ),
@@ -73,13 +84,22 @@ class HomeScreen(Screen[None]):
             "N",
             "notifications",
             "Notifications",
+            show=False,
             id="home.notifications",
             tooltip="notifications: mentions, replies, likes, follows",
         ),
-        Binding("K", "bookmarks", "Bookmarks", id="home.bookmarks", tooltip="my bookmarks"),
-        Binding("L", "sign_out", "Sign out", id="home.sign-out", tooltip="sign out"),
         Binding(
-            "question_mark", "help", "Help", key_display="?", id="home.help", tooltip="this help"
+            "K", "bookmarks", "Bookmarks", show=False, id="home.bookmarks", tooltip="my bookmarks"
+        ),
+        Binding("L", "sign_out", "Sign out", show=False, id="home.sign-out", tooltip="sign out"),
+        Binding(
+            "question_mark",
+            "help",
+            "Help",
+            key_display="?",
+            show=False,
+            id="home.help",
+            tooltip="this help",
         ),
         Binding(
             "escape",
@@ -96,6 +116,7 @@ class HomeScreen(Screen[None]):
         crop_updates(self)  # a chat message draws only the rows it changes
         self.session = session
         self.pane = 0
+        self._started = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="top"):
@@ -106,10 +127,25 @@ class HomeScreen(Screen[None]):
         yield WalletPane(self.session, id="wallet-pane", classes="pane")
         yield Footer()
 
+    class Ready(TextualMessage):
+        """The timeline's first page is on screen: the rest can start (the feed)."""
+
     def on_mount(self) -> None:
         self._layout_for(self.app.size.width)
-        self.count_notifications()
+        self.watch(self.posts.timeline, "shown_once", self._first_page)
         self.set_interval(60, self._tick)
+
+    def _first_page(self, shown: bool) -> None:
+        """The first posts come first: the chat, the wallet, the notification count and
+        the live feed start once the timeline's first page is drawn (it is what the
+        person looks at first, and they all share one event loop)."""
+        if not shown or self._started:
+            return
+        self._started = True
+        self.chat.load_conversations()
+        self.wallet.load()
+        self.count_notifications()
+        self.post_message(self.Ready())
 
     def on_resize(self) -> None:
         self._layout_for(self.size.width)

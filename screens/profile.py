@@ -58,9 +58,13 @@ class ProfileScreen(TimelineActions, Screen[None]):
         Binding("f", "follow", "Follow", id="profile.follow", tooltip="follow or unfollow"),
         Binding("F", "people(True)", "Followers", id="profile.followers", tooltip="followers"),
         Binding("T", "people(False)", "Following", id="profile.following", tooltip="following"),
-        Binding("E", "edit_profile", "Edit profile", id="profile.edit", tooltip="edit mine"),
-        Binding("M", "mute", "Mute", id="profile.mute", tooltip="mute or unmute them"),
-        Binding("X", "block", "Block", id="profile.block", tooltip="block or unblock them"),
+        Binding(
+            "E", "edit_profile", "Edit profile", show=False, id="profile.edit", tooltip="edit mine"
+        ),
+        Binding("M", "mute", "Mute", show=False, id="profile.mute", tooltip="mute or unmute them"),
+        Binding(
+            "X", "block", "Block", show=False, id="profile.block", tooltip="block or unblock them"
+        ),
     ]
 
     def __init__(self, session: Session, handle: str) -> None:

@@ -10,6 +10,7 @@ import inspect
 import textual
 from textual._compositor import Compositor
 from textual._styles_cache import StylesCache
+from textual.app import App
 from textual.scroll_view import ScrollView
 from textual.widget import Widget
 
@@ -32,6 +33,7 @@ def test_every_private_member_the_seam_uses_is_there() -> None:
     assert isinstance(cache._cache, dict)
     assert isinstance(cache._dirty_lines, set)
     assert "self._styles_cache" in inspect.getsource(Widget.__init__)
+    assert callable(App._end_batch) and "self._batch_count" in inspect.getsource(App.__init__)
     assert list(inspect.signature(ScrollView._scroll_update).parameters) == [
         "self",
         "virtual_size",

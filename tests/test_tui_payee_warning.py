@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from tests.conftest import PASSWORD, People, usd
 from tests.test_tui_home import drawn, home_of, shown, signed_in_app, wait_for
-from tests.test_tui_payments import PIN, confirm_screen
+from tests.test_tui_payments import PIN, alice_and_bob, confirm_screen, open_tip
 from xapp.embedded import ServerThread
 from xapp.server import ServerSettings
 from xapp.widgets.request_list import RequestList
-from xapp.widgets.timeline import Timeline
 
 
 async def test_a_request_from_a_stranger_warns_before_paying(people: People, tmp_path) -> None:
@@ -35,21 +34,14 @@ async def test_a_request_from_a_stranger_warns_before_paying(people: People, tmp
 
 
 async def test_a_tip_to_someone_paid_before_does_not_warn(people: People, tmp_path) -> None:
-    alice = await people.signed_in("alice")
-    bob = await people.signed_in("bob", "Bob Builder")
-    await alice.wallet.deposit(usd(5_000))
-    await alice.wallet.set_pin(PASSWORD, PIN)
+    alice, bob = await alice_and_bob(people, 5_000)
     await alice.wallet.pay("bob", usd(100), "earlier", pin=PIN)
     await alice.accounts.follow("bob")
     await bob.posts.create("a post worth a tip")
     app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         home = await home_of(pilot)
-        timeline = home.query_one(Timeline)
-        await wait_for(pilot, lambda: "a post worth a tip" in drawn(timeline))
-        timeline.focus()
-        await pilot.press("$")
-        await wait_for(pilot, lambda: bool(app.screen.query("#presets")))
+        await open_tip(pilot, home, "a post worth a tip")
         await pilot.press("enter")  # the first preset
         confirm = await confirm_screen(pilot)
         assert not confirm.query("#first")
@@ -59,10 +51,7 @@ async def test_a_tip_to_someone_paid_before_does_not_warn(people: People, tmp_pa
 async def test_the_undo_window_is_announced_before_sending(db_path, tmp_path) -> None:
     with ServerThread(ServerSettings(db=str(db_path), undo_seconds=30)) as running:
         people = People(running.url)
-        alice = await people.signed_in("alice")
-        await people.signed_in("bob", "Bob Builder")
-        await alice.wallet.deposit(usd(5_000))
-        await alice.wallet.set_pin(PASSWORD, PIN)
+        alice, _ = await alice_and_bob(people, 5_000)
         app = signed_in_app(running.url, "alice", alice.token or "", tmp_path)
         async with app.run_test(size=(160, 48)) as pilot:
             await home_of(pilot)

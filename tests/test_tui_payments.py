@@ -26,6 +26,17 @@ async def confirm_screen(pilot) -> ConfirmPayScreen:
     return screen
 
 
+async def open_tip(pilot, home, text: str) -> None:
+    """Put the timeline's cursor on the post showing `text` and press $ for the tip
+    dialog, as a person would."""
+    timeline = home.query_one(Timeline)
+    await wait_for(pilot, lambda: text in drawn(timeline))
+    timeline.focus()
+    await pilot.press("$")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, TipScreen))
+    await wait_for(pilot, lambda: bool(pilot.app.screen.query("#presets")))
+
+
 async def alice_and_bob(
     people: People, cents: int, pin: bool = True
 ) -> tuple[ApiClient, ApiClient]:
@@ -155,12 +166,7 @@ async def test_tip_a_post_and_pay_a_request_from_the_wallet(people: People, tmp_
     app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         home = await home_of(pilot)
-        timeline = home.query_one(Timeline)
-        await wait_for(pilot, lambda: "a post worth a tip" in drawn(timeline))
-        timeline.focus()
-        await pilot.press("$")
-        await wait_for(pilot, lambda: isinstance(app.screen, TipScreen))
-        await wait_for(pilot, lambda: bool(app.screen.query("#presets")))
+        await open_tip(pilot, home, "a post worth a tip")
         await pilot.press("tab", "enter")  # the second preset: $2.00
         confirm = await confirm_screen(pilot)
         assert shown(confirm.query_one("#amount")) == "$2.00"

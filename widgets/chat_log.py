@@ -35,13 +35,27 @@ class ChatLog(Vertical):
         Binding("plus", "react", "React", key_display="+", id="message.react", tooltip="react"),
         Binding("e", "edit", "Edit", id="message.edit", tooltip="edit (mine)"),
         Binding("d", "delete", "Delete", id="message.delete", tooltip="delete for everyone"),
-        Binding("v", "readers", "Read by", id="message.readers", tooltip="who has read it"),
-        Binding("ctrl+r", "retry", "Retry", id="message.retry", tooltip="send a failed one"),
         Binding(
-            "r", "remind", "Remind", id="message.remind", tooltip="remind a bill's payers (daily)"
+            "v", "readers", "Read by", show=False, id="message.readers", tooltip="who has read it"
         ),
         Binding(
-            "i,enter", "write", "Write", id="message.write", tooltip="write in the message box"
+            "ctrl+r", "retry", "Retry", show=False, id="message.retry", tooltip="send a failed one"
+        ),
+        Binding(
+            "r",
+            "remind",
+            "Remind",
+            show=False,
+            id="message.remind",
+            tooltip="remind a bill's payers (daily)",
+        ),
+        Binding(
+            "i,enter",
+            "write",
+            "Write",
+            show=False,
+            id="message.write",
+            tooltip="write in the message box",
         ),
     ]
 

@@ -64,7 +64,6 @@ class ChatPane(Vertical):
         subscribe(self, signals.chat, self._chat_event)
         subscribe(self, signals.wallet, self._wallet_event)
         subscribe(self, signals.feed, self._feed_status)
-        self.load_conversations()
 
     def on_resize(self) -> None:
         """The conversation list takes about a third of the pane, in whole entries (two

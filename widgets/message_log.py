@@ -15,6 +15,7 @@ from textual.content import Content
 
 from xapp.api.models import Account, Bill, Message, Position, Transfer
 from xapp.outbox import Entry
+from xapp.widgets import repaint
 from xapp.widgets.cards import bill_card, payment_card
 from xapp.widgets.clock import ago
 from xapp.widgets.lines import ItemLines
@@ -50,6 +51,7 @@ class MessageLog(ItemLines[Message]):
         self.me_id = me.id
         self.positions: list[Position] = []
         self.is_group = False
+        self._following = True
         self.online = True
         """Whether the feed is connected (an unsent message is "sending", not "queued")."""
         self.failed: dict[str, str] = {}
@@ -138,8 +140,15 @@ class MessageLog(ItemLines[Message]):
 
     @property
     def pinned(self) -> bool:
-        """True when the newest message is in view: new ones then scroll into view."""
-        return self.scroll_y >= self.max_scroll_y - 1
+        """True while the reader follows the newest message: new ones scroll into view.
+        Kept as a flag the reader's own scrolling sets, not worked out from the scroll
+        position: without the repaint seam (repaint.py) a new message's lines reach the
+        scroll range only at the next layout, and the chat would stop following."""
+        return self._following
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        self._following = new >= self.max_scroll_y - 1
 
     def show_latest(self) -> None:
         """Select and scroll to the newest message once the layout is known: scrolling
@@ -165,6 +174,8 @@ class MessageLog(ItemLines[Message]):
             # scroll_to, not scroll_end: scroll_end also queues a completion callback,
             # a message handled before the screen's paint.
             self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
+            if not repaint.ACTIVE:  # the new lines join the scroll range at the layout
+                self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
         return pinned
 
     def select(self, message_id: str) -> None:

@@ -33,6 +33,8 @@ REACH = 60
 
 class PagedTimeline(Timeline):
     fetching: reactive[str] = reactive("")
+    shown_once: reactive[bool] = reactive(False)
+    """The first page has been fetched (or failed to be): the list has said something."""
     """What is being fetched: "first", "older", "newer", or nothing."""
 
     def __init__(self, source: Source, **kwargs: Any) -> None:
@@ -65,6 +67,7 @@ class PagedTimeline(Timeline):
             return
         finally:
             self.fetching = ""
+            self.shown_once = True
         if before is None and after is None:
             self._cursors.clear()  # the newest page replaces whatever was shown
         self._cursors.update(zip((post.id for post in page.items), page.cursors, strict=False))

@@ -45,24 +45,50 @@ class PostActions(Widget):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("l", "like", "Like", id="post.like", tooltip="like or unlike"),
         Binding("b", "repost", "Repost", id="post.repost", tooltip="repost or undo it"),
-        Binding("B", "bookmark", "Bookmark", id="post.bookmark", tooltip="bookmark or drop it"),
+        Binding(
+            "B",
+            "bookmark",
+            "Bookmark",
+            show=False,
+            id="post.bookmark",
+            tooltip="bookmark or drop it",
+        ),
         Binding("r", "reply", "Reply", id="post.reply", tooltip="reply"),
-        Binding("q", "quote", "Quote", id="post.quote", tooltip="quote"),
-        Binding("e", "edit", "Edit", id="post.edit", tooltip="edit (my posts)"),
-        Binding("d", "delete", "Delete", id="post.delete", tooltip="delete (my posts)"),
-        Binding("H", "history", "Edits", id="post.edits", tooltip="its edits"),
-        Binding("f", "follow_author", "Follow", id="post.follow", tooltip="follow the author"),
-        Binding("P", "profile", "Profile", id="post.profile", tooltip="the author's profile"),
+        Binding("q", "quote", "Quote", show=False, id="post.quote", tooltip="quote"),
+        Binding("e", "edit", "Edit", show=False, id="post.edit", tooltip="edit (my posts)"),
+        Binding("d", "delete", "Delete", show=False, id="post.delete", tooltip="delete (my posts)"),
+        Binding("H", "history", "Edits", show=False, id="post.edits", tooltip="its edits"),
+        Binding(
+            "f",
+            "follow_author",
+            "Follow",
+            show=False,
+            id="post.follow",
+            tooltip="follow the author",
+        ),
+        Binding(
+            "P", "profile", "Profile", show=False, id="post.profile", tooltip="the author's profile"
+        ),
         Binding(
             "dollar_sign",
             "tip",
             "Tip",
             key_display="$",
+            show=False,
             id="post.tip",
             tooltip="tip the author",
         ),
-        Binding("M", "mute_author", "Mute", id="post.mute", tooltip="mute or unmute the author"),
-        Binding("X", "block_author", "Block", id="post.block", tooltip="block the author"),
+        Binding(
+            "M",
+            "mute_author",
+            "Mute",
+            show=False,
+            id="post.mute",
+            tooltip="mute or unmute the author",
+        ),
+        Binding(
+            "X", "block_author", "Block", show=False, id="post.block", tooltip="block the author"
+        ),
     ]
 
     session: Session

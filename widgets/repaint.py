@@ -28,8 +28,9 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
+from textual.app import App, ScreenStackError
 from textual.geometry import Region, Size
 from textual.screen import Screen
 from textual.scroll_view import ScrollView
@@ -61,6 +62,10 @@ def _problems() -> list[str]:
         problems.append("Screen._compositor")
     if "_styles_cache" not in inspect.getsource(Widget.__init__):
         problems.append("Widget._styles_cache")
+    if not callable(getattr(App, "_end_batch", None)) or "_batch_count" not in inspect.getsource(
+        App.__init__
+    ):
+        problems.append("App._end_batch and App._batch_count")
     update = getattr(ScrollView, "_scroll_update", None)
     if update is None or list(inspect.signature(update).parameters) != ["self", "virtual_size"]:
         problems.append("ScrollView._scroll_update(self, virtual_size)")
@@ -96,6 +101,25 @@ if ACTIVE:
                     # Widgets come front first, and a widget decides every cell it
                     # shows: nothing behind this one (its containers) shows inside.
                     return
+
+
+class PaintAfterBatch:
+    """Mixed into the App: a screen update made while a batch is held gets painted when
+    the batch ends. Textual's Footer recomposes itself on every focus change and screen
+    push inside `app.batch_update()`, held across awaits; an update composed meanwhile
+    is not written, the screen's update timer is not resumed, and the batch's end wakes
+    only the App, so a dialog opened then (the followers list) stayed off the terminal
+    until the next key. Textual's own `delay_update` repaints at its end; this does the
+    same for every batch. (Issue 13, item 19; tests/test_paint_after_batch.py.)"""
+
+    def _end_batch(self) -> None:
+        super()._end_batch()  # type: ignore[misc]
+        app = cast(App[Any], self)
+        if ACTIVE and not app._batch_count and app.is_running:
+            try:
+                app.screen.refresh()
+            except ScreenStackError:
+                pass
 
 
 def crop_updates(screen: Screen[Any]) -> None:

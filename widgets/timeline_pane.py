@@ -34,6 +34,7 @@ class TimelinePane(TimelineActions, Vertical):
             "t",
             "switch",
             "Everyone",
+            show=False,
             id="timeline.switch",
             tooltip="my home timeline, or everyone's posts",
         ),

@@ -53,11 +53,22 @@ class WalletPane(Vertical):
             id="wallet.cancel",
             tooltip="cancel my request, or a pending payment",
         ),
-        Binding("r", "remind", "Remind", id="wallet.remind", tooltip="remind (once a day)"),
+        Binding(
+            "r", "remind", "Remind", show=False, id="wallet.remind", tooltip="remind (once a day)"
+        ),
         Binding("b", "refund", "Refund", id="wallet.refund", tooltip="refund money received"),
-        Binding("s", "receipt", "Receipt", id="wallet.receipt", tooltip="save a signed receipt"),
+        Binding(
+            "s",
+            "receipt",
+            "Receipt",
+            show=False,
+            id="wallet.receipt",
+            tooltip="save a signed receipt",
+        ),
         Binding("f", "filter", "Filter", id="wallet.filter", tooltip="filter the history"),
-        Binding("e", "earnings", "Earnings", id="wallet.earnings", tooltip="tips earned"),
+        Binding(
+            "e", "earnings", "Earnings", show=False, id="wallet.earnings", tooltip="tips earned"
+        ),
     ]
 
     def __init__(self, session: Session, **kwargs: Any) -> None:
@@ -90,7 +101,6 @@ class WalletPane(Vertical):
 
     def on_mount(self) -> None:
         subscribe(self, live(self).wallet, self._wallet_event)
-        self.load()
 
     def _wallet_event(self, event: WalletEvent) -> None:
         match event:

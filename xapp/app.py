@@ -10,7 +10,6 @@ import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
 from textual.app import App
 from textual.binding import Binding, BindingType
 
@@ -24,17 +23,17 @@ from xapp.live import FeedStatus, Live
 from xapp.navigator import Navigator
 from xapp.outbox import Outbox
 from xapp.screens.home import HomeScreen
-from xapp.screens.keyring_choice import KeyringChoiceScreen
-from xapp.screens.login import LoginScreen
 from xapp.screens.start import StartScreen
 from xapp.session import RETYPE_ABOVE, Session, open_session
+from xapp.widgets.repaint import PaintAfterBatch
 from xapp.workers import WorkerFailed, worker
 
 if TYPE_CHECKING:  # the server (SQLAlchemy, FastAPI, …) loads only when one is embedded
     from xapp.embedded import EmbeddedWorld
+    from xapp.screens.login import LoginScreen
 
 
-class XApp(Navigator, App[None]):
+class XApp(PaintAfterBatch, Navigator, App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "xapp"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -92,7 +91,7 @@ class XApp(Navigator, App[None]):
             assert self.server is not None and self.credentials is not None
             saved = await asyncio.to_thread(self.credentials.load, self.server)
             if saved is None:
-                await self.switch_screen(LoginScreen(self.server))
+                await self._sign_in()
                 return
             handle, token = saved
             try:
@@ -100,7 +99,7 @@ class XApp(Navigator, App[None]):
             except Unauthorized:
                 await asyncio.to_thread(self.credentials.forget, self.server)
                 notice = "Your session has ended. Please sign in again."
-                await self.switch_screen(LoginScreen(self.server, handle, notice))
+                await self._sign_in(handle, notice)
                 return
             await self.begin(session)
         except (ApiError, RuntimeError, OSError) as exc:
@@ -108,15 +107,29 @@ class XApp(Navigator, App[None]):
                 message = exc.message if isinstance(exc, ApiError) else str(exc)
                 start.fail(f"{message}\n\nPress ctrl+q to quit.")
 
-    @on(LoginScreen.SignedIn)
-    def _signed_in(self, event: LoginScreen.SignedIn) -> None:
+    async def _sign_in(self, handle: str = "", notice: str = "") -> None:
+        """The sign-in screen (loaded only when there is no good token to start with)."""
+        from xapp.screens.login import LoginScreen
+
+        assert self.server is not None
+        await self.switch_screen(LoginScreen(self.server, handle, notice))
+
+    def on_login_screen_signed_in(self, event: LoginScreen.SignedIn) -> None:
+        self._keep(event.session)
+
+    @worker(group="remember")
+    async def _keep(self, session: Session) -> None:
+        """Keep the token in the keyring; with none here, ask where (a file only you can
+        read, or this run only). Looking for a keyring may block, so it is done aside."""
+        from xapp.screens.keyring_choice import KeyringChoiceScreen
+
         assert self.credentials is not None
-        session = event.session
-        if self.credentials.has_keyring:
+        credentials = self.credentials
+        if await asyncio.to_thread(lambda: credentials.has_keyring):
             self.remember(session, "keyring")
         else:
             self.push_screen(
-                KeyringChoiceScreen(self.credentials.token_file),
+                KeyringChoiceScreen(credentials.token_file),
                 lambda where: self.remember(session, where or "memory"),
             )
 
@@ -144,7 +157,10 @@ class XApp(Navigator, App[None]):
         self.session = session
         self.home = HomeScreen(session)
         await self.switch_screen(self.home)
-        self.run_feed(session, session.me.event_seq)
+
+    def on_home_screen_ready(self, event: HomeScreen.Ready) -> None:
+        if self.session is not None:
+            self.run_feed(self.session, self.session.me.event_seq)
 
     @worker(exclusive=True, group="feed")
     async def run_feed(self, session: Session, since: int) -> None:
@@ -196,7 +212,7 @@ class XApp(Navigator, App[None]):
         self.workers.cancel_group(self, "feed")
         await session.client.aclose()
         self.session = self.home = None
-        await self.switch_screen(LoginScreen(server, session.me.handle, "You have signed out."))
+        await self._sign_in(session.me.handle, "You have signed out.")
 
     def watch_theme(self, theme: str) -> None:
         """A theme chosen (ctrl+p) is the theme next time too."""

@@ -16,10 +16,17 @@ from xapp.config import ClientSettings
 
 
 def _tui(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
     from xapp.app import XApp
     from xapp.credentials import Credentials, system_keyring
 
-    settings = ClientSettings()
+    try:
+        settings = ClientSettings.from_env()
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        print(f"xapp: XAPP_{str(problem['loc'][0]).upper()}: {problem['msg']}", file=sys.stderr)
+        return 2
     data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir
     data_dir.mkdir(parents=True, exist_ok=True)
     logging.basicConfig(
@@ -29,7 +36,7 @@ def _tui(args: argparse.Namespace) -> int:
     )
     server = args.server or settings.server
     if server:
-        credentials = Credentials(data_dir, system_keyring())
+        credentials = Credentials(data_dir, find_keyring=system_keyring)
         app = XApp(
             server=server,
             credentials=credentials,

@@ -6,19 +6,18 @@ this run only, or store it in a file only they can read (0600) in the data dir. 
 is ever written in plain text without that choice. `state.json` beside it holds only
 non-secrets: the last handle per server and where its token lives.
 
-Keyring calls can block (D-Bus), so callers run these methods off the event loop.
+Keyring calls can block (D-Bus), so callers run these methods off the event loop; and
+the keyring package itself (and the probe for a backend) is loaded on the first call,
+in that thread, not while the app starts.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal, Protocol
-
-import keyring
-import keyring.errors
-from keyring.backends import fail
 
 VaultName = Literal["keyring", "file", "memory"]
 
@@ -35,12 +34,19 @@ def _service(server: str) -> str:
 
 class KeyringVault:
     def get(self, server: str, handle: str) -> str | None:
+        import keyring
+
         return keyring.get_password(_service(server), handle)
 
     def set(self, server: str, handle: str, token: str) -> None:
+        import keyring
+
         keyring.set_password(_service(server), handle, token)
 
     def delete(self, server: str, handle: str) -> None:
+        import keyring
+        import keyring.errors
+
         try:
             keyring.delete_password(_service(server), handle)
         except keyring.errors.PasswordDeleteError:
@@ -49,6 +55,9 @@ class KeyringVault:
 
 def system_keyring() -> KeyringVault | None:
     """The OS keyring, or None where this machine has no usable backend."""
+    import keyring
+    from keyring.backends import fail
+
     backend = keyring.get_keyring()
     if isinstance(backend, fail.Keyring) or getattr(backend, "priority", 1) <= 0:
         return None
@@ -111,24 +120,40 @@ class MemoryVault:
 class Credentials:
     """The vaults, and the (non-secret) record of which one holds a server's token."""
 
-    def __init__(self, data_dir: Path, keyring_vault: Vault | None) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        keyring_vault: Vault | None = None,
+        find_keyring: Callable[[], Vault | None] | None = None,
+    ) -> None:
+        """A keyring vault, or `find_keyring` (`system_keyring`) to look for one on
+        first use, off the event loop like every method here."""
         self.state_path = data_dir / "state.json"
         self.token_file = data_dir / "tokens.json"
-        self.vaults: dict[VaultName, Vault] = {
+        self._vaults: dict[VaultName, Vault] = {
             "file": FileVault(self.token_file),
             "memory": MemoryVault(),
         }
         if keyring_vault is not None:
-            self.vaults["keyring"] = keyring_vault
+            self._vaults["keyring"] = keyring_vault
+        self._find_keyring = find_keyring
+
+    def vault(self, name: str | None) -> Vault | None:
+        """The named vault; the keyring is looked for only when it is asked for."""
+        if name == "keyring" and self._find_keyring is not None:
+            found, self._find_keyring = self._find_keyring(), None
+            if found is not None:
+                self._vaults["keyring"] = found
+        return self._vaults.get(name)  # type: ignore[call-overload]
 
     @property
     def has_keyring(self) -> bool:
-        return "keyring" in self.vaults
+        return self.vault("keyring") is not None
 
     def load(self, server: str) -> tuple[str, str] | None:
         """(handle, token) kept for `server`, if any."""
         entry = _read_json(self.state_path).get(server, {})
-        vault = self.vaults.get(entry.get("vault"))
+        vault = self.vault(entry.get("vault"))
         handle = entry.get("handle")
         if vault is None or not handle:
             return None
@@ -136,7 +161,9 @@ class Credentials:
         return (handle, token) if token else None
 
     def save(self, server: str, handle: str, token: str, where: VaultName) -> None:
-        self.vaults[where].set(server, handle, token)
+        vault = self.vault(where)
+        assert vault is not None, f"no {where} vault here"
+        vault.set(server, handle, token)
         if where != "memory":
             state = _read_json(self.state_path)
             state[server] = {"handle": handle, "vault": where}
@@ -146,7 +173,7 @@ class Credentials:
         state = _read_json(self.state_path)
         entry = state.pop(server, None)
         if entry:
-            vault = self.vaults.get(entry.get("vault"))
+            vault = self.vault(entry.get("vault"))
             if vault is not None:
                 vault.delete(server, entry.get("handle", ""))
             _write_json(self.state_path, state, 0o600)
