@@ -14,6 +14,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from xapp import preferences
+from xapp.api.client import ApiClient
 from xapp.api.errors import ApiError, ServerNewer, Unauthorized
 from xapp.api.feed import Feed, FeedState
 from xapp.api.models import UnknownEvent
@@ -91,6 +92,9 @@ class XApp(PaintAfterBatch, Navigator, App[None]):
             assert self.server is not None and self.credentials is not None
             saved = await asyncio.to_thread(self.credentials.load, self.server)
             if saved is None:
+                # Say so now if nobody answers there, not after a sign-in form is filled in.
+                async with ApiClient(self.server) as probe:
+                    await probe.health()
                 await self._sign_in()
                 return
             handle, token = saved
@@ -104,8 +108,10 @@ class XApp(PaintAfterBatch, Navigator, App[None]):
             await self.begin(session)
         except (ApiError, RuntimeError, OSError) as exc:
             if start is not None:
-                message = exc.message if isinstance(exc, ApiError) else str(exc)
-                start.fail(f"{message}\n\nPress ctrl+q to quit.")
+                start.fail(exc.message if isinstance(exc, ApiError) else str(exc))
+
+    def on_start_screen_retry(self) -> None:
+        self.connect()
 
     async def _sign_in(self, handle: str = "", notice: str = "") -> None:
         """The sign-in screen (loaded only when there is no good token to start with)."""
