@@ -3,3 +3,5 @@
 Nothing here imports Textual: scripts, the CLI and tests use the SDK bare, and the
 server imports `xapp.api.models` so the schema exists once.
 """
+
+USER_AGENT = "xapp/0.1"

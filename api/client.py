@@ -13,6 +13,7 @@ from xapp.api.errors import ApiError, ServerUnavailable
 from xapp.api.models import Health
 from xapp.api.notifications import Notifications
 from xapp.api.posts import Posts
+from xapp.api.prefetch import Prefetch
 from xapp.api.search import Search
 from xapp.api.transport import AttemptKey, Transport, new_key, parse
 from xapp.api.wallet import WalletApi
@@ -24,8 +25,15 @@ HEALTH_WAIT = 5.0
 
 
 class ApiClient:
-    def __init__(self, base_url: str, token: str | None = None, timeout: float = 15.0) -> None:
-        self.transport = Transport(base_url, token, timeout)
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None = None,
+        timeout: float = 15.0,
+        prefetched: Prefetch | None = None,
+    ) -> None:
+        """`prefetched`: answers to the first GETs, sent early on a thread (prefetch.py)."""
+        self.transport = Transport(base_url, token, timeout, prefetched)
         self.accounts = Accounts(self.transport)
         self.posts = Posts(self.transport)
         self.chat = Chat(self.transport)

@@ -5,6 +5,10 @@ keeps its own); otherwise one is made before the first attempt and reused for ev
 retry, so a request that timed out after the server committed is not done twice.
 Replies are parsed with the tolerant wire models; one this client cannot read at all
 is a `ServerNewer`, never a bare validation error.
+
+httpx (~60 ms of imports) is loaded at the first request that goes out: at start-up the
+first reads are answered by the prefetch (prefetch.py), so it loads after the first
+posts are on screen.
 """
 
 from __future__ import annotations
@@ -13,13 +17,17 @@ import asyncio
 import functools
 import uuid
 from collections.abc import Hashable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from xapp.api import USER_AGENT
 from xapp.api.errors import ApiError, ServerNewer, ServerUnavailable, from_response
 from xapp.api.models import PIN_HEADER, ErrorBody
+from xapp.api.prefetch import Prefetch, request_key
+
+if TYPE_CHECKING:
+    import httpx
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
@@ -27,11 +35,11 @@ T = TypeVar("T")
 RETRIES = 3
 """Attempts for a request whose connection failed; each uses the same idempotency key."""
 
-USER_AGENT = "xapp/0.1"
-
 
 @functools.lru_cache(maxsize=512)
 def _absolute(base_url: str, path: str) -> httpx.URL:
+    import httpx
+
     return httpx.URL(base_url + path)
 
 
@@ -62,21 +70,38 @@ def handle_path(handle: str) -> str:
 class Transport:
     """The HTTP side every resource namespace shares: auth, keys, retries, parsing."""
 
-    def __init__(self, base_url: str, token: str | None = None, timeout: float = 15.0) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None = None,
+        timeout: float = 15.0,
+        prefetched: Prefetch | None = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
-        # Certificates are loaded only for a server that has them: building the default
-        # TLS context (the CA bundle) cost a plain-HTTP client ~30 ms at start-up.
-        tls = self.base_url.startswith("https:")
-        self._http = httpx.AsyncClient(
-            base_url=self.base_url,
-            timeout=timeout,
-            headers={"User-Agent": USER_AGENT},
-            verify=True if tls else False,
-        )
+        self.prefetched = prefetched
+        self.timeout = timeout
+        self._client: httpx.AsyncClient | None = None
+
+    @property
+    def _http(self) -> httpx.AsyncClient:
+        if self._client is None:
+            import httpx
+
+            # Certificates are loaded only for a server that has them: building the
+            # default TLS context (the CA bundle) cost a plain-HTTP client ~30 ms.
+            tls = self.base_url.startswith("https:")
+            self._client = httpx.AsyncClient(
+                base_url=self.base_url,
+                timeout=self.timeout,
+                headers={"User-Agent": USER_AGENT},
+                verify=True if tls else False,
+            )
+        return self._client
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        if self._client is not None:
+            await self._client.aclose()
 
     async def request(
         self,
@@ -90,6 +115,8 @@ class Transport:
         attempts: int | None = None,
     ) -> httpx.Response:
         """One call; `attempts` overrides the retries (a quick probe wants one try)."""
+        import httpx
+
         headers: dict[str, str] = {}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
@@ -130,6 +157,11 @@ class Transport:
         raise AssertionError("unreachable")
 
     async def get(self, model: type[M], path: str, **params: Any) -> M:
+        early = self.prefetched
+        if early is not None and early.token == self.token:
+            body = early.take(request_key(path, params))
+            if body is not None:
+                return parse(model, body)
         return parse(model, (await self.request("GET", path, params=params)).content)
 
     async def get_list(self, adapter: TypeAdapter[T], path: str, **params: Any) -> T:
@@ -170,6 +202,8 @@ def _newer(what: str) -> ServerNewer:
 
 
 def _reason(exc: Exception) -> str:
+    import httpx
+
     if isinstance(exc, httpx.TimeoutException):
         return "it did not answer in time"
     if isinstance(exc, httpx.ConnectError):

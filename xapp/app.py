@@ -18,6 +18,7 @@ from xapp.api.client import ApiClient
 from xapp.api.errors import ApiError, ServerNewer, Unauthorized
 from xapp.api.feed import Feed, FeedState
 from xapp.api.models import UnknownEvent
+from xapp.api.prefetch import Prefetch
 from xapp.credentials import Credentials, VaultName
 from xapp.intents import Ask, SignOut
 from xapp.live import FeedStatus, Live
@@ -49,7 +50,10 @@ class XApp(PaintAfterBatch, Navigator, App[None]):
         embedded: EmbeddedWorld | None = None,
         retype_above: int = RETYPE_ABOVE,
         bell: bool = False,
+        prefetched: Prefetch | None = None,
     ) -> None:
+        """`prefetched`: the session's first reads, sent on a thread while this module
+        loaded (api/prefetch.py); the token they were sent with is the one kept."""
         super().__init__()
         if (server is None) == (embedded is None):
             raise ValueError("give either a server URL or an embedded world")
@@ -58,6 +62,7 @@ class XApp(PaintAfterBatch, Navigator, App[None]):
         self.embedded = embedded
         self.retype_above = retype_above
         self.ring_bell = bell  # not `bell`: that is App.bell(), which Textual calls
+        self.prefetched = prefetched
         self.session: Session | None = None
         self.feed: Feed | None = None
         self.home: HomeScreen | None = None
@@ -99,7 +104,7 @@ class XApp(PaintAfterBatch, Navigator, App[None]):
                 return
             handle, token = saved
             try:
-                session = await open_session(self.server, token)
+                session = await open_session(self.server, token, self.prefetched)
             except Unauthorized:
                 await asyncio.to_thread(self.credentials.forget, self.server)
                 notice = "Your session has ended. Please sign in again."

@@ -18,7 +18,6 @@ from xapp.config import ClientSettings
 def _tui(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
-    from xapp.app import XApp
     from xapp.credentials import Credentials, system_keyring
 
     try:
@@ -36,12 +35,22 @@ def _tui(args: argparse.Namespace) -> int:
     )
     server = args.server or settings.server
     if server:
+        from xapp.api.prefetch import Prefetch, request_key
+
         credentials = Credentials(data_dir, find_keyring=system_keyring)
+        # The first reads go out now, on a thread, while the UI's modules load.
+        prefetched = Prefetch(server).start(
+            lambda: (credentials.load(server) or ("", None))[1],
+            [request_key("/v1/me", None), request_key("/v1/timelines/home", {"limit": 50})],
+        )
+        from xapp.app import XApp
+
         app = XApp(
             server=server,
             credentials=credentials,
             retype_above=settings.retype_above,
             bell=settings.bell,
+            prefetched=prefetched,
         )
         app.run()
         return 0
@@ -52,6 +61,8 @@ def _tui(args: argparse.Namespace) -> int:
     except AlreadyRunning as exc:
         print(exc, file=sys.stderr)
         return 1
+    from xapp.app import XApp
+
     try:
         XApp(embedded=world, retype_above=settings.retype_above, bell=settings.bell).run()
     finally:

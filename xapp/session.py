@@ -7,6 +7,7 @@ from pathlib import Path
 
 from xapp.api.client import ApiClient
 from xapp.api.models import Me
+from xapp.api.prefetch import Prefetch
 from xapp.outbox import Outbox
 
 RETYPE_ABOVE = 200_00
@@ -37,9 +38,9 @@ class Session:
         return self.client.token
 
 
-async def open_session(server: str, token: str) -> Session:
+async def open_session(server: str, token: str, prefetched: Prefetch | None = None) -> Session:
     """Check a token with the server; raises `Unauthorized` when it is no longer good."""
-    client = ApiClient(server, token)
+    client = ApiClient(server, token, prefetched=prefetched)
     try:
         return Session(client, await client.accounts.me())
     except BaseException:
