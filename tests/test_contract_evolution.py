@@ -20,9 +20,10 @@ import pytest
 
 from tests.conftest import People, take, usd
 from tests.test_tui_home import drawn, home_of, signed_in_app, wait_for
+from xapp.api.client import ApiClient
 from xapp.api.errors import InvalidRequest, ServerNewer
 from xapp.api.feed import Feed, FeedState
-from xapp.api.models import EventType, MessageCreated, UnknownEvent
+from xapp.api.models import Conversation, EventType, MessageCreated, UnknownEvent
 from xapp.embedded import ServerThread
 from xapp.server import ServerSettings, create_app
 from xapp.server import events as event_log
@@ -120,6 +121,13 @@ def log_unknown_event(server: ServerThread, account_id: str) -> None:
     server.call(write)
 
 
+async def ada_and_bob(people: People) -> tuple[ApiClient, ApiClient, Conversation]:
+    """Two people and the chat between them."""
+    ada = await people.signed_in("ada")
+    bob = await people.signed_in("bob")
+    return ada, bob, await ada.chat.open("bob")
+
+
 @pytest.fixture
 async def newer_people(newer: tuple[ServerThread, NewerServer]) -> AsyncIterator[People]:
     registry = People(newer[0].url)
@@ -148,9 +156,7 @@ async def test_feed_events_with_new_fields_and_new_types_lose_nothing(
     newer: tuple[ServerThread, NewerServer], newer_people: People
 ) -> None:
     server, _ = newer
-    ada = await newer_people.signed_in("ada")
-    bob = await newer_people.signed_in("bob")
-    chat = await ada.chat.open("bob")
+    ada, bob, chat = await ada_and_bob(newer_people)
     bob_id = (await bob.accounts.me()).id
     feed = Feed(newer_people.url, bob.token or "", 0)
     await ada.chat.send(chat.id, "before")
@@ -170,9 +176,7 @@ async def test_a_frame_this_client_cannot_read_stops_the_feed_without_taking_it(
     newer: tuple[ServerThread, NewerServer], newer_people: People
 ) -> None:
     _, layer = newer
-    ada = await newer_people.signed_in("ada")
-    bob = await newer_people.signed_in("bob")
-    chat = await ada.chat.open("bob")
+    ada, bob, chat = await ada_and_bob(newer_people)
     since = (await bob.accounts.me()).event_seq
     await ada.chat.send(chat.id, "readable")
     layer.break_text = "unreadable by this version"
@@ -256,9 +260,7 @@ async def test_the_app_keeps_going_and_says_what_it_cannot_show(
     newer: tuple[ServerThread, NewerServer], newer_people: People, tmp_path: Path
 ) -> None:
     server, _ = newer
-    ada = await newer_people.signed_in("ada")
-    bob = await newer_people.signed_in("bob")
-    chat = await ada.chat.open("bob")
+    ada, bob, chat = await ada_and_bob(newer_people)
     bob_id = (await bob.accounts.me()).id
     app = signed_in_app(newer_people.url, "bob", bob.token or "", tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:

@@ -23,15 +23,20 @@ async def two_voices(people: People) -> tuple[str, object, object]:
     return ada.token or "", ada, loud
 
 
+async def on_louds_post(pilot) -> Timeline:
+    """The home timeline, its cursor on loud's post."""
+    timeline = (await home_of(pilot)).query_one(Timeline)
+    await wait_for(pilot, lambda: "SHOUTING" in drawn(timeline))
+    timeline.focus()
+    timeline.cursor = [p.author.handle for p in timeline.items].index("loud")
+    return timeline
+
+
 async def test_mute_an_author_from_a_post(people: People, tmp_path) -> None:
     token, ada, _ = await two_voices(people)
     app = signed_in_app(people.url, "ada", token, tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
-        home = await home_of(pilot)
-        timeline = home.query_one(Timeline)
-        await wait_for(pilot, lambda: "SHOUTING" in drawn(timeline))
-        timeline.focus()
-        timeline.cursor = [p.author.handle for p in timeline.items].index("loud")
+        timeline = await on_louds_post(pilot)
         await pilot.press("M")
         await wait_for(pilot, lambda: "SHOUTING" not in drawn(timeline))
         assert "a quiet thought" in drawn(timeline)
@@ -42,11 +47,7 @@ async def test_block_from_a_profile_asks_then_can_be_undone(people: People, tmp_
     token, _, loud = await two_voices(people)
     app = signed_in_app(people.url, "ada", token, tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
-        home = await home_of(pilot)
-        timeline = home.query_one(Timeline)
-        await wait_for(pilot, lambda: "SHOUTING" in drawn(timeline))
-        timeline.focus()
-        timeline.cursor = [p.author.handle for p in timeline.items].index("loud")
+        timeline = await on_louds_post(pilot)
         await pilot.press("P")
         await wait_for(pilot, lambda: isinstance(app.screen, ProfileScreen))
         profile = app.screen

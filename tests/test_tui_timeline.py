@@ -152,3 +152,6 @@ async def test_a_long_timeline_keeps_a_window_and_pages_back_up(people: People, 
         await pilot.press("g")
         await wait_for(pilot, lambda: "while the reader is far down" in visible(timeline))
         assert timeline.at_newest and shown(title) == "Timeline"
+        await pilot.pause()
+        await wait_for(pilot, lambda: not timeline.fetching)
+        assert len(timeline.items) == 50  # the newest page alone, not a second one after it

@@ -97,6 +97,7 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
         self._owner: list[int] = []
         self._starts: list[int] = []
         self._base_style = self._cursor_style = Style()
+        self._selection: Selection | None = None
         self._paint: tuple[int, int, int] | None = None
         """Scroll x, scroll y and width while `render_lines` draws (see there)."""
         # Keyed by the source strip's id; the entry holds the strip, so the id can't be
@@ -307,9 +308,11 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
             self._paint = None
 
     def _paint_state(self) -> tuple[int, int, int]:
-        """Scroll x, scroll y and width, with the base and cursor styles looked up."""
+        """Scroll x, scroll y and width, with the base and cursor styles and the text
+        selection looked up."""
         self._base_style = self.rich_style
         self._cursor_style = self._base_style + self.get_component_rich_style("item-lines--cursor")
+        self._selection = self.text_selection
         return (*self.scroll_offset, self.scrollable_content_region.width)
 
     def render_line(self, y: int) -> Strip:
@@ -325,7 +328,7 @@ class ItemLines(ScrollView, Generic[T], can_focus=True):
             return Strip.blank(width, base)
         style = self._cursor_style if self._owner[line_no] == self.cursor else base
         line = self._lines[line_no]
-        selection = self.text_selection
+        selection = self._selection
         span = selection.get_span(line_no) if selection is not None else None
         if span is not None:
             return self._selected(line, span, scroll_x, width, style, line_no)

@@ -81,6 +81,10 @@ class PagedTimeline(Timeline):
             self._forget(top=False)
         else:
             self.older, self.newer = page.next, None
+            # To the top first: a view left far down a long window would otherwise be
+            # clamped to the new page's end, which reads as "near the end" and fetched
+            # the next page at once.
+            self.scroll_to(y=0, animate=False, immediate=True)
             self.set_items(page.items)
             self.cursor = 0  # also tells the owner the reader is at the top
 
