@@ -23,20 +23,28 @@ from pydantic import Field, TypeAdapter, ValidationError
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
 from xapp.api.errors import ServerNewer, Unauthorized
-from xapp.api.models import EventType, FeedEvent, PostCountsChanged, Typing, UnknownEvent
+from xapp.api.models import (
+    EventType,
+    FeedEvent,
+    FeedReset,
+    PostCountsChanged,
+    Typing,
+    UnknownEvent,
+)
 
 CLOSE_UNAUTHORIZED = 4401
 
 _EVENT = TypeAdapter(FeedEvent)
 
-Ephemeral = Annotated[Typing | PostCountsChanged, Field(discriminator="type")]
+Ephemeral = Annotated[Typing | PostCountsChanged | FeedReset, Field(discriminator="type")]
 _EPHEMERAL = TypeAdapter(Ephemeral)
 
-LiveEvent = FeedEvent | Typing | PostCountsChanged | UnknownEvent
-"""What a feed yields: logged events (with a seq), ephemeral signals (without), and
+LiveEvent = FeedEvent | Typing | PostCountsChanged | FeedReset | UnknownEvent
+"""What a feed yields: logged events (with a seq), ephemeral signals (without; a
+`FeedReset` says the server's log is behind what this client saw, so reload), and
 logged events of a type this client doesn't know."""
 
-_EPHEMERAL_TYPES = frozenset({EventType.TYPING, EventType.POST_COUNTS})
+_EPHEMERAL_TYPES = frozenset({EventType.TYPING, EventType.POST_COUNTS, EventType.FEED_RESET})
 _LOGGED_TYPES = frozenset(EventType) - _EPHEMERAL_TYPES
 
 
@@ -142,9 +150,12 @@ class Feed:
             if kind not in _EPHEMERAL_TYPES:
                 return None  # a newer server's signal: it would be stale by a reload anyway
             try:
-                return _EPHEMERAL.validate_python(frame)
+                signal = _EPHEMERAL.validate_python(frame)
             except ValidationError:
                 return None
+            if isinstance(signal, FeedReset):
+                self.last_seq = signal.data.seq  # a reconnect resumes from the server's log
+            return signal
         seq = int(frame["seq"])
         if seq <= self.last_seq:
             return None

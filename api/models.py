@@ -605,6 +605,7 @@ class EventType(StrEnum):
     BILL_UPDATED = "bill.updated"
     TYPING = "typing"
     POST_COUNTS = "post.counts"
+    FEED_RESET = "feed.reset"
 
 
 class TransferEvent(Wire):
@@ -706,6 +707,19 @@ class NotificationCreated(Wire):
     seq: int
     type: Literal[EventType.NOTIFICATION_CREATED]
     data: Notification
+
+
+class FeedResetData(Wire):
+    seq: int = Field(description="The newest seq in the server's log: resume after it.")
+
+
+class FeedReset(Wire):
+    """Ephemeral: the `since` a feed asked for is beyond the server's log (its database
+    was reset or restored from an older copy). What the client holds is stale: reload
+    it, and resume after `data.seq`."""
+
+    type: Literal[EventType.FEED_RESET]
+    data: FeedResetData
 
 
 class PostCountsChanged(Wire):

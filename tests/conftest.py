@@ -27,6 +27,8 @@ from xapp.embedded import ServerThread
 from xapp.server import ServerSettings
 from xapp.widgets import clock
 
+from .postgres import Cluster, binaries
+
 PASSWORD = "correct horse battery"
 
 SEEDED_AT = datetime(2026, 3, 14, 12, 0, tzinfo=UTC)
@@ -37,14 +39,72 @@ SERVER_CLOCKS = {"tokens", "idempotency_keys", "events"}
 """Tables whose times only the server reads (expiry, pruning): left on the real clock."""
 
 
+class PgDatabase(str):
+    """A PostgreSQL database's URL, standing where a SQLite file's path stands in the
+    tests: `str()` of either is what `--db` takes, and `parent` is a folder of the test's
+    own (for the receipt key and other files a server keeps beside its data)."""
+
+    parent: Path
+
+    def __new__(cls, url: str, parent: Path) -> PgDatabase:
+        made = super().__new__(cls, url)
+        made.parent = parent
+        return made
+
+
+Store = Path | PgDatabase
+"""Where a test's server keeps its data: a SQLite file, or a PostgreSQL database."""
+
+BACKENDS = ("sqlite", "postgres")
+SQLITE_ONLY_PREFIXES = ("test_tui_", "test_snapshot_")
+"""Screens don't care which store the server uses: they run on SQLite only (and their
+snapshot names stay as they are)."""
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every test that touches storage runs on SQLite and on PostgreSQL; a module narrows
+    that with `BACKENDS = ("sqlite",)` and a sentence saying why."""
+    if "backend" not in metafunc.fixturenames:
+        return
+    module = metafunc.module
+    if module.__name__.rsplit(".", 1)[-1].startswith(SQLITE_ONLY_PREFIXES):
+        return
+    metafunc.parametrize("backend", getattr(module, "BACKENDS", BACKENDS), scope="function")
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    """One PostgreSQL server per test process, started on first use."""
+    if binaries() is None:
+        pytest.skip("PostgreSQL's binaries are not installed (Debian: postgresql)")
+    cluster = Cluster().start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
+def backend(request: pytest.FixtureRequest) -> str:
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture
+def db_path(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Store:
+    if backend == "postgres":
+        cluster: Cluster = request.getfixturevalue("pg_cluster")
+        return PgDatabase(cluster.new_database(), tmp_path)
     return tmp_path / "xapp.db"
 
 
-def serve(db_path: Path, **settings: object) -> Iterator[ServerThread]:
+def server_settings(db_path: Store, **settings: object) -> ServerSettings:
+    """Settings for a server over this store, keeping its files in the test's folder."""
+    return ServerSettings(db=str(db_path), data_dir=str(db_path.parent), **settings)  # type: ignore[arg-type]
+
+
+def serve(db_path: Store, **settings: object) -> Iterator[ServerThread]:
     """A real server on loopback over `db_path`, for fixtures that need other settings."""
-    with ServerThread(ServerSettings(db=str(db_path), **settings)) as running:  # type: ignore[arg-type]
+    with ServerThread(server_settings(db_path, **settings)) as running:
         yield running
 
 
@@ -113,8 +173,15 @@ def refused(kind: type[ApiError], status: int, code: str, message: str) -> Itera
     )
 
 
-def query(db_path: Path, sql: str, *params: object) -> list[tuple]:
-    """Read what the database really holds (a separate connection, like an auditor)."""
+def query(db_path: Store, sql: str, *params: object) -> list[tuple]:
+    """Read (or change) what the database really holds, on a separate connection, like an
+    auditor; `?` marks a parameter on either store."""
+    if isinstance(db_path, PgDatabase):
+        import psycopg
+
+        with psycopg.connect(db_path, autocommit=True) as conn:
+            cursor = conn.execute(sql.replace("?", "%s"), params)  # type: ignore[arg-type]
+            return cursor.fetchall() if cursor.description else []
     with sqlite3.connect(db_path) as conn:
         return conn.execute(sql, params).fetchall()
 
@@ -179,7 +246,7 @@ def xapp_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "xapp", *args]
 
 
-def balance_of(db_path: Path, handle: str) -> int:
+def balance_of(db_path: Store, handle: str) -> int:
     """A person's USD balance as the database holds it."""
     [(balance,)] = query(
         db_path,
@@ -190,7 +257,7 @@ def balance_of(db_path: Path, handle: str) -> int:
     return balance
 
 
-def audit(db_path: Path) -> subprocess.CompletedProcess[str]:
+def audit(db_path: Store) -> subprocess.CompletedProcess[str]:
     """Run `xapp audit` on the database, as an operator would."""
     return subprocess.run(
         xapp_command("audit", "--db", str(db_path)), capture_output=True, text=True, timeout=60

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 
@@ -76,3 +78,20 @@ async def test_errors_are_json_with_code_and_message(server) -> None:
         spec = (await http.get("/openapi.json")).json()
         assert "/v1/transfers" in spec["paths"]
         assert "Money" in spec["components"]["schemas"]
+
+
+async def test_many_people_signing_in_at_once_from_one_address_all_get_in(
+    people: People,
+) -> None:
+    """An office behind one NAT: twenty right passwords in flight together are all
+    checked (the address's allowance is counted before each check and given back after
+    a success)."""
+    handles = [f"colleague{i}" for i in range(20)]
+    for handle in handles:
+        registrar = await people.client()
+        await registrar.accounts.register(handle, handle.title(), PASSWORD)
+    clients = [await people.client() for _ in handles]
+    sessions = await asyncio.gather(
+        *(c.accounts.login(h, PASSWORD) for c, h in zip(clients, handles, strict=True))
+    )
+    assert [s.account.handle for s in sessions] == handles

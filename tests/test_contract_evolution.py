@@ -18,7 +18,7 @@ from typing import Any, cast
 
 import pytest
 
-from tests.conftest import People, take, usd
+from tests.conftest import People, server_settings, take, usd
 from tests.test_tui_home import drawn, home_of, signed_in_app, wait_for
 from xapp.api.client import ApiClient
 from xapp.api.errors import InvalidRequest, ServerNewer
@@ -87,7 +87,7 @@ class NewerServer:
 
 @pytest.fixture
 def newer(db_path: Path) -> Iterator[tuple[ServerThread, NewerServer]]:
-    running = ServerThread(ServerSettings(db=str(db_path)))
+    running = ServerThread(server_settings(db_path))
     layer = cast(NewerServer, None)
 
     def wrap(app: Any) -> NewerServer:

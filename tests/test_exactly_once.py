@@ -33,6 +33,26 @@ async def test_a_hundred_concurrent_sends_with_one_key_move_money_once(
     assert balance_of(db_path, "bob") == 1_000
 
 
+async def test_retries_racing_the_first_send_never_hear_it_spent_their_money(
+    people: People, server, db_path
+) -> None:
+    """The balance covers the payment once. A retry racing the first attempt must get
+    the first attempt's answer, not "insufficient funds" from re-running it."""
+    alice = await people.signed_in("alice")
+    await people.signed_in("bob")
+    await alice.wallet.deposit(usd(1_000))
+    headers = {"Authorization": f"Bearer {alice.token}", "Idempotency-Key": key()}
+    limits = httpx.Limits(max_connections=50)
+    async with httpx.AsyncClient(base_url=server.url, limits=limits, timeout=60) as http:
+        responses = await asyncio.gather(
+            *(http.post("/v1/transfers", json=BODY, headers=headers) for _ in range(50))
+        )
+    assert {r.status_code for r in responses} == {201}, [r.text for r in responses][:3]
+    assert len({r.content for r in responses}) == 1
+    assert balance_of(db_path, "alice") == 0
+    assert balance_of(db_path, "bob") == 1_000
+
+
 async def test_a_key_is_bound_to_its_body_and_to_its_account(
     people: People, server, db_path
 ) -> None:

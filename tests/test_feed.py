@@ -8,13 +8,12 @@ import json
 import pytest
 import websockets
 
-from tests.conftest import Online, People, eventually, take, usd
+from tests.conftest import Online, People, eventually, server_settings, take, usd
 from xapp.api.client import ApiClient
 from xapp.api.errors import Unauthorized
 from xapp.api.feed import Feed, FeedState, feed_url
 from xapp.api.models import MessageCreated, PostCreated, TransferUpdated
 from xapp.embedded import ServerThread
-from xapp.server import ServerSettings
 
 
 async def test_feed_delivers_posts_messages_and_payments_live(people: People) -> None:
@@ -55,7 +54,7 @@ async def test_an_event_written_by_another_server_process_is_not_skipped(
     feed = Feed(people.url, bob.token or "", since, on_state=online)
     collecting = asyncio.create_task(take(feed, 2))
     await online.wait()  # the feed waits for hand-offs when the other process writes
-    with ServerThread(ServerSettings(db=str(db_path))) as elsewhere:
+    with ServerThread(server_settings(db_path)) as elsewhere:
         async with ApiClient(elsewhere.url, alice.token) as there:
             first = await there.posts.create("written by the other process")
     second = await alice.posts.create("written by this one")
@@ -87,7 +86,7 @@ async def test_reconnect_replays_exactly_the_missed_events_in_order(people: Peop
 
 
 async def test_feed_survives_a_server_restart_without_loss(db_path, tmp_path) -> None:
-    settings = ServerSettings(db=str(db_path))
+    settings = server_settings(db_path)
     first = ServerThread(settings).start()
     port = first.port
     people = People(first.url)

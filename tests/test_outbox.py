@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import PASSWORD, query
+from tests.conftest import PASSWORD, query, server_settings
 from xapp.api.client import ApiClient
 from xapp.embedded import ServerThread
 from xapp.outbox import Outbox
-from xapp.server import ServerSettings
 
 
 async def test_three_messages_written_offline_arrive_once_each_in_order(
     tmp_path: Path, db_path: Path
 ) -> None:
-    settings = ServerSettings(db=str(db_path))
+    settings = server_settings(db_path)
     with ServerThread(settings) as server:
         port = server.port
         async with ApiClient(server.url) as ada, ApiClient(server.url) as bob:

@@ -113,3 +113,32 @@ async def test_a_receipt_only_for_a_completed_payment(held_people: People) -> No
     await no_receipt_yet()
     await ada.wallet.cancel(payment.id)
     await no_receipt_yet()  # nor ever, once cancelled
+
+
+def test_processes_starting_at_once_share_one_whole_key(tmp_path: Path) -> None:
+    """Several server processes on a fresh data dir (`--workers`, or a crash mid-start)
+    end with one key, whole, that every one of them signs with."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from xapp.server.signing import ReceiptSigner
+
+    for round_ in range(20):
+        folder = tmp_path / str(round_)
+        with ThreadPoolExecutor(8) as pool:
+            signers = list(pool.map(ReceiptSigner, [folder] * 8))
+        assert len({s.public_key for s in signers}) == 1
+        assert [p.name for p in folder.iterdir()] == [KEY_FILE]  # no temporary left behind
+
+
+def test_a_damaged_key_stops_the_server_with_a_sentence(tmp_path: Path) -> None:
+    (tmp_path / KEY_FILE).write_bytes(b"")
+    result = subprocess.run(
+        xapp_command("serve", "--port", "0", "--db", str(tmp_path / "x.db")),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 1
+    assert f"{tmp_path / KEY_FILE} is not a receipt-signing key" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -6,7 +6,7 @@ from __future__ import annotations
 from tests.conftest import People, query
 
 
-async def test_posts_by_words_and_hashtags(people: People, db_path) -> None:
+async def test_posts_by_words_and_hashtags(people: People, db_path, backend: str) -> None:
     ada = await people.signed_in("ada")
     bob = await people.signed_in("bob")
     first = await ada.posts.create("Ledgers in Rust are a joy #rust #money")
@@ -27,7 +27,18 @@ async def test_posts_by_words_and_hashtags(people: People, db_path) -> None:
     assert [p.id for p in (await ada.search.posts("ledger jo")).items] == [first.id]  # prefixes
     assert (await ada.search.posts("draft")).items == []  # deleted: not found
     # Found through the index, not a scan: the index holds every live post's words.
-    assert query(db_path, "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH 'bike'") == [(1,)]
+    if backend == "sqlite":
+        found = "SELECT count(*) FROM posts_fts WHERE posts_fts MATCH 'bike'"
+    else:
+        found = (
+            "SELECT count(*) FROM posts "
+            "WHERE to_tsvector('simple', text) @@ to_tsquery('simple', 'bike')"
+        )
+        [(definition,)] = query(
+            db_path, "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_posts_words'"
+        )
+        assert "gin (to_tsvector('simple'::regconfig, text))" in definition
+    assert query(db_path, found) == [(1,)]
 
 
 async def test_search_text_is_words_never_syntax(people: People) -> None:

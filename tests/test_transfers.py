@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import sqlite3
 
 import httpx
 import pytest
@@ -137,8 +136,7 @@ async def test_overdraft_race_fifty_payments_of_ten_on_a_hundred(people: People,
 async def test_audit_fails_loudly_when_a_balance_is_tampered_with(people: People, db_path) -> None:
     alice = await people.signed_in("alice")
     await alice.wallet.deposit(usd(700))
-    with sqlite3.connect(db_path) as conn:
-        conn.execute("UPDATE ledger_accounts SET balance = balance + 1 WHERE owner_id IS NOT NULL")
+    query(db_path, "UPDATE ledger_accounts SET balance = balance + 1 WHERE owner_id IS NOT NULL")
     result = audit(db_path)
     assert result.returncode == 1
     assert "LEDGER BROKEN" in result.stdout

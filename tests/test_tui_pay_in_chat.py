@@ -21,8 +21,9 @@ from xapp.widgets.transfer_list import TransferList
 
 @pytest.fixture
 def server(db_path: Path) -> Iterator[ServerThread]:
-    """A server with a short undo window, so cards go pending → completed."""
-    yield from serve(db_path, undo_seconds=1.0)
+    """A server with a short undo window, so cards go pending → completed: long enough
+    that a loaded machine still draws the pending card before it completes."""
+    yield from serve(db_path, undo_seconds=3.0)
 
 
 async def test_pay_in_chat_card_changes_state_live_for_both_sides(people: People, tmp_path) -> None:

@@ -17,7 +17,7 @@ from xapp import preferences
 from xapp.api.client import ApiClient
 from xapp.api.errors import ApiError, ServerNewer, Unauthorized
 from xapp.api.feed import Feed, FeedState
-from xapp.api.models import UnknownEvent
+from xapp.api.models import FeedReset, UnknownEvent
 from xapp.api.prefetch import Prefetch
 from xapp.credentials import Credentials, VaultName
 from xapp.intents import Ask, SignOut
@@ -179,6 +179,9 @@ class XApp(PaintAfterBatch, Navigator, App[None]):
         self.feed = Feed(session.server, session.token, since, on_state=self._feed_state)
         try:
             async for event in self.feed:
+                if isinstance(event, FeedReset):
+                    self._reload(session, event.data.seq)
+                    return
                 if isinstance(event, UnknownEvent):
                     self.missed_kinds.add(event.type)
                     self._feed_state(self.feed.state)
@@ -189,6 +192,17 @@ class XApp(PaintAfterBatch, Navigator, App[None]):
         except Unauthorized:
             self._feed_state(FeedState.CLOSED)
             self.notify("Your session has ended; restart xapp to sign in.", severity="error")
+
+    def _reload(self, session: Session, seq: int) -> None:
+        """The server's log is behind what this app saw (its database was reset or
+        restored): what the panes hold is stale, so they load afresh and the feed
+        resumes from the server's newest seq."""
+        session.me = session.me.model_copy(update={"event_seq": seq})
+        self.notify(
+            "The server's history was reset; everything was loaded again.", severity="warning"
+        )
+        self.home = HomeScreen(session)
+        self.call_later(self.switch_screen, self.home)
 
     def _feed_state(self, state: FeedState) -> None:
         self.live.publish_status(FeedStatus(state, newer_server=bool(self.missed_kinds)))

@@ -75,6 +75,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     from xapp.embedded import ServerThread
     from xapp.server import ServerSettings
+    from xapp.server.processes import Supervisor, WorkersRefused, check
     from xapp.server.signing import key_path
 
     # Only what was given on the command line (settings flags are absent otherwise): a
@@ -94,19 +95,33 @@ def _serve(args: argparse.Namespace) -> int:
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
     try:
-        server = ServerThread(settings, host=args.host, port=args.port).start()
+        check(settings, settings.workers)
+        if settings.workers > 1:
+            supervisor = Supervisor(settings, args.host, args.port, settings.workers)
+            server: ServerThread | Supervisor = supervisor
+            stop = supervisor.stopping
+        else:
+            server = ServerThread(settings, host=args.host, port=args.port)
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: stop.set())
+        server.start()
+    except WorkersRefused as exc:
+        print(f"xapp serve: {exc}", file=sys.stderr)
+        return 2
     except (OSError, RuntimeError) as exc:
         print(f"xapp serve: could not start: {exc}", file=sys.stderr)
         return 1
+    processes = f" · {settings.workers} processes" if settings.workers > 1 else ""
     print(
         f"xapp server ready on {server.url} · database {settings.database_shown}"
-        f" · receipt key {key_path(settings.data_path)}",
+        f" · receipt key {key_path(settings.data_path)}{processes}",
         flush=True,
     )
-    stop.wait()
+    if isinstance(server, Supervisor):
+        server.supervise()
+    else:
+        stop.wait()
     server.stop()
     return 0
 
@@ -164,7 +179,12 @@ def _verify_receipt(args: argparse.Namespace) -> int:
 
 
 SERVE_SETTINGS: dict[str, tuple[str, str, dict[str, Any]]] = {
-    "db": ("SQLite file path or database URL", "xapp.db", {}),
+    "db": ("SQLite file path or postgresql:// URL", "xapp.db", {}),
+    "workers": (
+        "server processes sharing the port and the database (PostgreSQL only)",
+        "1",
+        {"type": int},
+    ),
     "demo": ("seed and animate the demo world", "", {"action": "store_true"}),
     "undo_seconds": (
         "keep payments pending (cancellable) this long; 0 turns the undo window off",

@@ -27,16 +27,29 @@ from xapp.server.settings import DEMO_INTERVAL
 T = TypeVar("T")
 
 
+def bound_socket(host: str, port: int) -> socket.socket:
+    # IPPROTO_TCP spelled out: asyncio only sets TCP_NODELAY on sockets whose proto says
+    # TCP, and without it every keep-alive response waited ~40 ms (Nagle plus the
+    # client's delayed ACK).
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    return sock
+
+
 class ServerThread:
-    def __init__(self, settings: ServerSettings, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        settings: ServerSettings,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        sock: socket.socket | None = None,
+    ) -> None:
+        """Serve on a new socket bound to `host:port`, or on `sock`, a listening socket
+        several server processes share (`xapp serve --workers`)."""
         self.settings = settings
         self.app: FastAPI = create_app(settings)
-        # IPPROTO_TCP spelled out: asyncio only sets TCP_NODELAY on sockets whose proto
-        # says TCP, and without it every keep-alive response waited ~40 ms (Nagle plus the
-        # client's delayed ACK).
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._sock.bind((host, port))
+        self._sock = sock or bound_socket(host, port)
         self.host, self.port = self._sock.getsockname()[:2]
         self.url = f"http://{self.host}:{self.port}"
         self._server = uvicorn.Server(

@@ -44,7 +44,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Services]]:
         db = Database(settings.database_url)
-        await db.migrate()
+        await db.start()
         # For code that runs beside the requests on the server's loop (the embedded
         # world's sign-in, tests and benchmarks through ServerThread.call); requests get
         # the database as a dependency (deps.Db).
@@ -70,6 +70,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
             await db.close()
 
     app = FastAPI(title="xapp", version=__version__, lifespan=lifespan)
+    app.add_middleware(feed.KeepTransport)
     errors.install(app)
     # FastAPI tries routers in this order and each router's routes in turn (about 5 µs a
     # route, twice): the busiest come first, so a chat message is matched among 17
@@ -90,10 +91,12 @@ async def _release_pending(db: Database) -> None:
     while True:
         try:
             async with db.read() as conn:
-                due = await payments.next_release(conn)
-            if due is not None and due <= now_us():
+                soonest = await payments.next_release(conn)
+                ripe = soonest is not None and soonest <= now_us()
+                due = await payments.due(conn) if ripe else []
+            for transfer_id in due:
                 async with db.write() as tx:
-                    await payments.release_due(tx)
+                    await payments.release(tx, transfer_id)
         except Exception:  # keep releasing: one bad pass must not strand every payment
             log.exception("releasing pending payments failed")
         await asyncio.sleep(RELEASE_TICK)

@@ -8,21 +8,21 @@ signs nobody in. Signing out deletes the token's row.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import secrets
-import time
-from collections import defaultdict, deque
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import Executable, bindparam, case, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from xapp.api.models import Account
 from xapp.server.accounts import ACCOUNT_COLUMNS, to_account
 from xapp.server.clock import now_us
-from xapp.server.db import Conn, Tx
+from xapp.server.db import Conn, Database, Tx
 from xapp.server.errors import AppError
-from xapp.server.schema import accounts, tokens
+from xapp.server.schema import accounts, login_attempts, tokens
 
 TOKEN_PREFIX = "xat_"
 
@@ -95,37 +95,77 @@ UNAUTHORIZED = AppError(
 
 
 class LoginLimiter:
-    """At most `attempts` failed sign-ins per key within `window` seconds.
+    """At most `attempts` sign-in attempts per handle, and `ADDRESS_SHARE` times as many
+    per address, within a window of `window` seconds, counted in the database so every
+    server process shares them.
 
-    Kept in memory: one server process is the embedded and SQLite case; several
-    processes each keep their own count, which still bounds guessing per process.
+    An attempt is counted before its password is checked, in one atomic statement, so a
+    burst of concurrent guesses gets no more checks than a patient guesser (as the
+    payments PIN does); a sign-in that succeeds takes its attempt back, in the
+    transaction that issues its token, so only failures use the allowance up. An address
+    gets a larger allowance because many people may sign in at once from behind one
+    (an office's NAT): their attempts are in flight together before any is taken back.
     """
+
+    ADDRESS_SHARE = 5
 
     def __init__(self, attempts: int, window: float) -> None:
         self.attempts = attempts
-        self.window = window
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
+        self.window_us = int(window * 1_000_000)
 
-    def _recent(self, key: str) -> deque[float]:
-        failures = self._failures[key]
-        horizon = time.monotonic() - self.window
-        while failures and failures[0] < horizon:
-            failures.popleft()
-        return failures
+    @staticmethod
+    def keys(handle: str, address: str) -> tuple[str, str]:
+        return f"handle:{handle}", f"addr:{address}"
 
-    def check(self, *keys: str) -> None:
-        for key in keys:
-            failures = self._recent(key)
-            if len(failures) >= self.attempts:
-                wait = int(failures[0] + self.window - time.monotonic()) + 1
-                raise AppError(
-                    429,
-                    "too_many_attempts",
-                    f"Too many failed sign-ins. Try again in {wait} seconds.",
-                    {"Retry-After": str(wait)},
+    async def attempt(self, db: Database, handle: str, address: str) -> None:
+        """Count an attempt on the handle and the address; refuse (429) if either has
+        used its allowance."""
+        now = now_us()
+        by_handle, by_address = self.keys(handle, address)
+        async with db.write() as tx:
+            count = _count(tx.conn.dialect.name, self.window_us)
+            counted = [
+                (*(await tx.conn.execute(count, {"key": key, "now": now})).one(), allowance)
+                for key, allowance in (
+                    (by_handle, self.attempts),
+                    (by_address, self.attempts * self.ADDRESS_SHARE),
                 )
+            ]
+        over = [start for attempts, start, allowance in counted if attempts > allowance]
+        if over:
+            wait = -(-(max(over) + self.window_us - now) // 1_000_000)
+            raise AppError(
+                429,
+                "too_many_attempts",
+                f"Too many failed sign-ins. Try again in {wait} seconds.",
+                {"Retry-After": str(wait)},
+            )
 
-    def failed(self, *keys: str) -> None:
-        now = time.monotonic()
-        for key in keys:
-            self._recent(key).append(now)
+    async def succeeded(self, tx: Tx, handle: str, address: str) -> None:
+        await tx.conn.execute(
+            update(login_attempts)
+            .where(
+                login_attempts.c.key.in_(self.keys(handle, address)),
+                login_attempts.c.attempts > 0,
+            )
+            .values(attempts=login_attempts.c.attempts - 1)
+        )
+
+
+@functools.cache
+def _count(dialect: str, window_us: int) -> Executable:
+    """One more attempt on `:key` at `:now`: a new window once the last one has passed."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt: postgresql.Insert | sqlite.Insert = insert(login_attempts).values(
+        key=bindparam("key"), window_start=bindparam("now"), attempts=1
+    )
+    stale = login_attempts.c.window_start <= stmt.excluded.window_start - window_us
+    return stmt.on_conflict_do_update(
+        index_elements=[login_attempts.c.key],
+        set_={
+            "attempts": case((stale, 1), else_=login_attempts.c.attempts + 1),
+            "window_start": case(
+                (stale, stmt.excluded.window_start), else_=login_attempts.c.window_start
+            ),
+        },
+    ).returning(login_attempts.c.attempts, login_attempts.c.window_start)

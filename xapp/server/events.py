@@ -6,7 +6,7 @@ hub hands each of the account's open feed connections the frames just written, s
 common case sends without reading them back. The log stays the truth: a connection whose
 frames don't continue exactly from what it last sent (written by another process, out of
 order, or dropped from a full queue) reads the log instead, so a lost hand-off costs
-latency, never an event.
+latency, never an event. Frames committed by other processes arrive through `bus.py`.
 """
 
 from __future__ import annotations
@@ -30,6 +30,9 @@ Frame = tuple[int, str]
 """An event as a feed sends it: its seq, and its ready-to-send JSON."""
 
 QUEUED_FRAMES = 500
+QUEUED_BYTES = 1_000_000
+"""What one connection may hold of handed-off frames; past either bound it drops them and
+reads the log instead, so a consumer that stops reading holds a bounded amount."""
 
 
 def frame(seq: int, type_: str, data: str) -> str:
@@ -44,14 +47,27 @@ class Subscription:
 
     def __init__(self) -> None:
         self.wake = asyncio.Event()
-        self.committed: deque[Frame] = deque(maxlen=QUEUED_FRAMES)
+        self.committed: deque[Frame] = deque()
+        self.queued_bytes = 0
         self.ephemeral: deque[str] = deque(maxlen=100)
+
+    def hand(self, frames: list[Frame]) -> None:
+        self.committed.extend(frames)
+        self.queued_bytes += sum(len(f) for _, f in frames)
+        if len(self.committed) > QUEUED_FRAMES or self.queued_bytes > QUEUED_BYTES:
+            self.drop()
+        self.wake.set()
+
+    def drop(self) -> None:
+        """Forget the hand-offs: the next look reads the log."""
+        self.committed.clear()
+        self.queued_bytes = 0
 
     def take(self, last: int) -> list[Frame] | None:
         """The handed-off frames after `last` if they continue from it without a gap;
         None when the log must be read."""
         frames = [f for f in self.committed if f[0] > last]
-        self.committed.clear()
+        self.drop()
         if not frames or any(seq != last + 1 + i for i, (seq, _) in enumerate(frames)):
             return None
         return frames
@@ -76,12 +92,22 @@ class EventHub:
             if not subscriptions:
                 del self._subscriptions[account_id]
 
+    def accounts(self) -> set[str]:
+        """The accounts with a feed open in this process."""
+        return set(self._subscriptions)
+
+    def wake_all(self) -> None:
+        """Make every open feed here read the log (hand-offs may have been lost)."""
+        for subscriptions in self._subscriptions.values():
+            for subscription in subscriptions:
+                subscription.drop()
+                subscription.wake.set()
+
     def notify(self, committed: dict[str, list[Frame]]) -> None:
         """Hand the frames a transaction committed to their accounts' connections."""
         for account_id, frames in committed.items():
             for subscription in self._subscriptions.get(account_id, ()):
-                subscription.committed.extend(frames)
-                subscription.wake.set()
+                subscription.hand(frames)
 
     def publish(self, account_ids: list[str], frame: str) -> None:
         """Send an ephemeral frame to whoever of these accounts is connected now."""
@@ -132,7 +158,23 @@ async def append_to(tx: Tx, account_ids: list[str], type_: EventType, data: Base
         tx.committed.setdefault(account_id, []).append((seq, frame(seq, type_, payload)))
 
 
-async def after(conn: Conn, account_id: str, seq: int, limit: int) -> list[Frame]:
-    """The account's events after `seq`, oldest first, each with its ready-to-send frame."""
+async def after(
+    conn: Conn, account_id: str, seq: int, limit: int, max_bytes: int = QUEUED_BYTES
+) -> tuple[list[Frame], bool]:
+    """The account's events after `seq`, oldest first, each with its ready-to-send frame:
+    at most `limit` of them and (past the first) `max_bytes` of frames; and whether that
+    was all there is (False: read again from the last one)."""
     rows = await conn.execute(_AFTER, {"account_id": account_id, "seq": seq, "limit": limit})
-    return [(s, frame(s, t, d)) for s, t, d in rows]
+    frames: list[Frame] = []
+    size = 0
+    for s, t, d in rows:
+        frames.append((s, frame(s, t, d)))
+        size += len(frames[-1][1])
+        if size >= max_bytes:
+            return frames, False
+    return frames, len(frames) < limit
+
+
+async def newest(conn: Conn, account_id: str) -> int:
+    """The account's newest seq (0 before its first event)."""
+    return await conn.scalar(select(accounts.c.event_seq).where(accounts.c.id == account_id)) or 0

@@ -1,9 +1,13 @@
 """Exactly-once creation (DESIGN.md principle 5).
 
-The key is looked up, the action run and its response stored in one write transaction,
-so concurrent retries queue behind the first and then replay its response. A failed
-action stores nothing (its transaction rolled back), so a retry runs it afresh. Keys are
-scoped per account: another account's key is simply a different key.
+The key is claimed first, then the action runs and its response is stored, all in one
+write transaction, so concurrent retries queue behind the first and then replay its
+response: on SQLite behind the single writer; on PostgreSQL the second claim waits on
+the first one's row lock and, once the first commits, finds its stored response (the
+action never runs twice, so a retry can't be told "insufficient funds" by its own first
+attempt). A failed action stores nothing (its transaction rolled back, the claim with
+it), so a retry runs it afresh. Keys are scoped per account:
+another account's key is simply a different key.
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request, Response
 from pydantic import BaseModel
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from xapp.api.models import Account
 from xapp.server.clock import now_us
@@ -53,11 +58,24 @@ async def idempotency_key(
 IdempotencyKey = Annotated[str, Depends(idempotency_key)]
 
 # Every write that can be retried asks these: built once (see db.py).
-_STORED = select(idempotency_keys).where(
+_THIS_KEY = (
     idempotency_keys.c.account_id == bindparam("account_id"),
     idempotency_keys.c.key == bindparam("key"),
 )
-_STORE = idempotency_keys.insert()
+_STORED = select(idempotency_keys).where(*_THIS_KEY)
+_CLAIM = {
+    dialect: insert(idempotency_keys).on_conflict_do_nothing().returning(idempotency_keys.c.key)
+    for dialect, insert in (("sqlite", sqlite.insert), ("postgresql", postgresql.insert))
+}
+"""Insert the key unless it is there (on PostgreSQL: once its first claim has ended)."""
+_ANSWER = (
+    update(idempotency_keys)
+    .where(
+        idempotency_keys.c.account_id == bindparam("owner"),
+        idempotency_keys.c.key == bindparam("claimed_key"),
+    )
+    .values(status_code=201, body=bindparam("answer"))
+)
 
 
 def _fingerprint(request: Request, body: BaseModel | None) -> str:
@@ -84,10 +102,19 @@ class Once:
         """Run `action` once per (account, key); a retry gets the first 201, byte for byte."""
         request_fingerprint = _fingerprint(self.request, body)
         async with self.db.write() as tx:
-            row = (
-                await tx.conn.execute(_STORED, {"account_id": self.account.id, "key": self.key})
-            ).first()
-            if row is not None:
+            this_key = {"account_id": self.account.id, "key": self.key}
+            claimed = await tx.conn.scalar(
+                _CLAIM[tx.conn.dialect.name],
+                {
+                    **this_key,
+                    "fingerprint": request_fingerprint,
+                    "status_code": 0,  # claimed, not answered yet: never seen committed
+                    "body": "",
+                    "created_at": now_us(),
+                },
+            )
+            if claimed is None:
+                row = (await tx.conn.execute(_STORED, this_key)).one()
                 if row.fingerprint != request_fingerprint:
                     raise AppError(
                         422,
@@ -97,15 +124,7 @@ class Once:
                 return _json(row.body, row.status_code)
             stored = (await action(tx)).model_dump_json()
             await tx.conn.execute(
-                _STORE,
-                {
-                    "account_id": self.account.id,
-                    "key": self.key,
-                    "fingerprint": request_fingerprint,
-                    "status_code": 201,
-                    "body": stored,
-                    "created_at": now_us(),
-                },
+                _ANSWER, {"owner": self.account.id, "claimed_key": self.key, "answer": stored}
             )
         return _json(stored, 201)
 

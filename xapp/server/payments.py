@@ -4,7 +4,7 @@ A transfer is one `transfers` row and its postings (see `ledger`). Money leaves 
 person's account only through `money_out.send`, which applies the money rules and then
 calls `move_out` here; deposits come in from the simulated bank. With an undo window a
 transfer is two-phase: `pending` holds the money in `pending_payments` until
-`release_at`, then `release_due` posts it to the payee, or the payer's `cancel` voids it
+`release_at`, then `release` posts it to the payee, or the payer's `cancel` voids it
 back, and a void undoes what the transfer had settled (a paid request opens again, a
 refund stops counting against its payment). Every change is announced as a
 `transfer.updated` event to both parties (with their new balance) and, for a payment made
@@ -273,19 +273,28 @@ async def _settle(tx: Tx, row: Row, to_payee: bool) -> Transfer:
     return settled
 
 
-async def release_due(tx: Tx, now: int | None = None) -> int:
-    """Post every pending payment whose undo window has passed; returns how many."""
-    due = (
-        await tx.conn.execute(
-            select(transfers)
-            .where(transfers.c.status == "pending", transfers.c.release_at <= (now or now_us()))
-            .order_by(transfers.c.release_at)
-            .limit(200)
-        )
-    ).all()
-    for row in due:
-        await _settle(tx, row, to_payee=True)
-    return len(due)
+async def due(conn: Conn, now: int | None = None, limit: int = 200) -> list[str]:
+    """Pending payments whose undo window has passed, soonest first."""
+    rows = await conn.execute(
+        select(transfers.c.id)
+        .where(transfers.c.status == "pending", transfers.c.release_at <= (now or now_us()))
+        .order_by(transfers.c.release_at)
+        .limit(limit)
+    )
+    return [transfer_id for (transfer_id,) in rows]
+
+
+async def release(tx: Tx, transfer_id: str) -> bool:
+    """Post one pending payment to its payee; False if it is no longer pending (its payer
+    cancelled it, or another server process released it first). One payment per
+    transaction: it locks two ledger rows in id order, as a payment does, where a batch
+    would hold the pending account while it waited for payees (a deadlock on PostgreSQL
+    against payments being held)."""
+    row = await _row(tx.conn, transfer_id)
+    if row is None or row.status != "pending":
+        return False
+    await _settle(tx, row, to_payee=True)
+    return True
 
 
 async def next_release(conn: Conn) -> int | None:

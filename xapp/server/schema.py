@@ -351,3 +351,13 @@ events = Table(
     Column("data", Text, nullable=False),
     Column("created_at", BigInteger, nullable=False),
 )
+
+login_attempts = Table(
+    # Sign-in attempts per key (a handle, an address) in a fixed window: in the database,
+    # so every server process counts the same attempts (auth.LoginLimiter).
+    "login_attempts",
+    metadata,
+    Column("key", String(300), primary_key=True),
+    Column("window_start", BigInteger, nullable=False),
+    Column("attempts", Integer, nullable=False),
+)

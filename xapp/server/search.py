@@ -1,8 +1,8 @@
 """Search: people by handle or name, posts by words and #hashtags.
 
 Post search sits behind `PostIndex`, so the store decides how words are found: SQLite
-uses its FTS5 index (`posts_fts`, kept in step by triggers); any other store falls back
-to a scan until its own full-text index (a PostgreSQL tsvector) takes that seat. Results
+uses its FTS5 index (`posts_fts`, kept in step by triggers), PostgreSQL its own text
+search (a GIN index over `to_tsvector('simple', text)`, migration 0010). Results
 are newest first and never include deleted posts, reposts, or anything by someone a
 block stands between.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, Select, and_, literal_column, or_, select, text
+from sqlalchemy import ColumnElement, Select, func, literal_column, or_, select, text
 
 from xapp.api.models import Account, Page, Post
 from xapp.server import posts, safety
@@ -46,13 +46,25 @@ class Fts5Index:
         return posts_table.c.pk.in_(hits)
 
 
-class ScanIndex:
+class TsIndex:
     def matching(self, words: list[str]) -> ColumnElement[bool]:
-        return and_(*(posts_table.c.text.icontains(w, autoescape=True) for w in words))
+        # The same expression as the index (so the planner uses it); each word a quoted
+        # lexeme matched as a prefix, so nothing typed is tsquery syntax.
+        terms = " & ".join(f"'{_lexeme(w)}':*" for w in words)
+        return func.to_tsvector(SIMPLE, posts_table.c.text).bool_op("@@")(
+            func.to_tsquery(SIMPLE, terms)
+        )
+
+
+SIMPLE: ColumnElement[str] = literal_column("'simple'::regconfig")
+
+
+def _lexeme(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("'", "''")
 
 
 def index_for(conn: Conn) -> PostIndex:
-    return Fts5Index() if conn.dialect.name == "sqlite" else ScanIndex()
+    return Fts5Index() if conn.dialect.name == "sqlite" else TsIndex()
 
 
 def words_of(query: str) -> tuple[list[str], list[str]]:

@@ -19,6 +19,9 @@ idle quarter of an hour piled up dozens of unread messages)."""
 def database_url(path_or_url: str | Path) -> str:
     """Turn what a person passes to `--db` into an SQLAlchemy URL."""
     text = str(path_or_url)
+    for scheme in ("postgresql://", "postgres://"):
+        if text.startswith(scheme):  # psycopg 3 serves both the async server and Alembic
+            return "postgresql+psycopg://" + text.removeprefix(scheme)
     if "://" in text:
         return text
     return f"sqlite:///{Path(text).expanduser().resolve()}"
@@ -29,6 +32,9 @@ class ServerSettings(BaseSettings):
 
     db: str = "xapp.db"
     """A SQLite file path or a database URL."""
+
+    workers: int = 1
+    """Server processes sharing the port and the database (`processes.py`; PostgreSQL)."""
 
     demo: bool = False
     """Seed the demo world on first start."""
@@ -49,6 +55,10 @@ class ServerSettings(BaseSettings):
 
     undo_seconds: float = 0.0
     """Seconds a payment stays pending, cancellable by the payer; 0 turns the window off."""
+
+    feed_send_timeout: float = 10.0
+    """Seconds a live feed may block on a client that does not read before it is closed
+    (it resumes from its seq when it reconnects)."""
 
     log_level: LogLevel = "WARNING"
     """What `xapp serve` logs to stderr. Quiet by default: its one ready line on stdout
@@ -77,7 +87,7 @@ class ServerSettings(BaseSettings):
         url = make_url(self.database_url)
         if url.get_backend_name() == "sqlite" and url.database:
             return url.database
-        return url.render_as_string(hide_password=True)
+        return url.set(drivername=url.get_backend_name()).render_as_string(hide_password=True)
 
     @property
     def data_path(self) -> Path:

@@ -7,7 +7,9 @@ with the same key, so a receipt stays valid whichever process issued it.
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
+import tempfile
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -32,14 +34,29 @@ def _load_or_create(path: Path) -> Ed25519PrivateKey:
             serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
         )
-        try:  # O_EXCL: two processes starting at once end up with one key
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
+        # Whole or not at all: written and synced under a temporary name, then linked
+        # into place (which fails if another process got there first: theirs is kept).
+        # A crash or a second process starting at once never leaves a half-written key.
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".receipt-key-")
+        try:
             with os.fdopen(fd, "wb") as out:
                 out.write(pem)
-    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(temporary, 0o600)
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, path)
+        finally:
+            os.unlink(temporary)
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+    try:
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    except ValueError as exc:
+        raise RuntimeError(f"{path} is not a receipt-signing key ({exc}); restore it") from exc
     if not isinstance(key, Ed25519PrivateKey):
         raise RuntimeError(f"{path} does not hold an Ed25519 key")
     return key

@@ -1,9 +1,11 @@
 """Typing signals: ephemeral, throttled, never stored.
 
 "@x is typing…" matters for a few seconds and to whoever has the app open, so it goes
-straight to the other members' open feed connections (`EventHub.publish`), not to the
-event log. A person's signals are throttled to one per `THROTTLE` seconds per
-conversation; each says when it expires, so a client shows it for `TTL` seconds at most.
+straight to the other members' open feed connections (`Database.publish`, in every
+server process), not to the event log. A person's signals are throttled to one per
+`THROTTLE` seconds per conversation (per server process: a person behind a load balancer
+may signal once per process, which costs a frame, not a fact); each says when it
+expires, so a client shows it for `TTL` seconds at most.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from datetime import timedelta
 
 from xapp.api.models import Account, EventType, Typing, TypingData
 from xapp.server.clock import now_us
-from xapp.server.events import EventHub
+from xapp.server.db import Database
 from xapp.server.schema import to_datetime
 
 THROTTLE = 3.0
@@ -24,7 +26,9 @@ class TypingSignals:
     def __init__(self) -> None:
         self._last: dict[tuple[str, str], float] = {}
 
-    def send(self, hub: EventHub, me: Account, conversation_id: str, members: list[str]) -> bool:
+    async def send(
+        self, db: Database, me: Account, conversation_id: str, members: list[str]
+    ) -> bool:
         """Signal the other members; False when throttled (a signal went out lately)."""
         now = time.monotonic()
         key = (me.id, conversation_id)
@@ -37,5 +41,5 @@ class TypingSignals:
             conversation_id=conversation_id, account=me, expires_at=to_datetime(now_us()) + TTL
         )
         frame = Typing(type=EventType.TYPING, data=data).model_dump_json()
-        hub.publish([m for m in members if m != me.id], frame)
+        await db.publish([m for m in members if m != me.id], frame)
         return True

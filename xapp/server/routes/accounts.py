@@ -22,11 +22,12 @@ from xapp.server import accounts, notifications, profiles
 from xapp.server.auth import bearer_token, issue_token, revoke_token
 from xapp.server.deps import CurrentAccount, Db, Hasher, LoginThrottle
 from xapp.server.errors import AppError
-from xapp.server.openapi import DocumentedRoute, refuses
+from xapp.server.openapi import refuses
 from xapp.server.pages import BothWaysParams, PageParams
+from xapp.server.retries import RetriedRoute
 from xapp.server.routes.switches import on_off
 
-router = APIRouter(prefix="/v1", tags=["accounts"], route_class=DocumentedRoute)
+router = APIRouter(prefix="/v1", tags=["accounts"], route_class=RetriedRoute)
 
 
 @router.post("/accounts", status_code=201, response_model=Account, responses=refuses(409))
@@ -48,15 +49,15 @@ async def get_account(handle: Handle, db: Db, _me: CurrentAccount) -> Account:
 async def sign_in(
     body: CreateSession, request: Request, db: Db, passwords: Hasher, limiter: LoginThrottle
 ) -> SessionCreated:
-    keys = (f"handle:{body.handle}", f"addr:{request.client.host if request.client else '-'}")
-    limiter.check(*keys)
+    address = request.client.host if request.client else "-"
+    await limiter.attempt(db, body.handle, address)
     async with db.read() as conn:
         row = await accounts.password_hash_for(conn, body.handle)
     if not await passwords.verify(row.password_hash if row else None, body.password):
-        limiter.failed(*keys)
         raise AppError(401, "wrong_credentials", "That handle and password don't match")
     assert row is not None
     async with db.write() as tx:
+        await limiter.succeeded(tx, body.handle, address)
         token = await issue_token(tx, row.id)
     return SessionCreated(token=token, account=accounts.to_account(row))
 

@@ -12,11 +12,12 @@ from xapp.server.db import Tx
 from xapp.server.deps import CurrentAccount, Db
 from xapp.server.idempotency import Idempotent
 from xapp.server.money_out import MoneyRules
-from xapp.server.openapi import DocumentedRoute, refuses
+from xapp.server.openapi import refuses
 from xapp.server.pages import PageParams
 from xapp.server.pins import PinChecked
+from xapp.server.retries import RetriedRoute
 
-router = APIRouter(prefix="/v1", tags=["requests"], route_class=DocumentedRoute)
+router = APIRouter(prefix="/v1", tags=["requests"], route_class=RetriedRoute)
 
 
 @router.post("/requests", status_code=201, response_model=Bill, responses=refuses(403, 404))

@@ -24,10 +24,11 @@ from xapp.api.models import (
 from xapp.server import chat, messages
 from xapp.server.deps import CurrentAccount, Db, Typing
 from xapp.server.idempotency import Idempotent
-from xapp.server.openapi import DocumentedRoute, refuses
+from xapp.server.openapi import refuses
 from xapp.server.pages import PageParams
+from xapp.server.retries import RetriedRoute
 
-router = APIRouter(prefix="/v1", tags=["chat"], route_class=DocumentedRoute)
+router = APIRouter(prefix="/v1", tags=["chat"], route_class=RetriedRoute)
 
 
 @router.get("/conversations", response_model=Page[Conversation], summary="List my conversations")
@@ -248,7 +249,7 @@ async def typing(
     per 3 s per person, never written to the event log."""
     async with db.read() as conn:
         members = await messages.require_member(conn, account, conversation_id)
-    signals.send(db.hub, account, conversation_id, members)
+    await signals.send(db, account, conversation_id, members)
     return Response(status_code=204)
 
 

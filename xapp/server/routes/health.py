@@ -6,9 +6,9 @@ from fastapi import APIRouter
 
 from xapp import __version__
 from xapp.api.models import Health
-from xapp.server.openapi import DocumentedRoute
+from xapp.server.retries import RetriedRoute
 
-router = APIRouter(prefix="/v1", tags=["health"], route_class=DocumentedRoute)
+router = APIRouter(prefix="/v1", tags=["health"], route_class=RetriedRoute)
 
 
 @router.get("/health", response_model=Health, summary="Is an xapp server up here")

@@ -7,10 +7,10 @@ from fastapi import APIRouter, Response
 from xapp.api.models import Notification, NotificationCount, Page
 from xapp.server import notifications
 from xapp.server.deps import CurrentAccount, Db
-from xapp.server.openapi import DocumentedRoute
 from xapp.server.pages import PageParams
+from xapp.server.retries import RetriedRoute
 
-router = APIRouter(prefix="/v1", tags=["notifications"], route_class=DocumentedRoute)
+router = APIRouter(prefix="/v1", tags=["notifications"], route_class=RetriedRoute)
 
 
 @router.get("/notifications", response_model=Page[Notification], summary="List notifications")

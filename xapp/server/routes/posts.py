@@ -8,11 +8,12 @@ from xapp.api.models import CreatePost, EditPost, Page, Post, PostCounts, PostVe
 from xapp.server import posts
 from xapp.server.deps import CurrentAccount, Db
 from xapp.server.idempotency import Idempotent
-from xapp.server.openapi import DocumentedRoute, refuses
+from xapp.server.openapi import refuses
 from xapp.server.pages import BothWaysParams, PageParams
+from xapp.server.retries import RetriedRoute
 from xapp.server.routes.switches import on_off
 
-router = APIRouter(prefix="/v1", tags=["posts"], route_class=DocumentedRoute)
+router = APIRouter(prefix="/v1", tags=["posts"], route_class=RetriedRoute)
 
 
 @router.post("/posts", status_code=201, response_model=Post, responses=refuses(404, 409))

@@ -9,10 +9,10 @@ from fastapi import APIRouter, Path, Query
 from xapp.api.models import Account, Page, Post
 from xapp.server import search
 from xapp.server.deps import CurrentAccount, Db
-from xapp.server.openapi import DocumentedRoute
 from xapp.server.pages import PageParams
+from xapp.server.retries import RetriedRoute
 
-router = APIRouter(prefix="/v1", tags=["search"], route_class=DocumentedRoute)
+router = APIRouter(prefix="/v1", tags=["search"], route_class=RetriedRoute)
 
 SearchText = Annotated[str, Query(min_length=1, max_length=200, description="What to find.")]
 

@@ -35,11 +35,12 @@ from xapp.server.deps import CurrentAccount, Db, Hasher, Signer
 from xapp.server.errors import AppError
 from xapp.server.idempotency import Idempotent
 from xapp.server.money_out import MoneyRules
-from xapp.server.openapi import DocumentedRoute, refuses
+from xapp.server.openapi import refuses
 from xapp.server.pages import PageParams
 from xapp.server.pins import PinChecked
+from xapp.server.retries import RetriedRoute
 
-router = APIRouter(prefix="/v1", tags=["wallet"], route_class=DocumentedRoute)
+router = APIRouter(prefix="/v1", tags=["wallet"], route_class=RetriedRoute)
 
 
 @router.get("/wallet", response_model=Wallet)
