@@ -158,6 +158,31 @@ async def append_to(tx: Tx, account_ids: list[str], type_: EventType, data: Base
         tx.committed.setdefault(account_id, []).append((seq, frame(seq, type_, payload)))
 
 
+async def append_each(tx: Tx, logged: list[tuple[str, EventType, BaseModel]]) -> None:
+    """Log one event each for several different accounts (a payment's payer and payee,
+    each told their own balance) in two statements: one numbers them, one writes them."""
+    if not logged:
+        return
+    numbered = dict((await tx.conn.execute(_NUMBER, {"accounts": [a for a, _, _ in logged]})).all())
+    created = now_us()
+    rows = [
+        {
+            "account_id": account_id,
+            "seq": numbered[account_id],
+            "type": type_,
+            "data": data.model_dump_json(),
+            "created_at": created,
+        }
+        for account_id, type_, data in logged
+    ]
+    await tx.conn.execute(_LOG, rows)
+    for row in rows:
+        seq, payload = row["seq"], row["data"]
+        tx.committed.setdefault(row["account_id"], []).append(
+            (seq, frame(seq, row["type"], payload))
+        )
+
+
 async def after(
     conn: Conn, account_id: str, seq: int, limit: int, max_bytes: int = QUEUED_BYTES
 ) -> tuple[list[Frame], bool]:

@@ -17,7 +17,7 @@ This module knows money, not people: `payments` decides who pays whom and why.
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 
 from xapp.api.models import Money
 from xapp.api.money import format_amount
@@ -100,24 +100,21 @@ async def balance(conn: Conn, owner_id: str, currency: str) -> Money:
     return Money(amount=amount or 0, currency=currency)
 
 
-async def move(tx: Tx, transfer_id: str, debit_id: str, credit_id: str, amount: Money) -> None:
-    """Post one balanced pair for `transfer_id`: `amount` out of debit, into credit."""
+async def move(
+    tx: Tx, transfer_id: str, debit_id: str, credit_id: str, amount: Money
+) -> dict[str, int]:
+    """Post one balanced pair for `transfer_id`: `amount` out of debit, into credit.
+    Returns both accounts' new balances (the events that follow announce them)."""
     legs = sorted([(debit_id, -amount.amount), (credit_id, amount.amount)])
+    balances: dict[str, int] = {}
     for ledger_id, delta in legs:
-        moved = await tx.conn.scalar(
-            update(ledger_accounts)
-            .where(
-                ledger_accounts.c.id == ledger_id,
-                or_(ledger_accounts.c.allow_negative, ledger_accounts.c.balance + delta >= 0),
-            )
-            .values(balance=ledger_accounts.c.balance + delta)
-            .returning(ledger_accounts.c.id)
-        )
-        if moved is None:
+        balance = await tx.conn.scalar(_MOVE, {"ledger_id": ledger_id, "delta": delta})
+        if balance is None:
             have = await tx.conn.scalar(
                 select(ledger_accounts.c.balance).where(ledger_accounts.c.id == ledger_id)
             )
             raise InsufficientFunds(have or 0, amount)
+        balances[ledger_id] = balance
     await tx.conn.execute(
         postings.insert(),
         [
@@ -130,3 +127,19 @@ async def move(tx: Tx, transfer_id: str, debit_id: str, credit_id: str, amount: 
             for ledger_id, delta in legs
         ],
     )
+    return balances
+
+
+# Every payment runs it twice: built once (see db.py).
+_MOVE = (
+    update(ledger_accounts)
+    .where(
+        ledger_accounts.c.id == bindparam("ledger_id"),
+        or_(
+            ledger_accounts.c.allow_negative,
+            ledger_accounts.c.balance + bindparam("delta") >= 0,
+        ),
+    )
+    .values(balance=ledger_accounts.c.balance + bindparam("delta"))
+    .returning(ledger_accounts.c.balance)
+)

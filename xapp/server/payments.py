@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import Row, func, select, union_all, update
 
 from xapp.api.models import (
@@ -102,12 +103,27 @@ async def get(conn: Conn, me: Account, transfer_id: str) -> Transfer:
     return (await _wire(conn, [await _party_row(conn, me, transfer_id)]))[0]
 
 
-async def _announce(tx: Tx, transfer_id: str, only: str | None = None) -> Transfer:
+@dataclass(frozen=True)
+class Known:
+    """What the transaction that just wrote a transfer already holds, so announcing it
+    reads nothing again: its row, its wire form, and its parties' new balances."""
+
+    row: Row
+    transfer: Transfer
+    balances: dict[str, int]
+
+
+async def _announce(
+    tx: Tx, transfer_id: str, only: str | None = None, known: Known | None = None
+) -> Transfer:
     """Send the transfer as it now is to everyone who should see the change, or `only`
     to that account (a change the other party has not heard of yet)."""
-    row = await _row(tx.conn, transfer_id)
-    assert row is not None
-    transfer = (await _wire(tx.conn, [row]))[0]
+    if known is None:
+        row = await _row(tx.conn, transfer_id)
+        assert row is not None
+        transfer, balances = (await _wire(tx.conn, [row]))[0], {}
+    else:
+        row, transfer, balances = known.row, known.transfer, known.balances
     parties = [p for p in (row.sender_id, row.recipient_id) if p]
     if row.status != "completed":
         # The payee hears of a payment when it completes; one cancelled inside its undo
@@ -115,21 +131,27 @@ async def _announce(tx: Tx, transfer_id: str, only: str | None = None) -> Transf
         parties = [row.sender_id]
     if only is not None:
         parties = [only]
+    told: list[tuple[str, EventType, BaseModel]] = []
     for party in dict.fromkeys(parties):
-        balance = await ledger.balance(tx.conn, party, row.currency)
-        await events.append(
-            tx, party, EventType.TRANSFER_UPDATED, TransferEvent(transfer=transfer, balance=balance)
+        balance = (
+            Money(amount=balances[party], currency=row.currency)
+            if party in balances
+            else await ledger.balance(tx.conn, party, row.currency)
+        )
+        told.append(
+            (party, EventType.TRANSFER_UPDATED, TransferEvent(transfer=transfer, balance=balance))
         )
     if row.conversation_id and row.status != "pending" and only is None:
         for watcher in await member_ids(tx.conn, row.conversation_id):
-            if watcher in parties:
-                continue
-            await events.append(
-                tx,
-                watcher,
-                EventType.TRANSFER_UPDATED,
-                TransferEvent(transfer=transfer, balance=None),
-            )
+            if watcher not in parties:
+                told.append(
+                    (
+                        watcher,
+                        EventType.TRANSFER_UPDATED,
+                        TransferEvent(transfer=transfer, balance=None),
+                    )
+                )
+    await events.append_each(tx, told)
     return transfer
 
 
@@ -170,40 +192,54 @@ async def _create(
     transfer_id = new_id()
     created = now_us()
     pending = hold_seconds > 0
-    await tx.conn.execute(
-        transfers.insert().values(
-            id=transfer_id,
-            kind=kind,
-            status="pending" if pending else "completed",
-            debit_account_id=(
-                await ledger.user_account(tx, sender.id, amount.currency)
-                if sender
-                else await ledger.system_account(tx, ledger.BANK_CLEARING, amount.currency)
-            ),
-            credit_account_id=await ledger.user_account(tx, recipient.id, amount.currency),
-            sender_id=sender.id if sender else None,
-            recipient_id=recipient.id,
-            amount=amount.amount,
-            currency=amount.currency,
-            note=note,
-            created_at=created,
-            release_at=created + int(hold_seconds * 1_000_000) if pending else None,
-            refund_of=links.refund_of,
-            request_id=links.request_id,
-            post_id=links.post_id,
-            conversation_id=links.conversation_id,
-            shared=links.shared,
+    row = (
+        await tx.conn.execute(
+            transfers.insert()
+            .values(
+                id=transfer_id,
+                kind=kind,
+                status="pending" if pending else "completed",
+                debit_account_id=(
+                    await ledger.user_account(tx, sender.id, amount.currency)
+                    if sender
+                    else await ledger.system_account(tx, ledger.BANK_CLEARING, amount.currency)
+                ),
+                credit_account_id=await ledger.user_account(tx, recipient.id, amount.currency),
+                sender_id=sender.id if sender else None,
+                recipient_id=recipient.id,
+                amount=amount.amount,
+                currency=amount.currency,
+                note=note,
+                created_at=created,
+                release_at=created + int(hold_seconds * 1_000_000) if pending else None,
+                refund_of=links.refund_of,
+                request_id=links.request_id,
+                post_id=links.post_id,
+                conversation_id=links.conversation_id,
+                shared=links.shared,
+            )
+            .returning(*transfers.c)
         )
-    )
-    row = await _row(tx.conn, transfer_id)
-    assert row is not None
+    ).one()
     if pending:
         hold = await ledger.system_account(tx, ledger.PENDING, amount.currency)
-        await ledger.move(tx, transfer_id, row.debit_account_id, hold, amount)
+        moved = await ledger.move(tx, transfer_id, row.debit_account_id, hold, amount)
     else:
-        await ledger.move(tx, transfer_id, row.debit_account_id, row.credit_account_id, amount)
+        moved = await ledger.move(
+            tx, transfer_id, row.debit_account_id, row.credit_account_id, amount
+        )
         await _completed(tx, row)
-    return await _announce(tx, transfer_id)
+    people = {recipient.id: recipient} | ({sender.id: sender} if sender else {})
+    balances = {
+        party: moved[ledger_id]
+        for party, ledger_id in (
+            (row.sender_id, row.debit_account_id),
+            (row.recipient_id, row.credit_account_id),
+        )
+        if party and ledger_id in moved
+    }
+    known = Known(row, to_transfer(row, people), balances)
+    return await _announce(tx, transfer_id, known=known)
 
 
 async def _completed(tx: Tx, row: Row) -> None:
