@@ -38,7 +38,9 @@ def _free_port() -> int:
 class Cluster:
     """One PostgreSQL server in a temporary folder, on a loopback port."""
 
-    def __init__(self, fsync: bool = False) -> None:
+    def __init__(self, fsync: bool = False, settings: dict[str, str] | None = None) -> None:
+        """`fsync=False` for tests (nothing here must survive a power cut); `settings`
+        are more server options (`{"track_commit_timestamp": "on"}`)."""
         bin_dir = binaries()
         if bin_dir is None:
             raise RuntimeError("PostgreSQL's binaries are not installed (Debian: postgresql)")
@@ -48,6 +50,7 @@ class Cluster:
         self.port = _free_port()
         self.user = "xapp"
         self.fsync = fsync
+        self.settings = settings or {}
         self._as_postgres = os.geteuid() == 0
 
     def _run(self, *args: str) -> None:
@@ -77,6 +80,7 @@ class Cluster:
         )
         if not self.fsync:
             options += " -c synchronous_commit=off -c full_page_writes=off"
+        options += "".join(f" -c {name}={value}" for name, value in self.settings.items())
         self._run(
             "pg_ctl",
             "-D",

@@ -75,7 +75,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     from xapp.embedded import ServerThread
     from xapp.server import ServerSettings
-    from xapp.server.processes import Supervisor, WorkersRefused, check
+    from xapp.server.processes import Supervisor, WorkersRefused, check, settle
     from xapp.server.signing import key_path
 
     # Only what was given on the command line (settings flags are absent otherwise): a
@@ -112,6 +112,7 @@ def _serve(args: argparse.Namespace) -> int:
     except (OSError, RuntimeError) as exc:
         print(f"xapp serve: could not start: {exc}", file=sys.stderr)
         return 1
+    settle()
     processes = f" · {settings.workers} processes" if settings.workers > 1 else ""
     print(
         f"xapp server ready on {server.url} · database {settings.database_shown}"

@@ -53,7 +53,8 @@ async def feed(
 
     async def send(frame: str) -> None:
         try:
-            await asyncio.wait_for(websocket.send_text(frame), timeout)
+            async with asyncio.timeout(timeout):  # no task per frame, as wait_for makes
+                await websocket.send_text(frame)
         except TimeoutError as exc:
             raise TooSlow from exc
 
