@@ -7,6 +7,7 @@ release, typing) works across them; `--workers N` shares one port.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import signal
@@ -204,6 +205,23 @@ def _children(pid: int) -> set[int]:
     return {int(p) for p in found.stdout.split()}
 
 
+def _connections(pid: int, port: int) -> int:
+    """Established TCP connections on `port` that process `pid` holds (from /proc)."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(OSError):
+            target = os.readlink(fd)
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+    held = 0
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local_port = int(fields[1].rsplit(":", 1)[1], 16)
+        if local_port == port and fields[3] == "01" and fields[9] in inodes:  # ESTABLISHED
+            held += 1
+    return held
+
+
 def _running(pid: int) -> bool:
     status = Path(f"/proc/{pid}/status")
     return status.exists() and "zombie" not in status.read_text()
@@ -233,9 +251,12 @@ async def test_workers_share_one_port_and_a_dead_one_is_replaced(db_path, tmp_pa
             ben = await people.signed_in("ben")
             since = (await ben.accounts.me()).event_seq
             conversation = await ann.chat.open("ben")
-            feeds = [Feed(url, ben.token or "", since) for _ in range(6)]
+            feeds = [Feed(url, ben.token or "", since) for _ in range(20)]
             hearing = [asyncio.create_task(take(f, 1)) for f in feeds]
             await asyncio.sleep(0.5)  # every feed connected (and replayed nothing yet)
+            port = int(url.rsplit(":", 1)[1])
+            held = [_connections(worker, port) for worker in workers]
+            assert sum(held) >= 20 and min(held) >= 1, held  # both take connections
             sent = await ann.chat.send(conversation.id, "to every process")
             heard = await asyncio.gather(*hearing)
             for feed in feeds:

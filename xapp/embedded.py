@@ -27,12 +27,17 @@ from xapp.server.settings import DEMO_INTERVAL
 T = TypeVar("T")
 
 
-def bound_socket(host: str, port: int) -> socket.socket:
+def bound_socket(host: str, port: int, shared: bool = False) -> socket.socket:
+    """A TCP socket bound to `host:port`; `shared` lets several processes each bind
+    their own on one port (SO_REUSEPORT), and the kernel spreads new connections evenly
+    over them (`xapp serve --workers`)."""
     # IPPROTO_TCP spelled out: asyncio only sets TCP_NODELAY on sockets whose proto says
     # TCP, and without it every keep-alive response waited ~40 ms (Nagle plus the
     # client's delayed ACK).
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if shared:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((host, port))
     return sock
 

@@ -35,7 +35,7 @@ class AuditReport:
 
 async def audit(db: Database) -> AuditReport:
     report = AuditReport()
-    async with db.read() as conn, conn.begin():  # one snapshot for every check
+    async with db.read(snapshot=True) as conn:  # one snapshot for every check
         report.transfers = await conn.scalar(select(func.count()).select_from(transfers)) or 0
         report.accounts = await conn.scalar(select(func.count()).select_from(ledger_accounts)) or 0
 

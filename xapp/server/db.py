@@ -25,7 +25,7 @@ import contextlib
 import uuid
 from collections import deque
 from collections.abc import AsyncIterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -55,10 +55,6 @@ class Conn(Protocol):
 
     async def scalar(self, statement: Executable, parameters: Any = None) -> Any: ...
 
-    def begin(self) -> AbstractAsyncContextManager[Any]:
-        """A transaction, for a read that must see one snapshot (the audit)."""
-        ...
-
 
 class LoopConnection:
     """A synchronous SQLite connection behind the async `Conn` face (see the module
@@ -78,11 +74,6 @@ class LoopConnection:
 
     async def scalar(self, statement: Executable, parameters: Any = None) -> Any:
         return self.sync.scalar(statement, parameters)
-
-    @asynccontextmanager
-    async def begin(self) -> AsyncIterator[None]:
-        with self.sync.begin():
-            yield
 
 
 @dataclass
@@ -246,6 +237,10 @@ class Database:
             self._reader = _sqlite_engine(url, "BEGIN")
         else:
             self._async = create_async_engine(url, pool_size=20, max_overflow=20)
+            self._reads = self._async.execution_options(isolation_level="AUTOCOMMIT")
+            self._snapshot_reads = self._async.execution_options(
+                isolation_level="REPEATABLE READ"
+            )
             conninfo = make_url(url).set(drivername="postgresql")
             self.listener = Listener(self, conninfo.render_as_string(hide_password=False))
 
@@ -298,14 +293,30 @@ class Database:
                 await bus.send(conn, bus.signal_payloads(self.origin, account_ids, frame))
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[Conn]:
+    async def read(self, snapshot: bool = False) -> AsyncIterator[Conn]:
+        """A connection to read with. Its statements each see what was committed when
+        they ran; with `snapshot`, they all see one moment (the audit).
+
+        On PostgreSQL a plain read runs in autocommit: under READ COMMITTED every
+        statement takes its own snapshot anyway, so the transaction around them only
+        cost two round trips (BEGIN, ROLLBACK), and each ROLLBACK made psycopg discard
+        its prepared statements (a DEALLOCATE ALL per request)."""
         if self._reader is not None:
             with self._reader.connect() as conn:
-                yield LoopConnection(conn)
+                if snapshot:
+                    with conn.begin():
+                        yield LoopConnection(conn)
+                else:
+                    yield LoopConnection(conn)
         else:
             assert self._async is not None
-            async with self._async.connect() as conn:
-                yield conn
+            engine = self._snapshot_reads if snapshot else self._reads
+            async with engine.connect() as conn:
+                if snapshot:
+                    async with conn.begin():
+                        yield conn
+                else:
+                    yield conn
 
     async def migrate(self) -> None:
         """Bring the schema to the newest migration (in a thread: Alembic is synchronous)."""
