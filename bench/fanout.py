@@ -62,7 +62,6 @@ import http.client
 import json
 import multiprocessing
 import os
-import queue
 import re
 import select
 import shutil
@@ -71,7 +70,6 @@ import struct
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from collections import Counter, defaultdict
@@ -81,6 +79,8 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
+
+from machine import PROCESS_ROOT, cpu_by_process, free_port, machine_busy, short_frame, started
 
 ROOT = Path(__file__).resolve().parent.parent
 XAPP = ROOT / ".venv" / "bin" / "xapp"
@@ -96,47 +96,18 @@ POST_MARK = b'"type":"post.created","data":{"id":"'
 # --- machine and processes ---------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-def machine_busy() -> float:
-    """CPU seconds the whole machine has spent busy since boot (all cores; /proc/stat)."""
-    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    idle = fields[3] + fields[4]  # idle, iowait
-    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
-
-
 def descendants(root: int) -> list[int]:
     """A process and its descendants (those alive)."""
-    found, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        found.append(pid)
-        for task in Path(f"/proc/{pid}/task").glob("*/children"):
-            try:
-                todo.extend(int(child) for child in task.read_text().split())
-            except OSError:
-                pass
-    return found
+    return list(cpu_by_process(root))
 
 
 def cpu_seconds(pids: list[int]) -> float:
     """User + system CPU time so far of these processes."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / os.sysconf("SC_CLK_TCK")
+    return sum(cpu_by_process(pid).get(pid, 0.0) for pid in pids)
 
 
 SS_LINE = re.compile(r"\S+:(\d+)\s+\S+:(\d+)\s+users:\(\(\"[^\"]*\",pid=(\d+)")
@@ -194,36 +165,9 @@ def xapp_serve(folder: Path, db: str, workers: int) -> Iterator[Server]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("XAPP_SERVER_")}
     env.update(CHEAP_ARGON2, XAPP_SERVER_DATA_DIR=str(folder))
-    stderr_path = folder / "server.stderr"
     command = [str(XAPP), "serve", "--port", str(port), "--db", db, "--workers", str(workers)]
-    with stderr_path.open("w") as stderr:
-        process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=stderr, text=True, cwd=folder, env=env
-        )
-    lines: queue.Queue[str] = queue.Queue()
-
-    def pump() -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            lines.put(line)
-        lines.put("")
-
-    threading.Thread(target=pump, daemon=True).start()
-    try:
-        try:
-            line = lines.get(timeout=120)
-        except queue.Empty:
-            raise RuntimeError("xapp serve did not say it was ready within 120 s") from None
-        if "xapp server ready on" not in line:
-            raise RuntimeError(f"xapp serve did not start:\n{stderr_path.read_text()}")
-        yield Server(process, f"http://127.0.0.1:{port}", port, stderr_path)
-    finally:
-        process.terminate()
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with started(command, folder, "server", "xapp server ready on", env) as (process, _, err):
+        yield Server(process, f"http://127.0.0.1:{port}", port, err)
 
 
 # --- accounts ----------------------------------------------------------------------------
@@ -520,18 +464,6 @@ def commit_times(db_url: str, poster_id: str, posted: list[Posted]) -> None:
 # --- profile -----------------------------------------------------------------------------
 
 
-PROCESS_ROOT = re.compile(r'^(?:process \d+:".*?"(?:;|$))+')
-
-
-def _short(frame: str) -> str:
-    """`name (/long/path/site-packages/pkg/mod.py:12)` -> `name (pkg/mod.py:12)`."""
-    head, paren, where = frame.rpartition(" (")
-    for marker in ("site-packages/", f"{ROOT}/", "/lib/python3.11/"):
-        if paren and marker in where:
-            return f"{head} ({where.split(marker, 1)[1]}"
-    return frame
-
-
 SPY_RATE = 500
 """Samples a second. py-spy pauses the process for each sample, so its stacks are whole
 (with native frames, which show the cyclic GC); a paused thread's wait can't be told
@@ -573,7 +505,7 @@ def stage(frames: list[str]) -> str:
         return "event loop: task steps (wait_for's task per send in 3.11, wake-ups)"
     if "asyncio/" in leaf:
         return "event loop: running callbacks"
-    return f"other: {_short(leaf)}"
+    return f"other: {short_frame(leaf, ROOT)}"
 
 
 def profile(
@@ -620,7 +552,7 @@ def profile(
                 waits += int(count)
                 continue
             stages[stage(python)] += int(count)
-            own[_short(python[-1])] += int(count)
+            own[short_frame(python[-1], ROOT)] += int(count)
         total = sum(stages.values()) or 1
         scale = cpu_ms.get(pid, 0.0) / total
         lines.append(

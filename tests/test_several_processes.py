@@ -13,7 +13,7 @@ import re
 import signal
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -60,62 +60,59 @@ def two(db_path, tmp_path: Path) -> Iterator[tuple[str, str]]:
         yield a, b
 
 
-async def test_a_message_sent_through_one_process_reaches_a_feed_on_another(
-    two: tuple[str, str],
-) -> None:
-    a, b = two
-    on_a, on_b = People(a), People(b)
+@pytest.fixture
+async def ann_on_a_ben_on_b(two: tuple[str, str]) -> AsyncIterator[tuple[ApiClient, ApiClient]]:
+    """Ann signed in through one process, Ben through the other."""
+    on_a, on_b = People(two[0]), People(two[1])
     try:
-        ann = await on_a.signed_in("ann")
-        ben = await on_b.signed_in("ben")
-        since = (await ben.accounts.me()).event_seq
-        online = Online()
-        feed = Feed(b, ben.token or "", since, on_state=online)
-        heard: list = []
-
-        async def listen() -> None:
-            async for event in feed:
-                heard.append(event)
-
-        listening = asyncio.create_task(listen())
-        await online.wait()
-        conversation = await ann.chat.open("ben")
-        await ann.chat.typing(conversation.id)  # ephemeral: crosses without the log
-        sent = await ann.chat.send(conversation.id, "through process A")
-        deadline = time.monotonic() + 5
-        while not any(isinstance(e, MessageCreated) for e in heard):
-            assert time.monotonic() < deadline, heard
-            await asyncio.sleep(0.01)
-        listening.cancel()
-        await feed.close()
-        message = next(e for e in heard if isinstance(e, MessageCreated))
-        assert message.data.id == sent.id
-        assert message.data.text == "through process A"
-        assert any(isinstance(e, Typing) and e.data.account.handle == "ann" for e in heard)
+        yield await on_a.signed_in("ann"), await on_b.signed_in("ben")
     finally:
         await on_a.close()
         await on_b.close()
+
+
+async def test_a_message_sent_through_one_process_reaches_a_feed_on_another(
+    two: tuple[str, str], ann_on_a_ben_on_b: tuple[ApiClient, ApiClient]
+) -> None:
+    ann, ben = ann_on_a_ben_on_b
+    since = (await ben.accounts.me()).event_seq
+    online = Online()
+    feed = Feed(two[1], ben.token or "", since, on_state=online)
+    heard: list = []
+
+    async def listen() -> None:
+        async for event in feed:
+            heard.append(event)
+
+    listening = asyncio.create_task(listen())
+    await online.wait()
+    conversation = await ann.chat.open("ben")
+    await ann.chat.typing(conversation.id)  # ephemeral: crosses without the log
+    sent = await ann.chat.send(conversation.id, "through process A")
+    deadline = time.monotonic() + 5
+    while not any(isinstance(e, MessageCreated) for e in heard):
+        assert time.monotonic() < deadline, heard
+        await asyncio.sleep(0.01)
+    listening.cancel()
+    await feed.close()
+    message = next(e for e in heard if isinstance(e, MessageCreated))
+    assert message.data.id == sent.id
+    assert message.data.text == "through process A"
+    assert any(isinstance(e, Typing) and e.data.account.handle == "ann" for e in heard)
 
 
 async def test_a_feed_replays_what_another_process_wrote_while_it_was_away(
-    two: tuple[str, str],
+    two: tuple[str, str], ann_on_a_ben_on_b: tuple[ApiClient, ApiClient]
 ) -> None:
-    a, b = two
-    on_a, on_b = People(a), People(b)
-    try:
-        ann = await on_a.signed_in("ann")
-        ben = await on_b.signed_in("ben")
-        await ben.accounts.follow("ann")
-        since = (await ben.accounts.me()).event_seq
-        posts = [await ann.posts.create(f"post {i}") for i in range(3)]
-        feed = Feed(b, ben.token or "", since)
-        events = await take(feed, 3)
-        await feed.close()
-        assert [e.data.id for e in events] == [p.id for p in posts]
-        assert [e.seq for e in events] == [since + 1, since + 2, since + 3]
-    finally:
-        await on_a.close()
-        await on_b.close()
+    ann, ben = ann_on_a_ben_on_b
+    await ben.accounts.follow("ann")
+    since = (await ben.accounts.me()).event_seq
+    posts = [await ann.posts.create(f"post {i}") for i in range(3)]
+    feed = Feed(two[1], ben.token or "", since)
+    events = await take(feed, 3)
+    await feed.close()
+    assert [e.data.id for e in events] == [p.id for p in posts]
+    assert [e.seq for e in events] == [since + 1, since + 2, since + 3]
 
 
 async def test_sign_in_guesses_are_counted_once_across_processes(
