@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.widgets import Input, Label
 
 from xapp.api.client import AttemptKey
+from xapp.api.links import LinkError, PaymentLink
 from xapp.api.models import NOTE_MAX, Money
 from xapp.api.money import AmountError, parse_amount
 from xapp.screens.form import FormModal
@@ -20,6 +21,16 @@ from xapp.session import Session
 CURRENCY = "USD"
 
 T = TypeVar("T")
+
+
+def link_fields(link: PaymentLink) -> tuple[str, str, str]:
+    """What a payment link fills in (who, amount, note), or LinkError if this app can't
+    pay what it asks."""
+    if link.amount is not None and link.amount.currency != CURRENCY:
+        raise LinkError(
+            f"This link asks for {link.amount.currency}; xapp pays in {CURRENCY} here for now"
+        )
+    return f"@{link.handle}", link.typed_amount, link.note
 
 
 def read_amount(text: str, currency: str = CURRENCY) -> Money:

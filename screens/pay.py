@@ -12,16 +12,18 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from textual import on
 from textual.app import App, ComposeResult
 from textual.content import Content
 from textual.widgets import Checkbox, Input, Label, Static
 
 from xapp.api.errors import ApiError, ServerUnavailable
 from xapp.api.handles import normalize_handle
+from xapp.api.links import LinkError, is_link, parse_link
 from xapp.api.models import PaymentPreview, Transfer
 from xapp.api.money import AmountError, format_amount, parse_amount
 from xapp.screens.form import FormModal
-from xapp.screens.money_form import MoneyForm
+from xapp.screens.money_form import MoneyForm, link_fields
 from xapp.screens.pin import ensure_pin
 from xapp.session import Session
 from xapp.widgets.clock import age
@@ -51,10 +53,28 @@ class PayScreen(MoneyForm[Transfer | None]):
     TITLE_TEXT = "Send money"
     SUBMIT_LABEL = "Review"
 
+    WHO_PLACEHOLDER = "@handle, or paste a payment link"
+
     def compose_extra(self) -> ComposeResult:
         yield Checkbox("Share with my followers (never the amount)", id="share")
         if self.conversation_id:
             yield Label("The payment shows as a card in this chat.", classes="hint")
+
+    @on(Input.Changed, "#to")
+    def _pasted(self, event: Input.Changed) -> None:
+        """A payment link pasted as who to pay fills in what it asks for."""
+        if not is_link(event.value):
+            return
+        try:
+            fields = link_fields(parse_link(event.value))
+        except LinkError as exc:
+            self.show_error(str(exc))
+            return
+        self.show_error("")
+        for field, value in zip(("to", "amount", "note"), fields, strict=True):
+            if value or field == "to":
+                self.query_one(f"#{field}", Input).value = value
+        self.on_mount()  # focus the first field still empty
 
     def submit(self) -> None:
         try:

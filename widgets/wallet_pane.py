@@ -67,6 +67,13 @@ class WalletPane(Vertical):
         ),
         Binding("f", "filter", "Filter", id="wallet.filter", tooltip="filter the history"),
         Binding(
+            "v",
+            "receive",
+            "Receive",
+            id="wallet.receive",
+            tooltip="receive: a QR code and a link that ask people to pay me",
+        ),
+        Binding(
             "e", "earnings", "Earnings", show=False, id="wallet.earnings", tooltip="tips earned"
         ),
     ]
@@ -360,3 +367,6 @@ class WalletPane(Vertical):
 
     def action_earnings(self) -> None:
         self.post_message(intents.OpenEarnings())
+
+    def action_receive(self) -> None:
+        self.post_message(intents.Receive())

@@ -17,20 +17,23 @@ from xapp import preferences
 from xapp.api.client import ApiClient
 from xapp.api.errors import ApiError, ServerNewer, Unauthorized
 from xapp.api.feed import Feed, FeedState
+from xapp.api.links import LinkError
 from xapp.api.models import FeedReset, UnknownEvent
 from xapp.api.prefetch import Prefetch
 from xapp.credentials import Credentials, VaultName
-from xapp.intents import Ask, SignOut
+from xapp.intents import Ask, Pay, SignOut
 from xapp.live import FeedStatus, Live
 from xapp.navigator import Navigator
 from xapp.outbox import Outbox
 from xapp.screens.home import HomeScreen
+from xapp.screens.money_form import link_fields
 from xapp.screens.start import StartScreen
 from xapp.session import RETYPE_ABOVE, Session, open_session
 from xapp.widgets.repaint import PaintAfterBatch
 from xapp.workers import WorkerFailed, worker
 
 if TYPE_CHECKING:  # the server (SQLAlchemy, FastAPI, …) loads only when one is embedded
+    from xapp.api.links import PaymentLink
     from xapp.embedded import EmbeddedWorld
     from xapp.screens.login import LoginScreen
 
@@ -51,9 +54,11 @@ class XApp(PaintAfterBatch, Navigator, App[None]):
         retype_above: int = RETYPE_ABOVE,
         bell: bool = False,
         prefetched: Prefetch | None = None,
+        open_link: PaymentLink | None = None,
     ) -> None:
         """`prefetched`: the session's first reads, sent on a thread while this module
-        loaded (api/prefetch.py); the token they were sent with is the one kept."""
+        loaded (api/prefetch.py); the token they were sent with is the one kept.
+        `open_link`: a payment link to start paying once signed in (`xapp --open`)."""
         super().__init__()
         if (server is None) == (embedded is None):
             raise ValueError("give either a server URL or an embedded world")
@@ -63,6 +68,7 @@ class XApp(PaintAfterBatch, Navigator, App[None]):
         self.retype_above = retype_above
         self.ring_bell = bell  # not `bell`: that is App.bell(), which Textual calls
         self.prefetched = prefetched
+        self.open_link = open_link
         self.session: Session | None = None
         self.feed: Feed | None = None
         self.home: HomeScreen | None = None
@@ -172,6 +178,12 @@ class XApp(PaintAfterBatch, Navigator, App[None]):
     def on_home_screen_ready(self, event: HomeScreen.Ready) -> None:
         if self.session is not None:
             self.run_feed(self.session, self.session.me.event_seq)
+        if self.open_link is not None:
+            link, self.open_link = self.open_link, None
+            try:
+                self.post_message(Pay(*link_fields(link)))
+            except LinkError as exc:
+                self.notify(str(exc), title="Payment link", severity="error", markup=False)
 
     @worker(exclusive=True, group="feed")
     async def run_feed(self, session: Session, since: int) -> None:

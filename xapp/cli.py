@@ -26,6 +26,15 @@ def _tui(args: argparse.Namespace) -> int:
         problem = exc.errors()[0]
         print(f"xapp: XAPP_{str(problem['loc'][0]).upper()}: {problem['msg']}", file=sys.stderr)
         return 2
+    link = None
+    if args.open:
+        from xapp.api.links import LinkError, parse_link
+
+        try:
+            link = parse_link(args.open)
+        except LinkError as exc:
+            print(f"xapp: --open: {exc}", file=sys.stderr)
+            return 2
     data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir
     data_dir.mkdir(parents=True, exist_ok=True)
     logging.basicConfig(
@@ -51,6 +60,7 @@ def _tui(args: argparse.Namespace) -> int:
             retype_above=settings.retype_above,
             bell=settings.bell,
             prefetched=prefetched,
+            open_link=link,
         )
         app.run()
         return 0
@@ -64,7 +74,12 @@ def _tui(args: argparse.Namespace) -> int:
     from xapp.app import XApp
 
     try:
-        XApp(embedded=world, retype_above=settings.retype_above, bell=settings.bell).run()
+        XApp(
+            embedded=world,
+            retype_above=settings.retype_above,
+            bell=settings.bell,
+            open_link=link,
+        ).run()
     finally:
         world.stop()
     return 0
@@ -223,6 +238,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"xapp {__version__}")
     p.add_argument("--server", help="a server URL; without it xapp runs a local demo server")
     p.add_argument("--data-dir", help="folder for the local server's data and xapp's state")
+    p.add_argument(
+        "--open",
+        metavar="LINK",
+        help="a payment link (xapp://pay/@handle?amount=…&note=…): start paying it, "
+        "through the usual confirmation",
+    )
     sub = p.add_subparsers(dest="command")
     serve = sub.add_parser("serve", help="run the xapp server")
     serve.add_argument("--host", default="127.0.0.1")

@@ -88,6 +88,10 @@ class OpenEarnings(Intent):
     pass
 
 
+class Receive(Intent):
+    """Show a QR code and a link that ask people to pay me."""
+
+
 class ShowList(Intent):
     """A read-only list in a dialog (who has read a message, a post's edits)."""
 

@@ -89,6 +89,11 @@ class Navigator:
 
         self._open(EarningsScreen(self._session), intent)
 
+    def on_receive(self, intent: intents.Receive) -> None:
+        from xapp.screens.receive import ReceiveScreen
+
+        self._open(ReceiveScreen(self._session.me.handle), intent)
+
     def on_show_list(self, intent: intents.ShowList) -> None:
         from xapp.screens.dialogs import ListScreen
 
