@@ -38,7 +38,8 @@ async def test_a_restored_database_makes_the_app_reload(db_path, tmp_path) -> No
                 (db_path.parent / (db_path.name + suffix)).unlink(missing_ok=True)
             shutil.copy(backup, db_path)  # the operator restores the backup
             second = ServerThread(server_settings(db_path), port=first.port).start()
-            await wait_for(pilot, lambda: "history was reset" in notes(app), timeout=30)
+            # The feed finds the server back after its backoff (longer on a busy machine).
+            await wait_for(pilot, lambda: "history was reset" in notes(app), timeout=90)
             await wait_for(pilot, lambda: app.screen is app.home and app.home is not home)
             timeline = app.home.query_one(Timeline)
             await wait_for(pilot, lambda: "kept in the backup" in drawn(timeline))

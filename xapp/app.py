@@ -192,6 +192,7 @@ class XApp(PaintAfterBatch, Navigator, App[None]):
         try:
             async for event in self.feed:
                 if isinstance(event, FeedReset):
+                    await self.feed.close()  # the reloaded home starts its own
                     self._reload(session, event.data.seq)
                     return
                 if isinstance(event, UnknownEvent):
