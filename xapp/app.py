@@ -17,7 +17,6 @@ from xapp import preferences
 from xapp.api.client import ApiClient
 from xapp.api.errors import ApiError, ServerNewer, Unauthorized
 from xapp.api.feed import Feed, FeedState
-from xapp.api.links import LinkError
 from xapp.api.models import FeedReset, UnknownEvent
 from xapp.api.prefetch import Prefetch
 from xapp.credentials import Credentials, VaultName
@@ -26,7 +25,6 @@ from xapp.live import FeedStatus, Live
 from xapp.navigator import Navigator
 from xapp.outbox import Outbox
 from xapp.screens.home import HomeScreen
-from xapp.screens.money_form import link_fields
 from xapp.screens.start import StartScreen
 from xapp.session import RETYPE_ABOVE, Session, open_session
 from xapp.widgets.repaint import PaintAfterBatch
@@ -179,6 +177,9 @@ class XApp(PaintAfterBatch, Navigator, App[None]):
         if self.session is not None:
             self.run_feed(self.session, self.session.me.event_seq)
         if self.open_link is not None:
+            from xapp.api.links import LinkError  # screens load when first opened
+            from xapp.screens.money_form import link_fields
+
             link, self.open_link = self.open_link, None
             try:
                 self.post_message(Pay(*link_fields(link)))
