@@ -90,11 +90,14 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def db_path(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Store:
+def db_path(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Store]:
     if backend == "postgres":
         cluster: Cluster = request.getfixturevalue("pg_cluster")
-        return PgDatabase(cluster.new_database(), tmp_path)
-    return tmp_path / "xapp.db"
+        url = cluster.new_database()
+        yield PgDatabase(url, tmp_path)
+        cluster.drop_database(url)
+    else:
+        yield tmp_path / "xapp.db"
 
 
 def server_settings(db_path: Store, **settings: object) -> ServerSettings:
