@@ -64,8 +64,11 @@ async def open_user_account(tx: Tx, owner_id: str, currency: str) -> str:
     return await _insert(tx, _user_key(owner_id, currency), owner_id, currency, overdraw=False)
 
 
+_BY_KEY = select(ledger_accounts.c.id).where(ledger_accounts.c.key == bindparam("key"))
+
+
 async def _account_id(conn: Conn, key: str) -> str | None:
-    return await conn.scalar(select(ledger_accounts.c.id).where(ledger_accounts.c.key == key))
+    return await conn.scalar(_BY_KEY, {"key": key})
 
 
 async def system_account(tx: Tx, code: str, currency: str) -> str:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Row, func, select, union_all, update
+from sqlalchemy import Row, bindparam, func, select, union_all, update
 
 from xapp.api.models import (
     Account,
@@ -178,6 +178,10 @@ class Outgoing:
     links: Links = Links()
 
 
+_INSERT = transfers.insert().returning(*transfers.c)
+"""Built once, like every statement a payment runs (see events.py)."""
+
+
 async def _create(
     tx: Tx,
     *,
@@ -194,31 +198,31 @@ async def _create(
     pending = hold_seconds > 0
     row = (
         await tx.conn.execute(
-            transfers.insert()
-            .values(
-                id=transfer_id,
-                kind=kind,
-                status="pending" if pending else "completed",
-                debit_account_id=(
+            _INSERT,
+            {
+                "id": transfer_id,
+                "kind": kind,
+                "status": "pending" if pending else "completed",
+                "debit_account_id": (
                     await ledger.user_account(tx, sender.id, amount.currency)
                     if sender
                     else await ledger.system_account(tx, ledger.BANK_CLEARING, amount.currency)
                 ),
-                credit_account_id=await ledger.user_account(tx, recipient.id, amount.currency),
-                sender_id=sender.id if sender else None,
-                recipient_id=recipient.id,
-                amount=amount.amount,
-                currency=amount.currency,
-                note=note,
-                created_at=created,
-                release_at=created + int(hold_seconds * 1_000_000) if pending else None,
-                refund_of=links.refund_of,
-                request_id=links.request_id,
-                post_id=links.post_id,
-                conversation_id=links.conversation_id,
-                shared=links.shared,
-            )
-            .returning(*transfers.c)
+                "credit_account_id": await ledger.user_account(tx, recipient.id, amount.currency),
+                "sender_id": sender.id if sender else None,
+                "recipient_id": recipient.id,
+                "amount": amount.amount,
+                "currency": amount.currency,
+                "note": note,
+                "created_at": created,
+                "release_at": created + int(hold_seconds * 1_000_000) if pending else None,
+                "refunded": 0,
+                "refund_of": links.refund_of,
+                "request_id": links.request_id,
+                "post_id": links.post_id,
+                "conversation_id": links.conversation_id,
+                "shared": links.shared,
+            },
         )
     ).one()
     if pending:
@@ -400,18 +404,19 @@ async def count_refund(tx: Tx, refund: Transfer) -> None:
     await _announce(tx, refund.refund_of, only=refund.sender.id if quiet else None)
 
 
+_PAID_BEFORE = (
+    select(transfers.c.id)
+    .where(
+        transfers.c.sender_id == bindparam("me"),
+        transfers.c.recipient_id == bindparam("payee"),
+        transfers.c.status != "voided",
+    )
+    .limit(1)
+)
+
+
 async def paid_before(conn: Conn, me: Account, payee: Account) -> bool:
-    return (
-        await conn.scalar(
-            select(transfers.c.id)
-            .where(
-                transfers.c.sender_id == me.id,
-                transfers.c.recipient_id == payee.id,
-                transfers.c.status != "voided",
-            )
-            .limit(1)
-        )
-    ) is not None
+    return await conn.scalar(_PAID_BEFORE, {"me": me.id, "payee": payee.id}) is not None
 
 
 # --- history --------------------------------------------------------------------------
