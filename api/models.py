@@ -14,7 +14,7 @@ from typing import Annotated, Generic, Literal, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, field_validator
 
 from xapp.api.handles import normalize_handle
-from xapp.api.money import CURRENCY_EXPONENTS, MAX_AMOUNT_MINOR, format_amount
+from xapp.api.money import MAX_AMOUNT_MINOR, SUPPORTED_CURRENCIES, format_amount
 from xapp.api.text import CODE_POINTS_PER_CHARACTER, clean_text, length
 
 POST_MAX = 500
@@ -75,7 +75,7 @@ class Money(Wire):
     @field_validator("currency")
     @classmethod
     def _known_currency(cls, value: str) -> str:
-        if value not in CURRENCY_EXPONENTS:
+        if value not in SUPPORTED_CURRENCIES:
             raise ValueError(f"{value} is not a supported currency")
         return value
 
