@@ -9,12 +9,13 @@ from __future__ import annotations
 from typing import TypeVar
 
 from textual.app import ComposeResult
-from textual.widgets import Input, Label
+from textual.containers import Horizontal
+from textual.widgets import Input, Label, Select
 
 from xapp.api.client import AttemptKey
-from xapp.api.links import LinkError, PaymentLink
+from xapp.api.links import PaymentLink
 from xapp.api.models import NOTE_MAX, Money
-from xapp.api.money import AmountError, parse_amount
+from xapp.api.money import SUPPORTED_CURRENCIES, AmountError, parse_amount
 from xapp.screens.form import FormModal
 from xapp.session import Session
 
@@ -23,14 +24,10 @@ CURRENCY = "USD"
 T = TypeVar("T")
 
 
-def link_fields(link: PaymentLink) -> tuple[str, str, str]:
-    """What a payment link fills in (who, amount, note), or LinkError if this app can't
-    pay what it asks."""
-    if link.amount is not None and link.amount.currency != CURRENCY:
-        raise LinkError(
-            f"This link asks for {link.amount.currency}; xapp pays in {CURRENCY} here for now"
-        )
-    return f"@{link.handle}", link.typed_amount, link.note
+def link_fields(link: PaymentLink) -> tuple[str, str, str, str]:
+    """What a payment link fills in: who, amount, note and currency."""
+    currency = link.amount.currency if link.amount is not None else CURRENCY
+    return f"@{link.handle}", link.typed_amount, link.note, currency
 
 
 def read_amount(text: str, currency: str = CURRENCY) -> Money:
@@ -38,10 +35,16 @@ def read_amount(text: str, currency: str = CURRENCY) -> Money:
     return Money(amount=parse_amount(text, currency), currency=currency)
 
 
+def currency_select(currency: str) -> Select[str]:
+    """Pick one of the currencies the ledger holds (USD first)."""
+    codes = [CURRENCY, *sorted(SUPPORTED_CURRENCIES - {CURRENCY})]
+    return Select([(c, c) for c in codes], value=currency, allow_blank=False, id="currency")
+
+
 class MoneyForm(FormModal[T]):
     WHO_LABEL = "To"
     WHO_PLACEHOLDER = "@handle"
-    AMOUNT_LABEL = f"Amount ({CURRENCY})"
+    AMOUNT_LABEL = "Amount"
 
     def __init__(
         self,
@@ -50,10 +53,12 @@ class MoneyForm(FormModal[T]):
         amount: str = "",
         note: str = "",
         conversation_id: str | None = None,
+        currency: str = CURRENCY,
     ) -> None:
         super().__init__()
         self.session = session
         self.initial = (who, amount, note)
+        self.currency = currency
         self.conversation_id = conversation_id
         self.attempt = AttemptKey()
 
@@ -65,6 +70,10 @@ class MoneyForm(FormModal[T]):
         yield Input(value=amount, placeholder="12.50", id="amount")
         yield Label("Note")
         yield Input(value=note, placeholder="what it's for", id="note", max_length=NOTE_MAX)
+        # Last, so tab goes who → amount → note as it always did; most pay in one currency.
+        with Horizontal(classes="currency-row"):
+            yield Label("Currency ")
+            yield currency_select(self.currency)
         yield from self.compose_extra()
 
     def compose_extra(self) -> ComposeResult:
@@ -80,7 +89,8 @@ class MoneyForm(FormModal[T]):
     def amount(self) -> Money | None:
         """The typed amount, or None after showing why it is not one."""
         try:
-            return read_amount(self.value("amount"))
+            currency = self.query_one("#currency", Select).value
+            return read_amount(self.value("amount"), str(currency))
         except AmountError as exc:
             self.show_error(str(exc))
             return None

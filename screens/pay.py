@@ -15,7 +15,7 @@ from typing import Any
 from textual import on
 from textual.app import App, ComposeResult
 from textual.content import Content
-from textual.widgets import Checkbox, Input, Label, Static
+from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from xapp.api.errors import ApiError, ServerUnavailable
 from xapp.api.handles import normalize_handle
@@ -66,14 +66,16 @@ class PayScreen(MoneyForm[Transfer | None]):
         if not is_link(event.value):
             return
         try:
-            fields = link_fields(parse_link(event.value))
+            who, amount, note, currency = link_fields(parse_link(event.value))
         except LinkError as exc:
             self.show_error(str(exc))
             return
         self.show_error("")
-        for field, value in zip(("to", "amount", "note"), fields, strict=True):
+        for field, value in (("to", who), ("amount", amount), ("note", note)):
             if value or field == "to":
                 self.query_one(f"#{field}", Input).value = value
+        if amount:
+            self.query_one("#currency", Select).value = currency
         self.on_mount()  # focus the first field still empty
 
     def submit(self) -> None:

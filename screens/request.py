@@ -19,7 +19,7 @@ class RequestScreen(MoneyForm[Bill | None]):
     SUBMIT_LABEL = "Request"
     WHO_LABEL = "From (one or more handles)"
     WHO_PLACEHOLDER = "@ada @grace"
-    AMOUNT_LABEL = f"Amount each ({CURRENCY})"
+    AMOUNT_LABEL = "Amount each"
 
     def submit(self) -> None:
         words = self.value("to").replace(",", " ").split()

@@ -5,12 +5,15 @@ units, on both stores and on screen."""
 from __future__ import annotations
 
 import pytest
+from textual.widgets import Select
 
-from tests.conftest import People, key, query, refused
+from tests.conftest import PASSWORD, People, key, query, refused
 from tests.test_tui_home import home_of, shown, signed_in_app, wait_for
+from tests.test_tui_payments import PIN, confirm_screen
 from xapp.api.errors import InsufficientFunds
 from xapp.api.models import Money
 from xapp.api.money import AmountError, exponent, format_amount, parse_amount
+from xapp.screens.pay import PayScreen
 
 
 def money(amount: int, currency: str) -> Money:
@@ -114,3 +117,24 @@ async def test_the_wallet_shows_every_currency_in_its_own_decimals(
         balance = home.query_one("#balance")
         await wait_for(pilot, lambda: "¥500" in shown(balance))
         assert "KWD\u00a01.250" in shown(balance) or "KWD 1.250" in shown(balance)
+
+
+async def test_paying_in_another_currency_opens_it_for_the_payee(people: People, tmp_path) -> None:
+    alice = await people.signed_in("alice")
+    bob = await people.signed_in("bob", "Bob Builder")
+    await alice.wallet.deposit(money(5_000, "EUR"))
+    await alice.wallet.set_pin(PASSWORD, PIN)
+    app = signed_in_app(people.url, "alice", alice.token or "", tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        home = await home_of(pilot)
+        await pilot.press("p")
+        await wait_for(pilot, lambda: isinstance(app.screen, PayScreen))
+        pay = app.screen
+        await pilot.press(*"@bob", "tab", *"12.50")
+        pay.query_one("#currency", Select).value = "EUR"
+        await pilot.press("enter")
+        confirm = await confirm_screen(pilot)
+        assert shown(confirm.query_one("#amount")) == "€12.50"
+        await pilot.press(*PIN, "enter")
+        await wait_for(pilot, lambda: app.screen is home)
+    assert (await bob.wallet.balances()).balances == [money(1_250, "EUR"), money(0, "USD")]

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 import segno
-from textual.widgets import Input, Static
+from textual.widgets import Input, Select, Static
 
 from tests.conftest import People, xapp_command
 from tests.test_tui_home import home_of, shown, signed_in_app, wait_for
@@ -146,11 +146,15 @@ async def test_a_link_pasted_as_who_to_pay_fills_the_form(people: People, tmp_pa
         await wait_for(pilot, lambda: to.value == "@bob")
         assert pay.query_one("#amount", Input).value == "3.00"
         assert pay.query_one("#note", Input).value == "coffee"
-        # A link this app can't pay is said, and the pasted text stays to be fixed.
-        to.value = "xapp://pay/bob?amount=500&currency=JPY"
-        await wait_for(pilot, lambda: "asks for JPY" in shown(pay.query_one("#error")))
-        assert to.value == "xapp://pay/bob?amount=500&currency=JPY"
-        assert pay.query_one("#amount", Input).value == "3.00"
+        assert pay.query_one("#currency", Select).value == "USD"
+        to.value = "xapp://pay/bob?amount=500&currency=JPY"  # in its currency
+        await wait_for(pilot, lambda: pay.query_one("#currency", Select).value == "JPY")
+        assert pay.query_one("#amount", Input).value == "500"
+        # A link that isn't one is said, and the pasted text stays to be fixed.
+        to.value = "xapp://pay/bob?amount=1.234"
+        await wait_for(pilot, lambda: "at most 2 decimal places" in shown(pay.query_one("#error")))
+        assert to.value == "xapp://pay/bob?amount=1.234"
+        assert pay.query_one("#amount", Input).value == "500"
 
 
 def test_xapp_open_refuses_a_bad_link_before_starting(tmp_path) -> None:

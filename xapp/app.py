@@ -177,14 +177,11 @@ class XApp(PaintAfterBatch, Navigator, App[None]):
         if self.session is not None:
             self.run_feed(self.session, self.session.me.event_seq)
         if self.open_link is not None:
-            from xapp.api.links import LinkError  # screens load when first opened
-            from xapp.screens.money_form import link_fields
+            from xapp.screens.money_form import link_fields  # screens load when opened
 
             link, self.open_link = self.open_link, None
-            try:
-                self.post_message(Pay(*link_fields(link)))
-            except LinkError as exc:
-                self.notify(str(exc), title="Payment link", severity="error", markup=False)
+            who, amount, note, currency = link_fields(link)
+            self.post_message(Pay(who, amount, note, currency=currency))
 
     @worker(exclusive=True, group="feed")
     async def run_feed(self, session: Session, since: int) -> None:

@@ -171,10 +171,12 @@ class MoneyForm(Intent):
         note: str = "",
         conversation_id: str | None = None,
         done: Done | None = None,
+        currency: str = "USD",
     ) -> None:
         super().__init__(done)
         self.who, self.amount, self.note = who, amount, note
         self.conversation_id = conversation_id
+        self.currency = currency
 
 
 class Pay(MoneyForm):

@@ -156,7 +156,12 @@ class Navigator:
         from xapp.screens.pay import PayScreen
 
         screen = PayScreen(
-            self._session, intent.who, intent.amount, intent.note, intent.conversation_id
+            self._session,
+            intent.who,
+            intent.amount,
+            intent.note,
+            intent.conversation_id,
+            intent.currency,
         )
         self._app.push_screen(screen, lambda sent: self._sent(sent, intent))
 
