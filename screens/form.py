@@ -39,7 +39,7 @@ class FormModal(Dialog[T]):
         with self.dialog():
             yield Label(self.TITLE_TEXT, classes="title")
             yield from self.compose_fields()
-            yield Label("", id="error")
+            yield Label("", id="error", classes="-empty")  # takes no rows until it speaks
             with Horizontal(classes="buttons form-buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button(self.SUBMIT_LABEL, variant="primary", id="submit")
@@ -55,7 +55,9 @@ class FormModal(Dialog[T]):
             self.dismiss(result)
 
     def show_error(self, message: str) -> None:
-        self.query_one("#error", Label).update(Content(message))
+        error = self.query_one("#error", Label)
+        error.update(Content(message))
+        error.set_class(not message, "-empty")
 
     @on(Button.Pressed, "#submit")
     @on(Input.Submitted)
