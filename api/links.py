@@ -39,8 +39,7 @@ class PaymentLink:
     def __str__(self) -> str:
         query: dict[str, str] = {}
         if self.amount is not None:
-            places = exponent(self.amount.currency)
-            query["amount"] = str(Decimal(self.amount.amount).scaleb(-places))
+            query["amount"] = self.typed_amount
             query["currency"] = self.amount.currency
         if self.note:
             query["note"] = self.note

@@ -48,9 +48,9 @@ def parse_amount(text: str, currency: str) -> int:
     """Parse what a person typed ("12.5", "$1,250.00") into minor units of `currency`."""
     exp = exponent(currency)
     cleaned = text.strip().replace(",", "").replace("_", "")
-    sign = symbol(currency)
-    if cleaned.startswith(sign):
-        cleaned = cleaned[len(sign) :].strip()
+    mark = symbol(currency)
+    if cleaned.startswith(mark):
+        cleaned = cleaned[len(mark) :].strip()
     if cleaned.upper().endswith(currency):
         cleaned = cleaned[: -len(currency)].strip()
     if not cleaned:

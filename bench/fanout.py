@@ -80,7 +80,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from machine import PROCESS_ROOT, cpu_by_process, free_port, machine_busy, short_frame, started
+from machine import cpu_by_process, free_port, machine_busy, short_frame, spy_stacks, started
 
 ROOT = Path(__file__).resolve().parent.parent
 XAPP = ROOT / ".venv" / "bin" / "xapp"
@@ -537,22 +537,18 @@ def profile(
         stages: Counter[str] = Counter()
         own: Counter[str] = Counter()
         waits = 0
-        for line in out.read_text().splitlines():
-            stack, _, count = line.rpartition(" ")
-            if not stack or not count.isdigit():
-                continue
-            frames = PROCESS_ROOT.sub("", stack).split(";")
+        for frames, count in spy_stacks(out):
             python = [f for f in frames if ".py:" in f] or ["(no Python frame)"]
             if any(f.startswith(GC) for f in frames):
                 name = f"cyclic GC ({GC}), wherever it struck"
-                stages[name] += int(count)
-                own[name] += int(count)
+                stages[name] += count
+                own[name] += count
                 continue
             if python[-1].startswith(WAITS):
-                waits += int(count)
+                waits += count
                 continue
-            stages[stage(python)] += int(count)
-            own[short_frame(python[-1], ROOT)] += int(count)
+            stages[stage(python)] += count
+            own[short_frame(python[-1], ROOT)] += count
         total = sum(stages.values()) or 1
         scale = cpu_ms.get(pid, 0.0) / total
         lines.append(

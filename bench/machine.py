@@ -100,6 +100,15 @@ PROCESS_ROOT = re.compile(r'^(?:process \d+:".*?"(?:;|$))+')
 """The `process N:"command"` roots py-spy puts at the base of each collapsed stack."""
 
 
+def spy_stacks(path: Path) -> Iterator[tuple[list[str], int]]:
+    """The stacks of a py-spy `--format raw` file, root first without the process
+    roots (a command line may hold ';'), each with its sample count."""
+    for line in path.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if stack and count.isdigit():
+            yield PROCESS_ROOT.sub("", stack).split(";"), int(count)
+
+
 def short_frame(frame: str, root: Path) -> str:
     """`name (/long/path/site-packages/pkg/mod.py:12)` -> `name (pkg/mod.py:12)`."""
     head, paren, where = frame.rpartition(" (")

@@ -65,11 +65,11 @@ from typing import Any
 
 import httpx
 from machine import (
-    PROCESS_ROOT,
     cpu_by_process,
     free_port,
     machine_busy,
     short_frame,
+    spy_stacks,
     started,
     tree_cpu_seconds,
 )
@@ -471,13 +471,7 @@ def profile(server: Server, load: Load, payers: list[Payer], seconds: float) -> 
     own: Counter[str] = Counter()
     inside: Counter[str] = Counter()
     total = 0
-    for line in out.read_text().splitlines():
-        stack, _, count = line.rpartition(" ")
-        if not stack or not count.isdigit():
-            continue
-        # `process PID:"command line";[a child process's;]frame;…` (a command line may hold ';')
-        frames = PROCESS_ROOT.sub("", stack).split(";")
-        n = int(count)
+    for frames, n in spy_stacks(out):
         total += n
         own[short_frame(frames[-1], ROOT) if frames[-1] else "(no Python frame)"] += n
         for frame in {short_frame(f, ROOT) for f in frames if " (xapp/" in f}:

@@ -12,7 +12,6 @@ from fastapi import FastAPI
 from xapp import __version__
 from xapp.server import demo, errors, money_out, payments
 from xapp.server.auth import LoginLimiter, Passwords
-from xapp.server.clock import now_us
 from xapp.server.db import Database
 from xapp.server.deps import STATE_KEY, Services
 from xapp.server.routes import (
@@ -85,15 +84,14 @@ RELEASE_TICK = 0.25
 
 
 async def _release_pending(db: Database) -> None:
-    """Complete pending payments when their undo window ends. A cheap read finds out
-    whether anything is due; several server processes may run this at once, because
-    settling is a guarded update that only one of them wins."""
+    """Complete pending payments when their undo window ends. One read (a walk down the
+    pending index, empty when nothing is due) finds what is due; several server processes
+    may run this at once, because settling is a guarded update that only one of them
+    wins."""
     while True:
         try:
             async with db.read() as conn:
-                soonest = await payments.next_release(conn)
-                ripe = soonest is not None and soonest <= now_us()
-                due = await payments.due(conn) if ripe else []
+                due = await payments.due(conn)
             for transfer_id in due:
                 async with db.write() as tx:
                     await payments.release(tx, transfer_id)

@@ -144,8 +144,6 @@ class GroupCommit:
         self._writer: asyncio.Task[None] | None = None
         self.commits = 0
         """Transactions committed so far (each one fsync), for tests and benchmarks."""
-        self.requests = 0
-        """Requests whose work those commits held."""
 
     @asynccontextmanager
     async def turn(self) -> AsyncIterator[Connection]:
@@ -193,7 +191,6 @@ class GroupCommit:
                 if kept:
                     await asyncio.to_thread(outer.commit)
                     self.commits += 1
-                    self.requests += len(kept)
                 else:
                     outer.rollback()
             except BaseException as error:

@@ -141,46 +141,39 @@ async def append(tx: Tx, account_id: str, type_: EventType, data: BaseModel) -> 
 
 
 async def append_to(tx: Tx, account_ids: list[str], type_: EventType, data: BaseModel) -> None:
-    """Log the same event for several accounts (a message to every member) in two
-    statements: one numbers them all, one writes them all."""
-    if not account_ids:
-        return
-    numbered = (await tx.conn.execute(_NUMBER, {"accounts": account_ids})).all()
-    payload, created = data.model_dump_json(), now_us()
-    await tx.conn.execute(
-        _LOG,
-        [
-            {"account_id": a, "seq": seq, "type": type_, "data": payload, "created_at": created}
-            for a, seq in numbered
-        ],
-    )
-    for account_id, seq in numbered:
-        tx.committed.setdefault(account_id, []).append((seq, frame(seq, type_, payload)))
+    """Log the same event for several accounts (a message to every member), its JSON
+    made once for all of them."""
+    payload = data.model_dump_json()
+    await _log(tx, [(account_id, type_, payload) for account_id in dict.fromkeys(account_ids)])
 
 
 async def append_each(tx: Tx, logged: list[tuple[str, EventType, BaseModel]]) -> None:
     """Log one event each for several different accounts (a payment's payer and payee,
-    each told their own balance) in two statements: one numbers them, one writes them."""
-    if not logged:
+    each told their own balance)."""
+    await _log(
+        tx, [(account_id, type_, data.model_dump_json()) for account_id, type_, data in logged]
+    )
+
+
+async def _log(tx: Tx, entries: list[tuple[str, EventType, str]]) -> None:
+    """Write events for different accounts in two statements (one numbers them all, one
+    writes them all), and keep their frames for the hand-off after the commit."""
+    if not entries:
         return
-    numbered = dict((await tx.conn.execute(_NUMBER, {"accounts": [a for a, _, _ in logged]})).all())
+    numbered = dict(
+        (await tx.conn.execute(_NUMBER, {"accounts": [a for a, _, _ in entries]})).all()
+    )
     created = now_us()
-    rows = [
-        {
-            "account_id": account_id,
-            "seq": numbered[account_id],
-            "type": type_,
-            "data": data.model_dump_json(),
-            "created_at": created,
-        }
-        for account_id, type_, data in logged
-    ]
-    await tx.conn.execute(_LOG, rows)
-    for row in rows:
-        seq, payload = row["seq"], row["data"]
-        tx.committed.setdefault(row["account_id"], []).append(
-            (seq, frame(seq, row["type"], payload))
-        )
+    await tx.conn.execute(
+        _LOG,
+        [
+            {"account_id": a, "seq": numbered[a], "type": t, "data": d, "created_at": created}
+            for a, t, d in entries
+        ],
+    )
+    for account_id, type_, payload in entries:
+        seq = numbered[account_id]
+        tx.committed.setdefault(account_id, []).append((seq, frame(seq, type_, payload)))
 
 
 async def after(

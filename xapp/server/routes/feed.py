@@ -106,17 +106,15 @@ class KeepTransport:
         await self.app(scope, receive, send)
 
 
-def _abort(websocket: WebSocket) -> bool:
+def _abort(websocket: WebSocket) -> None:
     """Drop a client that stopped reading. A close frame can't reach it (it waits behind
     what the client isn't reading), and closing the transport waits for that buffer to
     drain, which a stalled client never lets happen: so the connection is aborted. Under
     a server whose transport can't be found, the handler just returns: everything it
     held is freed but the transport's own buffer (bounded by its high-water mark)."""
     transport = websocket.scope.get(TRANSPORT)
-    if transport is None or not hasattr(transport, "abort"):
-        return False
-    transport.abort()
-    return True
+    if transport is not None and hasattr(transport, "abort"):
+        transport.abort()
 
 
 async def _until_closed(websocket: WebSocket, subscription: events.Subscription) -> None:
