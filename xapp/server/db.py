@@ -219,7 +219,6 @@ class Database:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self.is_sqlite = url.startswith("sqlite")
         self.hub = EventHub()
         self.origin = uuid.uuid4().hex[:12]
         """This process, in the notifications it sends to the others (bus.py)."""
@@ -228,7 +227,7 @@ class Database:
         self._reader: Engine | None = None
         self._async: AsyncEngine | None = None
         self.listener: Listener | None = None
-        if self.is_sqlite:
+        if url.startswith("sqlite"):
             self._ensure_parent_dir()
             self.writer = GroupCommit(_sqlite_engine(url, "BEGIN IMMEDIATE"))
             self._reader = _sqlite_engine(url, "BEGIN")
