@@ -9,11 +9,10 @@ from textual.widgets import Select
 
 from tests.conftest import PASSWORD, People, key, query, refused
 from tests.test_tui_home import home_of, shown, signed_in_app, wait_for
-from tests.test_tui_payments import PIN, confirm_screen
+from tests.test_tui_payments import PIN, confirm_screen, pay_form
 from xapp.api.errors import InsufficientFunds
 from xapp.api.models import Money
 from xapp.api.money import AmountError, exponent, format_amount, parse_amount
-from xapp.screens.pay import PayScreen
 
 
 def money(amount: int, currency: str) -> Money:
@@ -128,8 +127,7 @@ async def test_paying_in_another_currency_opens_it_for_the_payee(people: People,
     async with app.run_test(size=(160, 48)) as pilot:
         home = await home_of(pilot)
         await pilot.press("p")
-        await wait_for(pilot, lambda: isinstance(app.screen, PayScreen))
-        pay = app.screen
+        pay = await pay_form(pilot)
         await pilot.press(*"@bob", "tab", *"12.50")
         pay.query_one("#currency", Select).value = "EUR"
         await pilot.press("enter")

@@ -13,12 +13,11 @@ from textual.widgets import Input, Select, Static
 
 from tests.conftest import People, xapp_command
 from tests.test_tui_home import home_of, shown, signed_in_app, wait_for
-from tests.test_tui_payments import PIN, alice_and_bob, confirm_screen
+from tests.test_tui_payments import PIN, alice_and_bob, confirm_screen, pay_form
 from xapp.api.links import LinkError, PaymentLink, parse_link
 from xapp.api.models import Money
 from xapp.app import XApp
 from xapp.credentials import Credentials
-from xapp.screens.pay import PayScreen
 from xapp.screens.receive import ReceiveScreen
 from xapp.widgets.qr import DARK, LIGHT, QUIET_ZONE, QrCode
 
@@ -115,8 +114,8 @@ async def test_opening_a_link_starts_the_pay_flow_filled_in(people: People, tmp_
     link = parse_link("xapp://pay/bob?amount=12.50&currency=USD&note=pizza%20night")
     app = XApp(server=people.url, credentials=credentials, open_link=link)
     async with app.run_test(size=(160, 48)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, PayScreen))  # over the home
-        home, pay = app.home, app.screen
+        pay = await pay_form(pilot)  # over the home
+        home = app.home
         assert [pay.query_one(f"#{f}", Input).value for f in ("to", "amount", "note")] == [
             "@bob",
             "12.50",
@@ -139,8 +138,7 @@ async def test_a_link_pasted_as_who_to_pay_fills_the_form(people: People, tmp_pa
     async with app.run_test(size=(160, 48)) as pilot:
         await home_of(pilot)
         await pilot.press("p")
-        await wait_for(pilot, lambda: isinstance(app.screen, PayScreen))
-        pay = app.screen
+        pay = await pay_form(pilot)
         to = pay.query_one("#to", Input)
         to.value = "xapp://pay/bob?amount=3&note=coffee"  # as a paste lands
         await wait_for(pilot, lambda: to.value == "@bob")

@@ -19,6 +19,14 @@ from xapp.widgets.transfer_list import TransferList
 PIN = "2468"
 
 
+async def pay_form(pilot) -> PayScreen:
+    """The pay dialog once its fields are mounted (a screen can be current before)."""
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, PayScreen))
+    screen = pilot.app.screen
+    await wait_for(pilot, lambda: bool(screen.query("#currency")))
+    return screen
+
+
 async def confirm_screen(pilot) -> ConfirmPayScreen:
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmPayScreen))
     screen = pilot.app.screen
