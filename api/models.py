@@ -370,8 +370,93 @@ class EditMessage(RequestBody):
 # --- wallet ----------------------------------------------------------------------------
 
 
+class BankAccount(Wire):
+    """A linked bank account as the wallet shows it: never the full number."""
+
+    holder: str
+    bank_name: str
+    last4: str = Field(description="The account number's last four digits.")
+
+
+class LinkBankAccount(RequestBody):
+    holder: DisplayName
+    routing_number: str = Field(pattern=r"^[0-9]{9}$", description="A 9-digit ABA number.")
+    account_number: str = Field(pattern=r"^[0-9]{4,17}$")
+
+
 class Wallet(Wire):
-    balances: list[Money]
+    balances: list[Money] = Field(description="Cash you can spend, per currency.")
+    pending: list[Money] = Field(
+        default_factory=list,
+        description="Deposits on their way from your bank: not spendable until they settle.",
+    )
+    held: list[Money] = Field(
+        default_factory=list, description="Withdrawals on their way to your bank."
+    )
+    savings: Money | None = Field(default=None, description="Your savings balance, if any.")
+    bank: BankAccount | None = None
+
+
+BankTransferStatus = Literal["pending", "settled", "failed", "returned"]
+
+
+class BankTransfer(Wire):
+    """Money between the wallet and a bank, as the bank sees it."""
+
+    id: str = Field(description="The wallet transfer's id.")
+    direction: Literal["in", "out"]
+    amount: Money
+    status: BankTransferStatus
+    reason: str | None = Field(default=None, description="Why it failed or came back.")
+    created_at: datetime
+    updated_at: datetime
+
+
+class CreateWithdrawal(RequestBody):
+    amount: PositiveMoney
+
+
+class MoveSavings(RequestBody):
+    amount: PositiveMoney
+
+
+class SavingsDay(Wire):
+    day: str = Field(description="A UTC date, YYYY-MM-DD.")
+    balance: Money
+    dividend: Money = Field(description="The day's dividend accrued, to the minor unit.")
+
+
+class Savings(Wire):
+    balance: Money
+    apy: str = Field(description="Today's yield, as an annual percentage: '4.00'.")
+    accrued: Money = Field(description="This month's dividend so far, paid on the 1st.")
+    earned: Money = Field(description="Every dividend paid so far.")
+    days: list[SavingsDay] = Field(description="The last 30 or 90 days, oldest first.")
+
+
+class CreateFxQuote(RequestBody):
+    sell: PositiveMoney
+    buy_currency: str
+
+    @field_validator("buy_currency")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value not in SUPPORTED_CURRENCIES:
+            raise ValueError(f"{value} is not a supported currency")
+        return value
+
+
+class FxQuote(Wire):
+    id: str
+    sell: Money
+    fee: Money = Field(description="Taken from `sell` before converting; rounded down.")
+    rate: str = Field(description="Units of the buy currency per unit sold (mid-market).")
+    buy: Money = Field(description="What arrives, rounded down to the minor unit.")
+    expires_at: datetime
+
+
+class CreateExchange(RequestBody):
+    quote_id: str = Field(max_length=36)
 
 
 class CreateDeposit(RequestBody):
@@ -390,14 +475,28 @@ class CreateTransfer(RequestBody):
     )
 
 
-TransferKind = Literal["deposit", "payment", "request", "tip", "refund"]
+TransferKind = Literal[
+    "deposit",
+    "payment",
+    "request",
+    "tip",
+    "refund",
+    "withdrawal",
+    "return",
+    "to_savings",
+    "from_savings",
+    "dividend",
+    "exchange",
+]
 TransferStatus = Literal["pending", "completed", "voided"]
 
 
 class Transfer(Wire):
     id: str
     kind: TransferKind = Field(
-        description="payment; request (a paid request); tip (on a post); refund; deposit."
+        description="payment; request (a paid request); tip (on a post); refund; deposit "
+        "and withdrawal (a bank); return (a bank sent one back); to_savings, from_savings, "
+        "dividend (savings); exchange (between currencies: `received`)."
     )
     sender: Account | None = Field(description="Null for money that came from a bank.")
     recipient: Account
@@ -416,6 +515,7 @@ class Transfer(Wire):
     post_id: str | None = Field(default=None, description="The post a tip was for.")
     conversation_id: str | None = None
     shared: bool = False
+    received: Money | None = Field(default=None, description="What an exchange bought.")
 
 
 class CreateRefund(RequestBody):

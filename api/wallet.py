@@ -1,17 +1,25 @@
 """`client.wallet`: balances, payments, history, refunds, receipts, the payments PIN,
-tips, earnings, and previews of money out (the server's `routes/wallet.py`)."""
+tips, earnings, and previews of money out (the server's `routes/wallet.py`); the linked
+bank, deposits and withdrawals (`routes/bank.py`), savings (`routes/savings.py`) and
+exchanges (`routes/fx.py`): every way money moves for its owner."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from pydantic import TypeAdapter
+
 from xapp.api.models import (
+    BankAccount,
+    BankTransfer,
     Earnings,
+    FxQuote,
     Money,
     Page,
     Payee,
     PaymentPreview,
     Receipt,
+    Savings,
     Transfer,
     Wallet,
 )
@@ -22,6 +30,9 @@ async def preview(transport: Transport, body: dict[str, object]) -> PaymentPrevi
     """What a payment of any kind would do, by the server's own rules, before the PIN is
     asked for (`POST /v1/payments/preview`); a refusal is the payment's own."""
     return await transport.send(PaymentPreview, "POST", "/v1/payments/preview", body)
+
+
+BANK_TRANSFERS = TypeAdapter(list[BankTransfer])
 
 
 class WalletApi:
@@ -156,3 +167,51 @@ class WalletApi:
 
     async def earnings(self, currency: str = "USD") -> Earnings:
         return await self._t.get(Earnings, "/v1/wallet/earnings", currency=currency)
+
+    # --- the bank -------------------------------------------------------------------------
+
+    async def link_bank(
+        self, holder: str, routing_number: str, account_number: str, *, pin: str | None = None
+    ) -> BankAccount:
+        body = {
+            "holder": holder,
+            "routing_number": routing_number,
+            "account_number": account_number,
+        }
+        return await self._t.send(BankAccount, "PUT", "/v1/me/bank-account", body, pin=pin)
+
+    async def unlink_bank(self) -> None:
+        await self._t.request("DELETE", "/v1/me/bank-account")
+
+    async def withdraw(
+        self, amount: Money, key: str | None = None, *, pin: str | None = None
+    ) -> Transfer:
+        body = {"amount": amount.model_dump()}
+        return await self._t.send(Transfer, "POST", "/v1/withdrawals", body, key or new_key(), pin)
+
+    async def bank_transfers(self) -> list[BankTransfer]:
+        return await self._t.get_list(BANK_TRANSFERS, "/v1/bank-transfers")
+
+    # --- savings --------------------------------------------------------------------------
+
+    async def savings(self, days: int = 30) -> Savings:
+        return await self._t.get(Savings, "/v1/savings", days=days)
+
+    async def to_savings(self, amount: Money, key: str | None = None) -> Transfer:
+        body = {"amount": amount.model_dump()}
+        return await self._t.send(Transfer, "POST", "/v1/savings/deposits", body, key or new_key())
+
+    async def from_savings(self, amount: Money, key: str | None = None) -> Transfer:
+        body = {"amount": amount.model_dump()}
+        path = "/v1/savings/withdrawals"
+        return await self._t.send(Transfer, "POST", path, body, key or new_key())
+
+    # --- exchanges -------------------------------------------------------------------------
+
+    async def quote(self, sell: Money, buy_currency: str) -> FxQuote:
+        body = {"sell": sell.model_dump(), "buy_currency": buy_currency}
+        return await self._t.send(FxQuote, "POST", "/v1/fx/quotes", body)
+
+    async def exchange(self, quote_id: str, key: str | None = None) -> Transfer:
+        body = {"quote_id": quote_id}
+        return await self._t.send(Transfer, "POST", "/v1/exchanges", body, key or new_key())

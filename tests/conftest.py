@@ -29,6 +29,11 @@ from xapp.widgets import clock
 
 from .postgres import Cluster, binaries
 
+# Most tests need money to pay with, and start with `wallet.deposit` completing at once,
+# as the demo world's server does; tests of the bank rail turn it off (test_bank_rail.py).
+# Every server a test starts reads it, `xapp serve` subprocesses too (they inherit it).
+os.environ["XAPP_SERVER_INSTANT_DEPOSITS"] = "1"
+
 PASSWORD = "correct horse battery"
 
 SEEDED_AT = datetime(2026, 3, 14, 12, 0, tzinfo=UTC)

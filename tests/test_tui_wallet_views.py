@@ -46,7 +46,7 @@ async def test_an_empty_wallet_says_how_money_comes_in(people: People, tmp_path)
         home = await home_of(pilot)
         balance = home.query_one("#balance")
         await wait_for(pilot, lambda: "$0.00" in shown(balance))
-        assert "someone pays you" in shown(balance)
+        assert "a adds money from your bank (B links one)" in shown(balance)
 
 
 async def test_tips_are_said_once_and_earnings_read_plainly(people: People, tmp_path) -> None:

@@ -12,12 +12,32 @@ from xapp.widgets.cards import state
 from xapp.widgets.clock import ago
 from xapp.widgets.lines import ItemLines
 
+PLAIN = {
+    "payment",
+    "deposit",
+    "withdrawal",
+    "return",
+    "to_savings",
+    "from_savings",
+    "dividend",
+    "exchange",
+}
+"""Kinds whose note says what they were (the server writes it), shown without the kind."""
+
+OWN = {
+    "withdrawal": "[b]-$amount[/b] to your bank",
+    "to_savings": "$amount to savings",
+    "from_savings": "$amount from savings",
+    "dividend": "[green]+$amount[/green] savings dividend",
+}
+"""Money between my own pockets, said as such (never "from You @me")."""
+
 
 def describe(transfer: Transfer) -> str:
     """What a movement was for, said once: a tip's note already says "Tip · …" (the
     post's opening words), so the kind is not put in front of it again."""
     note = transfer.note or "no note"
-    if transfer.kind in ("payment", "deposit") or note.casefold().startswith(transfer.kind):
+    if transfer.kind in PLAIN or note.casefold().startswith(transfer.kind):
         return note
     return f"{transfer.kind} · {note}"
 
@@ -33,7 +53,14 @@ class TransferList(ItemLines[Transfer]):
     def render_item(self, item: Transfer, width: int) -> list[Content]:
         amount = format_amount(item.amount.amount, item.amount.currency)
         incoming = item.recipient.id == self.me_id
-        if item.sender is None:
+        if item.kind in OWN:
+            head = Content.from_markup(OWN[item.kind], amount=amount)
+        elif item.kind == "exchange" and item.received is not None:
+            got = format_amount(item.received.amount, item.received.currency)
+            head = Content.from_markup("$amount → [bold]$got[/bold]", amount=amount, got=got)
+        elif item.kind == "return" and item.sender is not None:
+            head = Content.from_markup("[b]-$amount[/b] back to your bank", amount=amount)
+        elif item.sender is None:
             head = Content.from_markup("[green]+$amount[/green] from your bank", amount=amount)
         elif incoming:
             head = Content.from_markup(

@@ -19,7 +19,15 @@ from textual.widgets import Label, Static
 
 from xapp import intents
 from xapp.api.errors import ApiError
-from xapp.api.models import Bill, BillUpdated, Money, PaymentRequest, Transfer, TransferUpdated
+from xapp.api.models import (
+    Bill,
+    BillUpdated,
+    Money,
+    PaymentRequest,
+    Transfer,
+    TransferUpdated,
+    Wallet,
+)
 from xapp.api.money import format_amount
 from xapp.live import WalletEvent, live, subscribe
 from xapp.session import Session
@@ -31,9 +39,19 @@ from xapp.workers import worker
 
 CURRENCY = "USD"
 EMPTY_WALLET = (
-    "Nothing here yet: money comes in when someone pays you (R asks for it). "
-    "Adding money from a bank comes with the bank link."
+    "Nothing here yet: a adds money from your bank (B links one), and R asks someone for it."
 )
+OWN_MOVES = {
+    "deposit",
+    "withdrawal",
+    "return",
+    "to_savings",
+    "from_savings",
+    "dividend",
+    "exchange",
+}
+"""Kinds that change more than one balance the pane shows (pending, savings, a second
+currency): the pane reads the wallet again when one arrives."""
 HISTORY_TITLE = "Activity · f filter · e earnings"
 VERBS = {"payment": "paid", "request": "paid", "tip": "tipped", "refund": "refunded"}
 
@@ -76,6 +94,20 @@ class WalletPane(Vertical):
         Binding(
             "e", "earnings", "Earnings", show=False, id="wallet.earnings", tooltip="tips earned"
         ),
+        Binding("a", "add_money", "Add money", id="wallet.add", tooltip="add money from my bank"),
+        Binding(
+            "w", "withdraw", "Withdraw", show=False, id="wallet.withdraw", tooltip="send to my bank"
+        ),
+        Binding("S", "savings", "Savings", id="wallet.savings", tooltip="savings: yield, move"),
+        Binding(
+            "X",
+            "exchange",
+            "Exchange",
+            show=False,
+            id="wallet.exchange",
+            tooltip="convert currency",
+        ),
+        Binding("B", "bank", "Bank", show=False, id="wallet.bank", tooltip="link my bank account"),
     ]
 
     def __init__(self, session: Session, **kwargs: Any) -> None:
@@ -86,11 +118,13 @@ class WalletPane(Vertical):
         self.history_loading = False
         self.live_ids: set[str] = set()
         self.balances: dict[str, Money] = {}
+        self.wallet: Wallet | None = None
 
     def compose(self) -> ComposeResult:
         me = self.session.me.id
         yield Label("Wallet", classes="pane-title")
         yield Static("…", id="balance")
+        yield Static("", id="money-more")
         yield Label("Requests", classes="section")
         yield RequestList(me, id="requests", empty="No open requests. R asks for money.")
         yield Label(HISTORY_TITLE, classes="section", id="history-title")
@@ -126,8 +160,7 @@ class WalletPane(Vertical):
         except ApiError as exc:
             self.notify(exc.message, title="Wallet", severity="error")
             return
-        for money in wallet.balances or [Money(amount=0, currency=CURRENCY)]:
-            self.show_balance(money)
+        self.show_wallet(wallet)
         mine = sorted([*incoming.items, *outgoing.items], key=lambda r: r.created_at, reverse=True)
         self.requests.add_bottom(mine)  # merged: a request that came live stays
         self.load_history()
@@ -164,6 +197,39 @@ class WalletPane(Vertical):
         else:
             self.history.add_bottom(page.items)
 
+    @worker(exclusive=True, group="wallet-read")
+    async def reload_wallet(self) -> None:
+        try:
+            wallet = await self.session.client.wallet.balances()
+        except ApiError:
+            return  # the next change tries again; what shows stays
+        self.show_wallet(wallet)
+
+    def show_wallet(self, wallet: Wallet) -> None:
+        """Cash per currency, then what is on its way, savings and the linked bank."""
+        self.wallet = wallet
+        for money in wallet.balances or [Money(amount=0, currency=CURRENCY)]:
+            self.show_balance(money)
+        lines = [
+            *(
+                Content.styled(f"+{_amount(m)} on its way from your bank", "dim")
+                for m in wallet.pending
+            ),
+            *(Content.styled(f"−{_amount(m)} on its way to your bank", "dim") for m in wallet.held),
+        ]
+        if wallet.savings is not None:
+            lines.append(
+                Content.assemble(
+                    ("Savings ", "dim"), (_amount(wallet.savings), "bold"), ("  S", "dim")
+                )
+            )
+        if wallet.bank is not None:
+            bank = wallet.bank
+            lines.append(Content.styled(f"Bank: {bank.bank_name} ••{bank.last4}", "dim"))
+        more = self.query_one("#money-more", Static)
+        more.update(Content("\n").join(lines))
+        more.display = bool(lines)
+
     @on(ItemLines.NearEnd, "#transfers")
     def _older(self) -> None:
         if self.history_next and not self.history_loading:
@@ -187,6 +253,8 @@ class WalletPane(Vertical):
         if balance is None:  # a card in a group chat: not my money
             return
         self.show_balance(balance)
+        if transfer.kind in OWN_MOVES:
+            self.reload_wallet()
         known = self.history.has(transfer.id)
         if known or not self.filter.active:
             self.history.upsert(transfer)
@@ -370,3 +438,18 @@ class WalletPane(Vertical):
 
     def action_receive(self) -> None:
         self.post_message(intents.Receive())
+
+    def action_add_money(self) -> None:
+        self.post_message(intents.MoveMoney("deposit", self.wallet))
+
+    def action_withdraw(self) -> None:
+        self.post_message(intents.MoveMoney("withdraw", self.wallet))
+
+    def action_savings(self) -> None:
+        self.post_message(intents.MoveMoney("savings", self.wallet))
+
+    def action_exchange(self) -> None:
+        self.post_message(intents.MoveMoney("exchange", self.wallet))
+
+    def action_bank(self) -> None:
+        self.post_message(intents.MoveMoney("bank", self.wallet))

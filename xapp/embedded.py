@@ -42,6 +42,10 @@ def bound_socket(host: str, port: int, shared: bool = False) -> socket.socket:
     return sock
 
 
+DEMO_RAIL_SECONDS = 20.0
+"""How long the demo world's sandbox bank takes to answer."""
+
+
 class ServerThread:
     def __init__(
         self,
@@ -185,6 +189,8 @@ class EmbeddedWorld:
             demo_activity=activity_interval > 0,
             demo_activity_interval=activity_interval or DEMO_INTERVAL,
             undo_seconds=undo_seconds,
+            rail_settle_seconds=DEMO_RAIL_SECONDS,  # a deposit settles while you watch
+            rail_return_seconds=3 * DEMO_RAIL_SECONDS,
         )
         self.server: ServerThread | None = None
 

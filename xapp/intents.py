@@ -15,7 +15,7 @@ from typing import Any
 
 from textual.message import Message as TextualMessage
 
-from xapp.api.models import Account, Conversation, PaymentRequest, Post, Transfer
+from xapp.api.models import Account, Conversation, PaymentRequest, Post, Transfer, Wallet
 
 Done = Callable[[Any], object]
 
@@ -90,6 +90,17 @@ class OpenEarnings(Intent):
 
 class Receive(Intent):
     """Show a QR code and a link that ask people to pay me."""
+
+
+class MoveMoney(Intent):
+    """Money between my own pockets: add from my bank ("deposit"), send to it
+    ("withdraw"), savings ("savings"), another currency ("exchange"), or link the bank
+    ("bank"). `wallet` is what the pane last showed, so a dialog opens with what it needs."""
+
+    def __init__(self, what: str, wallet: Wallet | None, done: Done | None = None) -> None:
+        super().__init__(done)
+        self.what = what
+        self.wallet = wallet
 
 
 class ShowList(Intent):

@@ -20,7 +20,7 @@ from textual.app import App
 
 from xapp import intents
 from xapp.api.errors import ApiError
-from xapp.api.models import Account, Bill, Post, Transfer
+from xapp.api.models import Account, BankAccount, Bill, Post, Transfer
 from xapp.api.money import format_amount
 from xapp.live import PostWritten, live
 from xapp.session import Session
@@ -28,6 +28,25 @@ from xapp.workers import worker
 
 if TYPE_CHECKING:
     from textual.screen import Screen
+
+
+def _moved(transfer: Transfer) -> str:
+    """What a move between my own pockets did, in a toast."""
+    amount = _amount(transfer)
+    match transfer.kind:
+        case "deposit":
+            return f"{amount} is on its way from your bank: spendable when it settles."
+        case "withdrawal":
+            return f"{amount} is on its way to your bank."
+        case "to_savings":
+            return f"Moved {amount} to savings."
+        case "from_savings":
+            return f"Moved {amount} from savings to cash."
+        case "exchange" if transfer.received is not None:
+            got = format_amount(transfer.received.amount, transfer.received.currency)
+            return f"Exchanged {amount} for {got}."
+        case _:
+            return transfer.note
 
 
 def _amount(transfer: Transfer) -> str:
@@ -93,6 +112,27 @@ class Navigator:
         from xapp.screens.receive import ReceiveScreen
 
         self._open(ReceiveScreen(self._session.me.handle), intent)
+
+    def on_move_money(self, intent: intents.MoveMoney) -> None:
+        from xapp.screens.bank import own_money_screen
+
+        screen = own_money_screen(self._session, intent.what, intent.wallet)
+
+        def moved(result: Transfer | BankAccount | None) -> None:
+            intent.finish(result)
+            if isinstance(result, BankAccount):
+                shown = f"Linked {result.bank_name} ••{result.last4}: a adds money from it."
+                self._app.notify(shown, markup=False)
+            elif result is not None:
+                self._app.notify(_moved(result), markup=False)
+
+        ensure = intent.what in ("withdraw", "bank")  # where money goes out: the PIN
+        if ensure:
+            from xapp.screens.pin import ensure_pin
+
+            ensure_pin(self._app, self._session, lambda: self._app.push_screen(screen, moved))
+        else:
+            self._app.push_screen(screen, moved)
 
     def on_show_list(self, intent: intents.ShowList) -> None:
         from xapp.screens.dialogs import ListScreen

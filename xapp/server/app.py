@@ -10,20 +10,26 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 
 from xapp import __version__
-from xapp.server import demo, errors, money_out, payments
+from xapp.server import banking, demo, errors, money_out, payments, savings
 from xapp.server.auth import LoginLimiter, Passwords
 from xapp.server.db import Database
 from xapp.server.deps import STATE_KEY, Services
+from xapp.server.rail import Rail, SandboxRail
 from xapp.server.routes import (
     accounts,
+    bank,
     bills,
     chat,
     feed,
+    fx,
     health,
     notifications,
     posts,
     search,
     wallet,
+)
+from xapp.server.routes import (
+    savings as savings_routes,
 )
 from xapp.server.settings import ServerSettings
 from xapp.server.signing import ReceiptSigner
@@ -39,6 +45,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     signer = ReceiptSigner(settings.data_path)
     typing = TypingSignals()
     rules = money_out.Rules.of(settings)  # the demo's scripted payments follow them too
+    rail = SandboxRail(settings.rail_settle_seconds, settings.rail_return_seconds)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Services]]:
@@ -49,18 +56,16 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         # the database as a dependency (deps.Db).
         app.state.db = db
         if settings.demo:
-            await demo.seed(db, passwords, rules)
-        tasks = []
-        async with db.read() as conn:
-            held = await payments.next_release(conn) is not None
-        if settings.undo_seconds > 0 or held:  # without an undo window nothing is ever held
-            tasks.append(asyncio.create_task(_release_pending(db)))
+            await demo.seed(db, passwords, rules, rail, settings.savings_apy)
+        tasks = [asyncio.create_task(_keep_money_moving(db, settings, rail))]
         if settings.demo_activity:
             activity = demo.keep_alive(db, settings.demo_activity_interval, rules)
             tasks.append(asyncio.create_task(activity))
         try:
             # Lifespan state: Starlette hands it to every request, where deps.py reads it.
-            yield {STATE_KEY: Services(settings, db, passwords, login_limiter, signer, typing)}
+            yield {
+                STATE_KEY: Services(settings, db, passwords, login_limiter, signer, typing, rail)
+            }
         finally:
             for task in tasks:
                 task.cancel()
@@ -74,27 +79,54 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     # FastAPI tries routers in this order and each router's routes in turn (about 5 µs a
     # route, twice): the busiest come first, so a chat message is matched among 17
     # routes instead of 55 (bench/chat.py).
-    for module in (chat, posts, accounts, notifications, wallet, bills, search, feed, health):
+    for module in (
+        chat,
+        posts,
+        accounts,
+        notifications,
+        wallet,
+        bills,
+        bank,
+        savings_routes,
+        fx,
+        search,
+        feed,
+        health,
+    ):
         app.include_router(module.router)
     return app
 
 
 RELEASE_TICK = 0.25
 """Seconds between looks for pending payments whose undo window has passed."""
+SLOW_EVERY = 4
+"""Looks at the bank rail and the savings calendar every this many ticks (a second)."""
 
 
-async def _release_pending(db: Database) -> None:
-    """Complete pending payments when their undo window ends. One read (a walk down the
-    pending index, empty when nothing is due) finds what is due; several server processes
-    may run this at once, because settling is a guarded update that only one of them
-    wins."""
+async def _keep_money_moving(db: Database, settings: ServerSettings, rail: Rail) -> None:
+    """Complete pending payments when their undo window ends, book what the bank rail
+    answered, and keep each day's savings rate and pay each month's dividends. Every
+    step is safe to run in several server processes at once: settling a payment and
+    booking an answer are guarded updates only one process wins, and a savings position
+    is locked while it is paid. One failed pass is logged and tried again next tick."""
+    tick = 0
     while True:
         try:
-            async with db.read() as conn:
-                due = await payments.due(conn)
-            for transfer_id in due:
-                async with db.write() as tx:
-                    await payments.release(tx, transfer_id)
-        except Exception:  # keep releasing: one bad pass must not strand every payment
-            log.exception("releasing pending payments failed")
+            await _release_due(db)
+            if tick % SLOW_EVERY == 0:
+                await banking.book_answers(db, rail)
+                await savings.pay_dividends(db, settings.savings_apy)
+        except Exception:  # keep going: one bad pass must not strand every payment
+            log.exception("moving money on failed")
+        tick += 1
         await asyncio.sleep(RELEASE_TICK)
+
+
+async def _release_due(db: Database) -> None:
+    """One read (a walk down the pending index, empty when nothing is due) finds what is
+    due; each payment is released in its own transaction."""
+    async with db.read() as conn:
+        due = await payments.due(conn)
+    for transfer_id in due:
+        async with db.write() as tx:
+            await payments.release(tx, transfer_id)

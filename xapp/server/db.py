@@ -234,9 +234,7 @@ class Database:
         else:
             self._async = create_async_engine(url, pool_size=20, max_overflow=20)
             self._reads = self._async.execution_options(isolation_level="AUTOCOMMIT")
-            self._snapshot_reads = self._async.execution_options(
-                isolation_level="REPEATABLE READ"
-            )
+            self._snapshot_reads = self._async.execution_options(isolation_level="REPEATABLE READ")
             conninfo = make_url(url).set(drivername="postgresql")
             self.listener = Listener(self, conninfo.render_as_string(hide_password=False))
 

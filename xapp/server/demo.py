@@ -25,12 +25,25 @@ import secrets
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Generic, TypeVar
 
 from sqlalchemy import delete, select, update
 
-from xapp.api.models import Account, Message, Money
-from xapp.server import accounts, bills, chat, ledger, messages, money_out, payments, pins, posts
+from xapp.api.models import Account, LinkBankAccount, Message, Money
+from xapp.server import (
+    accounts,
+    banking,
+    bills,
+    chat,
+    ledger,
+    messages,
+    money_out,
+    payments,
+    pins,
+    posts,
+    savings,
+)
 from xapp.server.auth import Passwords, issue_token
 from xapp.server.clock import now_us
 from xapp.server.db import Conn, Database, Tx
@@ -44,6 +57,7 @@ from xapp.server.demo_lines import (
     Voice,
 )
 from xapp.server.pages import Cursor
+from xapp.server.rail import Rail
 from xapp.server.schema import accounts as accounts_table
 from xapp.server.schema import posts as posts_table
 from xapp.server.schema import tokens
@@ -107,7 +121,19 @@ def _money(dollars: int) -> Money:
     return Money(amount=dollars * 100, currency=ledger.DEFAULT_CURRENCY)
 
 
-async def seed(db: Database, passwords: Passwords, rules: money_out.Rules) -> None:
+DEMO_BANK = LinkBankAccount(
+    holder="You (demo)", routing_number="110000000", account_number="000123456789"
+)
+"""The sandbox bank the demo's own account has linked, so `a` adds money at once."""
+
+
+async def seed(
+    db: Database,
+    passwords: Passwords,
+    rules: money_out.Rules,
+    rail: Rail | None = None,
+    savings_apy: Decimal = Decimal("4.00"),
+) -> None:
     """Create the demo world once; a database that already has it is left alone, except
     that @you's password becomes the published one (worlds seeded before it had a
     random one, and setting a payments PIN needs it)."""
@@ -141,6 +167,9 @@ async def seed(db: Database, passwords: Passwords, rules: money_out.Rules) -> No
         for person in people:
             await payments.deposit(tx, person, _money(500))
         await payments.deposit(tx, me, _money(250))
+        if rail is not None:
+            await banking.link(tx, rail, me, DEMO_BANK)
+        await savings.move(tx, me, _money(100), True, savings_apy)
         # Everyone's first line, and half of them their second, in a shuffled order.
         first_posts = [
             (person, text)

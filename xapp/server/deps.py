@@ -26,6 +26,7 @@ from xapp.api.models import Account
 from xapp.server.auth import UNAUTHORIZED, LoginLimiter, Passwords, account_for_token, bearer_token
 from xapp.server.db import Database
 from xapp.server.openapi import answers
+from xapp.server.rail import Rail
 from xapp.server.settings import ServerSettings
 from xapp.server.signing import ReceiptSigner
 from xapp.server.typing_signals import TypingSignals
@@ -41,6 +42,7 @@ class Services:
     login_limiter: LoginLimiter
     signer: ReceiptSigner
     typing: TypingSignals
+    rail: Rail
 
 
 T = TypeVar("T")
@@ -71,6 +73,7 @@ Hasher = Annotated[Passwords, Depends(_part(lambda s: s.passwords))]
 LoginThrottle = Annotated[LoginLimiter, Depends(_part(lambda s: s.login_limiter))]
 Signer = Annotated[ReceiptSigner, Depends(_part(lambda s: s.signer))]
 Typing = Annotated[TypingSignals, Depends(_part(lambda s: s.typing))]
+BankRail = Annotated[Rail, Depends(_part(lambda s: s.rail))]
 
 
 @answers(401)

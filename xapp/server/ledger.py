@@ -2,10 +2,17 @@
 
 Every movement is a pair of postings that sum to zero, attached to a transfer. Money
 from outside comes through the `bank_clearing` system account, which may go negative:
-its balance is what the simulated bank has sent in. A two-phase transfer first moves
-the money into `pending_payments` (a hold), then either on to the payee (post) or back
-to the payer (void); each phase is its own balanced pair. So the sum over all ledger
-accounts is zero at every instant, and `xapp audit` can prove it.
+its balance is what the bank rail has sent in, less what went back out. A few other
+system accounts may go negative too, each the platform's side of something it pays
+for: `interest_expense` (savings dividends), `bank_returns_loss` (a returned deposit
+already spent) and the FX desk `fx` (a currency it sold). Every other account, a
+person's cash (`user:`) and savings (`savings:`) among them, never goes below zero.
+
+A two-phase transfer first moves the money into a hold (`pending_payments` for the undo
+window, `bank_incoming` or `bank_outgoing` while the bank rail works), then either on
+to the payee (post) or back to the payer (void); each phase is its own balanced pair.
+So the sum over all ledger accounts is zero at every instant, and `xapp audit` can
+prove it.
 
 No overdraft is enforced by the database: the debit is a guarded UPDATE
 (`... WHERE balance >= amount`) inside the transaction, backed by a CHECK constraint.
@@ -28,6 +35,17 @@ from xapp.server.schema import ledger_accounts, new_id, postings
 DEFAULT_CURRENCY = "USD"
 BANK_CLEARING = "bank_clearing"
 PENDING = "pending_payments"
+BANK_INCOMING = "bank_incoming"
+"""Deposits the rail has not settled yet: not the person's until it does."""
+BANK_OUTGOING = "bank_outgoing"
+"""Withdrawals held until the rail answers."""
+INTEREST_EXPENSE = "interest_expense"
+RETURNS_LOSS = "bank_returns_loss"
+FX_DESK = "fx"
+FX_FEES = "fx_fees"
+MAY_GO_NEGATIVE = frozenset({BANK_CLEARING, INTEREST_EXPENSE, RETURNS_LOSS, FX_DESK})
+SAVINGS_CURRENCY = "USD"
+"""The money-market fund is a USD fund."""
 
 
 class InsufficientFunds(AppError):
@@ -72,10 +90,11 @@ async def _account_id(conn: Conn, key: str) -> str | None:
 
 
 async def system_account(tx: Tx, code: str, currency: str) -> str:
-    """A system account, made on first use; only the bank's clearing may go negative."""
+    """A system account, made on first use; see the module's note on which may go
+    negative."""
     key = f"system:{code}:{currency}"
     return await _account_id(tx.conn, key) or await _insert(
-        tx, key, None, currency, overdraw=code == BANK_CLEARING
+        tx, key, None, currency, overdraw=code in MAY_GO_NEGATIVE
     )
 
 
@@ -85,10 +104,30 @@ async def user_account(tx: Tx, owner_id: str, currency: str) -> str:
     )
 
 
+def savings_key(owner_id: str) -> str:
+    return f"savings:{owner_id}:{SAVINGS_CURRENCY}"
+
+
+async def savings_account(conn: Conn, owner_id: str) -> str | None:
+    return await _account_id(conn, savings_key(owner_id))
+
+
+async def open_savings_account(tx: Tx, owner_id: str) -> str:
+    return await _insert(tx, savings_key(owner_id), owner_id, SAVINGS_CURRENCY, overdraw=False)
+
+
+async def savings_balance(conn: Conn, owner_id: str) -> Money:
+    amount = await conn.scalar(
+        select(ledger_accounts.c.balance).where(ledger_accounts.c.key == savings_key(owner_id))
+    )
+    return Money(amount=amount or 0, currency=SAVINGS_CURRENCY)
+
+
 async def balances(conn: Conn, owner_id: str) -> list[Money]:
+    """A person's cash, per currency (savings is its own position: `savings`)."""
     rows = await conn.execute(
         select(ledger_accounts.c.balance, ledger_accounts.c.currency)
-        .where(ledger_accounts.c.owner_id == owner_id)
+        .where(ledger_accounts.c.owner_id == owner_id, ledger_accounts.c.key.startswith("user:"))
         .order_by(ledger_accounts.c.currency)
     )
     return [Money(amount=b, currency=c) for b, c in rows]

@@ -2,18 +2,24 @@
 
 Every path that moves someone's money to someone else is an order handed to `send`: a
 payment to a handle (`Payment`, in a chat or not), paying a request (`PayRequest`), a tip
-(`Tip`) and a refund (`Refund`). `send` applies the rules in this order:
+(`Tip`), a refund (`Refund`) and a withdrawal to one's own bank (`Withdrawal`). `send`
+applies the rules in this order:
 
 1. The payments PIN. `send` takes a `pins.Authorized`, which only `pins` makes (after
    checking the PIN outside the writer's transaction), so no path can skip it.
 2. The payee check (`payee_check`): never yourself, never across a block, except a
    refund, which goes back where the money came from. It also says whether this is the
    first payment to the payee, which the client warns about (a request from a new
-   lookalike account is the classic scam).
+   lookalike account is the classic scam). A withdrawal goes to the payer's own linked
+   bank, so it has no payee to check.
 3. Limits: none yet. A later issue adds them in `_vet`, after the payee check, where
    `preview` and `send` both meet them.
 4. The undo window (`Rules.undo_seconds`): every kind is held, refunds too: a refund is
-   money out of the refunder's account, and a wrong amount is as easy to type.
+   money out of the refunder's account, and a wrong amount is as easy to type. A
+   withdrawal is held by the bank rail instead, until the bank answers.
+
+Moving money between one's own pockets (cash and savings, one currency and another) is
+not money out: it stays the person's, so it takes no PIN (`savings`, `fx`).
 
 Each order first works out the money (`plan`: who, how much, and its own refusals, such
 as a request that is not open or a refund larger than what is left), and after the money
@@ -31,12 +37,13 @@ from typing import Annotated, Protocol
 from fastapi import Depends
 
 from xapp.api.models import Account, Money, PaymentPreview, Transfer, TransferKind
-from xapp.server import accounts, bills, chat, messages, payments, posts, safety
+from xapp.server import accounts, banking, bills, chat, messages, payments, posts, safety
 from xapp.server.db import Conn, Tx
 from xapp.server.deps import Settings
 from xapp.server.errors import AppError
 from xapp.server.payments import Links, Outgoing
 from xapp.server.pins import Authorized
+from xapp.server.rail import Rail
 from xapp.server.settings import ServerSettings
 
 
@@ -147,6 +154,21 @@ class Refund:
         await payments.count_refund(tx, sent)
 
 
+@dataclass(frozen=True)
+class Withdrawal:
+    """Money to my own linked bank, over the rail."""
+
+    amount: Money
+    rail: Rail
+
+    async def plan(self, conn: Conn, payer: Account) -> Outgoing:
+        bank = await banking.require_link(conn, payer)
+        return Outgoing("withdrawal", payer, self.amount, f"To {banking.describe(bank)}")
+
+    async def done(self, tx: Tx, payer: Account, sent: Transfer) -> None:
+        await banking.withdrawn(tx, self.rail, payer, sent)
+
+
 async def payee_check(conn: Conn, payer: Account, payee: Account, kind: TransferKind) -> bool:
     """Refuse paying yourself or across a block (a refund goes back even across one);
     True when nothing was ever paid to `payee` from `payer`. A refund's payee is the
@@ -169,6 +191,8 @@ class _Vetted:
 async def _vet(conn: Conn, payer: Account, order: Order, rules: Rules) -> _Vetted:
     """Every rule but the PIN, for `send` and `preview` alike."""
     out = await order.plan(conn, payer)
+    if out.kind == "withdrawal":  # to my own bank: no payee; the rail holds it
+        return _Vetted(out, first_payment=False, hold_seconds=0)
     first_payment = await payee_check(conn, payer, out.payee, out.kind)
     # Limits go here (none yet): after the payee check, before the hold.
     return _Vetted(out, first_payment, rules.undo_seconds)

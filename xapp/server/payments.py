@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Row, bindparam, func, select, union_all, update
+from sqlalchemy import Row, bindparam, func, or_, select, union_all, update
 
 from xapp.api.models import (
     Account,
@@ -68,6 +68,11 @@ def to_transfer(row: Row, people: dict[str, Account]) -> Transfer:
         post_id=row.post_id,
         conversation_id=row.conversation_id,
         shared=row.shared,
+        received=(
+            Money(amount=row.received_amount, currency=row.received_currency)
+            if row.received_currency
+            else None
+        ),
     )
 
 
@@ -127,8 +132,9 @@ async def _announce(
     parties = [p for p in (row.sender_id, row.recipient_id) if p]
     if row.status != "completed":
         # The payee hears of a payment when it completes; one cancelled inside its undo
-        # window never reached them (in a chat they still see the card change).
-        parties = [row.sender_id]
+        # window never reached them (in a chat they still see the card change). A
+        # deposit has no payer: its owner hears of it while it waits for the bank.
+        parties = [row.sender_id or row.recipient_id]
     if only is not None:
         parties = [only]
     told: list[tuple[str, EventType, BaseModel]] = []
@@ -181,6 +187,89 @@ class Outgoing:
 _INSERT = transfers.insert().returning(*transfers.c)
 """Built once, like every statement a payment runs (see events.py)."""
 
+BANK_HOLDS = {"deposit": ledger.BANK_INCOMING, "withdrawal": ledger.BANK_OUTGOING}
+"""Kinds the bank rail holds until it answers, and the account that holds them; a held
+payment waits in `pending_payments` for its undo window instead."""
+
+
+def _hold_code(kind: str) -> str:
+    return BANK_HOLDS.get(kind, ledger.PENDING)
+
+
+async def _legs(
+    tx: Tx, kind: TransferKind, sender: Account | None, recipient: Account, currency: str
+) -> tuple[str, str]:
+    """The ledger accounts a transfer debits and credits: a person's cash, or the bank's
+    clearing for money that comes from a bank (no sender) or goes to one."""
+    if sender is None:
+        debit = await ledger.system_account(tx, ledger.BANK_CLEARING, currency)
+    else:
+        debit = await ledger.user_account(tx, sender.id, currency)
+    if kind == "withdrawal":
+        credit = await ledger.system_account(tx, ledger.BANK_CLEARING, currency)
+    else:
+        credit = await ledger.user_account(tx, recipient.id, currency)
+    return debit, credit
+
+
+async def insert_row(
+    tx: Tx,
+    *,
+    kind: TransferKind,
+    sender: Account | None,
+    recipient: Account,
+    amount: Money,
+    note: str,
+    legs: tuple[str, str],
+    links: Links = Links(),
+    status: str = "completed",
+    release_at: int | None = None,
+    received: Money | None = None,
+) -> Row:
+    """Write a transfer's row (its postings are the caller's: `ledger.move`)."""
+    return (
+        await tx.conn.execute(
+            _INSERT,
+            {
+                "id": new_id(),
+                "kind": kind,
+                "status": status,
+                "debit_account_id": legs[0],
+                "credit_account_id": legs[1],
+                "sender_id": sender.id if sender else None,
+                "recipient_id": recipient.id,
+                "amount": amount.amount,
+                "currency": amount.currency,
+                "note": note,
+                "created_at": now_us(),
+                "release_at": release_at,
+                "refunded": 0,
+                "refund_of": links.refund_of,
+                "request_id": links.request_id,
+                "post_id": links.post_id,
+                "conversation_id": links.conversation_id,
+                "shared": links.shared,
+                "received_amount": received.amount if received else None,
+                "received_currency": received.currency if received else None,
+            },
+        )
+    ).one()
+
+
+async def announce_new(tx: Tx, row: Row, people: list[Account], moved: dict[str, int]) -> Transfer:
+    """Tell a just-written transfer's parties, with the balances its moves left."""
+    by_id = {person.id: person for person in people}
+    balances = {
+        party: moved[ledger_id]
+        for party, ledger_id in (
+            (row.sender_id, row.debit_account_id),
+            (row.recipient_id, row.credit_account_id),
+        )
+        if party and ledger_id in moved
+    }
+    known = Known(row, to_transfer(row, by_id), balances)
+    return await _announce(tx, row.id, known=known)
+
 
 async def _create(
     tx: Tx,
@@ -192,58 +281,32 @@ async def _create(
     note: str,
     links: Links = Links(),
     hold_seconds: float = 0,
+    bank_held: bool = False,
 ) -> Transfer:
-    transfer_id = new_id()
-    created = now_us()
-    pending = hold_seconds > 0
-    row = (
-        await tx.conn.execute(
-            _INSERT,
-            {
-                "id": transfer_id,
-                "kind": kind,
-                "status": "pending" if pending else "completed",
-                "debit_account_id": (
-                    await ledger.user_account(tx, sender.id, amount.currency)
-                    if sender
-                    else await ledger.system_account(tx, ledger.BANK_CLEARING, amount.currency)
-                ),
-                "credit_account_id": await ledger.user_account(tx, recipient.id, amount.currency),
-                "sender_id": sender.id if sender else None,
-                "recipient_id": recipient.id,
-                "amount": amount.amount,
-                "currency": amount.currency,
-                "note": note,
-                "created_at": created,
-                "release_at": created + int(hold_seconds * 1_000_000) if pending else None,
-                "refunded": 0,
-                "refund_of": links.refund_of,
-                "request_id": links.request_id,
-                "post_id": links.post_id,
-                "conversation_id": links.conversation_id,
-                "shared": links.shared,
-            },
-        )
-    ).one()
+    """A transfer and its first moves: completed at once, held for its undo window, or
+    (`bank_held`) held until the rail answers."""
+    pending = hold_seconds > 0 or bank_held
+    release_at = now_us() + int(hold_seconds * 1_000_000) if hold_seconds > 0 else None
+    legs = await _legs(tx, kind, sender, recipient, amount.currency)
+    row = await insert_row(
+        tx,
+        kind=kind,
+        sender=sender,
+        recipient=recipient,
+        amount=amount,
+        note=note,
+        legs=legs,
+        links=links,
+        status="pending" if pending else "completed",
+        release_at=release_at,
+    )
     if pending:
-        hold = await ledger.system_account(tx, ledger.PENDING, amount.currency)
-        moved = await ledger.move(tx, transfer_id, row.debit_account_id, hold, amount)
+        hold = await ledger.system_account(tx, _hold_code(kind), amount.currency)
+        moved = await ledger.move(tx, row.id, legs[0], hold, amount)
     else:
-        moved = await ledger.move(
-            tx, transfer_id, row.debit_account_id, row.credit_account_id, amount
-        )
+        moved = await ledger.move(tx, row.id, legs[0], legs[1], amount)
         await _completed(tx, row)
-    people = {recipient.id: recipient} | ({sender.id: sender} if sender else {})
-    balances = {
-        party: moved[ledger_id]
-        for party, ledger_id in (
-            (row.sender_id, row.debit_account_id),
-            (row.recipient_id, row.credit_account_id),
-        )
-        if party and ledger_id in moved
-    }
-    known = Known(row, to_transfer(row, people), balances)
-    return await _announce(tx, transfer_id, known=known)
+    return await announce_new(tx, row, [recipient, *([sender] if sender else [])], moved)
 
 
 async def _completed(tx: Tx, row: Row) -> None:
@@ -267,11 +330,73 @@ async def _voided(tx: Tx, row: Row) -> None:
         )
 
 
-async def deposit(tx: Tx, account: Account, amount: Money) -> Transfer:
-    """Money in from the simulated bank: instant for now (a bank rail comes later)."""
+async def deposit(
+    tx: Tx, account: Account, amount: Money, note: str = "Deposit from bank", pending: bool = False
+) -> Transfer:
+    """Money in from a bank: `pending` in `bank_incoming` until the rail settles it
+    (`banking`), or completed at once where the server allows instant deposits (the demo
+    world's seed, and tests)."""
     return await _create(
-        tx, kind="deposit", sender=None, recipient=account, amount=amount, note="Deposit from bank"
+        tx,
+        kind="deposit",
+        sender=None,
+        recipient=account,
+        amount=amount,
+        note=note,
+        bank_held=pending,
     )
+
+
+async def bank_answered(tx: Tx, transfer_id: str, settled: bool) -> bool:
+    """The rail's answer to a deposit or withdrawal it held: settled posts it (a deposit
+    to the person's cash, a withdrawal to the bank), failed voids it back. False if it
+    was answered before (an answer delivered twice is booked once)."""
+    row = await _row(tx.conn, transfer_id)
+    if row is None or row.status != "pending" or row.kind not in BANK_HOLDS:
+        return False
+    await _settle(tx, row, to_payee=settled)
+    return True
+
+
+async def bank_return(tx: Tx, transfer_id: str, reason: str) -> Transfer:
+    """A settled bank transfer the bank sent back later (an ACH return). A returned
+    withdrawal comes back to the person's cash. A returned deposit goes back out of it,
+    as far as the cash covers it; what was already spent is the platform's loss
+    (`bank_returns_loss`), because no balance may go below zero."""
+    row = await _row(tx.conn, transfer_id)
+    assert row is not None and row.status == "completed" and row.kind in BANK_HOLDS
+    owner = (await accounts.by_ids(tx.conn, [row.recipient_id]))[row.recipient_id]
+    amount = Money(amount=row.amount, currency=row.currency)
+    note = f"Returned by your bank: {reason}"
+    links = Links(refund_of=row.id)
+    if row.kind == "withdrawal":
+        return await _create(
+            tx, kind="return", sender=None, recipient=owner, amount=amount, note=note, links=links
+        )
+    cash = await ledger.user_account(tx, owner.id, row.currency)
+    clearing = await ledger.system_account(tx, ledger.BANK_CLEARING, row.currency)
+    back = await insert_row(
+        tx,
+        kind="return",
+        sender=owner,
+        recipient=owner,
+        amount=amount,
+        note=note,
+        legs=(cash, clearing),
+        links=links,
+    )
+    have = (await ledger.balance(tx.conn, owner.id, row.currency)).amount
+    taken = min(have, row.amount)
+    moved: dict[str, int] = {}
+    if taken:
+        moved = await ledger.move(
+            tx, back.id, cash, clearing, Money(amount=taken, currency=row.currency)
+        )
+    if taken < row.amount:
+        loss = await ledger.system_account(tx, ledger.RETURNS_LOSS, row.currency)
+        short = Money(amount=row.amount - taken, currency=row.currency)
+        await ledger.move(tx, back.id, loss, clearing, short)
+    return await announce_new(tx, back, [owner], moved)
 
 
 async def move_out(tx: Tx, payer: Account, out: Outgoing, hold_seconds: float) -> Transfer:
@@ -286,6 +411,7 @@ async def move_out(tx: Tx, payer: Account, out: Outgoing, hold_seconds: float) -
         note=out.note,
         links=out.links,
         hold_seconds=hold_seconds,
+        bank_held=out.kind in BANK_HOLDS,
     )
 
 
@@ -299,7 +425,7 @@ async def _settle(tx: Tx, row: Row, to_payee: bool) -> Transfer:
     )
     if changed is None:  # another process settled it first
         return (await _wire(tx.conn, [row]))[0]
-    hold = await ledger.system_account(tx, ledger.PENDING, row.currency)
+    hold = await ledger.system_account(tx, _hold_code(row.kind), row.currency)
     amount = Money(amount=row.amount, currency=row.currency)
     target = row.credit_account_id if to_payee else row.debit_account_id
     await ledger.move(tx, row.id, hold, target, amount)
@@ -337,17 +463,13 @@ async def release(tx: Tx, transfer_id: str) -> bool:
     return True
 
 
-async def next_release(conn: Conn) -> int | None:
-    return await conn.scalar(
-        select(func.min(transfers.c.release_at)).where(transfers.c.status == "pending")
-    )
-
-
 async def cancel(tx: Tx, me: Account, transfer_id: str) -> Transfer:
     """The payer takes back a payment still inside its undo window."""
     row = await _party_row(tx.conn, me, transfer_id)
     if row.sender_id != me.id:
         raise AppError(403, "not_yours", "Only the payer can cancel a payment")
+    if row.kind in BANK_HOLDS:
+        raise AppError(409, "sent_to_bank", "A bank transfer can't be cancelled once it is sent")
     if row.status != "pending":
         raise AppError(
             409,
@@ -463,7 +585,12 @@ async def history(
         "out": [transfers.c.sender_id == me.id]
         + ([transfers.c.recipient_id == other] if other else []),
         # A payee only ever sees money that reached them: not a hold, not a cancelled one.
-        "in": [transfers.c.recipient_id == me.id, transfers.c.status == "completed"]
+        # Money between my own pockets (savings, exchanges, my bank) is listed once, as out.
+        "in": [
+            transfers.c.recipient_id == me.id,
+            transfers.c.status == "completed",
+            or_(transfers.c.sender_id.is_(None), transfers.c.sender_id != me.id),
+        ]
         + ([transfers.c.sender_id == other] if other else []),
     }
     pages = [

@@ -278,6 +278,8 @@ transfers = Table(
     Column("post_id", String(36)),
     Column("conversation_id", String(36)),
     Column("shared", Boolean, nullable=False, server_default=false()),
+    Column("received_amount", BigInteger),  # an exchange: what it bought
+    Column("received_currency", String(3)),
     CheckConstraint("amount > 0", name="positive_amount"),
     Index("ix_transfers_sender_pk", "sender_id", "pk"),
     Index("ix_transfers_recipient_pk", "recipient_id", "pk"),
@@ -360,4 +362,106 @@ login_attempts = Table(
     Column("key", String(300), primary_key=True),
     Column("window_start", BigInteger, nullable=False),
     Column("attempts", Integer, nullable=False),
+)
+
+# --- the bank rail (banking.py, rail.py) -------------------------------------------------
+
+bank_links = Table(
+    # A person's linked bank account, as xapp keeps it: never the full number (the rail
+    # holds that; `rail_token` names it there).
+    "bank_links",
+    metadata,
+    Column("account_id", String(36), ForeignKey("accounts.id"), primary_key=True),
+    Column("holder", Text, nullable=False),
+    Column("bank_name", Text, nullable=False),
+    Column("last4", String(4), nullable=False),
+    Column("rail_token", String(64), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+bank_transfers = Table(
+    # Money between a person's wallet and their bank; `id` is the ledger transfer's.
+    "bank_transfers",
+    metadata,
+    pk_column(),
+    Column("id", String(36), ForeignKey("transfers.id"), nullable=False, unique=True),
+    Column("account_id", String(36), ForeignKey("accounts.id"), nullable=False),
+    Column("direction", String(3), nullable=False),  # in (deposit), out (withdrawal)
+    Column("amount", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("status", String(10), nullable=False),  # pending, settled, failed, returned
+    Column("rail_ref", String(64), nullable=False, unique=True),
+    Column("reason", Text),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    Index("ix_bank_transfers_account_pk", "account_id", "pk"),
+)
+
+rail_accounts = Table(
+    # The sandbox rail's own books: the bank accounts it knows.
+    "rail_accounts",
+    metadata,
+    Column("token", String(64), primary_key=True),
+    Column("number", String(17), nullable=False),
+    Column("routing", String(9), nullable=False),
+)
+
+rail_orders = Table(
+    # The sandbox rail's own books: each order, when it answers, and what it has told xapp.
+    "rail_orders",
+    metadata,
+    Column("ref", String(64), primary_key=True),
+    Column("token", String(64), nullable=False),
+    Column("direction", String(3), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("outcome", String(10), nullable=False),  # settle, fail, return
+    Column("answer_at", BigInteger, nullable=False),
+    Column("return_at", BigInteger),
+    Column("told", String(10), nullable=False),  # nothing, settled, failed, returned
+    Index("ix_rail_orders_due", "told", "answer_at"),
+)
+
+# --- savings (savings.py) -----------------------------------------------------------------
+
+savings_rates = Table(
+    # Each day's dividend rate, kept: a day's rate never changes once written.
+    "savings_rates",
+    metadata,
+    Column("day", Integer, primary_key=True),  # a proleptic Gregorian ordinal (date.toordinal)
+    Column("apy_bp", Integer, nullable=False),
+    Column("rate_e18", BigInteger, nullable=False),  # the day's rate, times 10**18
+)
+
+savings_positions = Table(
+    # A savings position's accrual: whole minor units accrued this month and the exact
+    # remainder below one minor unit (in 10**-18 of one), carried into the next month.
+    "savings_positions",
+    metadata,
+    Column("ledger_account_id", String(36), ForeignKey("ledger_accounts.id"), primary_key=True),
+    Column("owner_id", String(36), ForeignKey("accounts.id"), nullable=False),
+    Column("month", Integer, nullable=False),  # ordinal of the first day of the month accruing
+    Column("accrued_through", Integer, nullable=False),  # ordinal of the last day accrued
+    Column("accrued", BigInteger, nullable=False),
+    Column("carry", BigInteger, nullable=False),
+    Column("earned", BigInteger, nullable=False),
+    Index("ix_savings_positions_month", "month"),
+)
+
+# --- FX (fx.py) -----------------------------------------------------------------------------
+
+fx_quotes = Table(
+    "fx_quotes",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("account_id", String(36), ForeignKey("accounts.id"), nullable=False),
+    Column("sell_amount", BigInteger, nullable=False),
+    Column("sell_currency", String(3), nullable=False),
+    Column("fee", BigInteger, nullable=False),
+    Column("rate", String(40), nullable=False),
+    Column("buy_amount", BigInteger, nullable=False),
+    Column("buy_currency", String(3), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("expires_at", BigInteger, nullable=False),
+    Column("transfer_id", String(36)),
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
@@ -59,6 +60,35 @@ class ServerSettings(BaseSettings):
     feed_send_timeout: float = 10.0
     """Seconds a live feed may block on a client that does not read before it is closed
     (it resumes from its seq when it reconnects)."""
+
+    instant_deposits: bool = False
+    """Let `POST /v1/deposits` create money at once, with no bank (the demo world and
+    tests only): otherwise money enters only through the bank rail."""
+
+    rail_settle_seconds: float = 60.0
+    """How long the sandbox bank rail takes to answer a deposit or withdrawal."""
+
+    rail_return_seconds: float = 120.0
+    """How long after settling the sandbox rail sends back a returned transfer."""
+
+    savings_apy: Decimal = Decimal("4.00")
+    """The savings fund's yield, as an annual percentage (APY). Each day's rate is kept
+    when the day starts, so a change applies from the next day on."""
+
+    fx_rates: dict[str, Decimal] = {
+        "USD": Decimal(1),
+        "EUR": Decimal("0.92"),
+        "GBP": Decimal("0.79"),
+        "JPY": Decimal("150.0"),
+        "KWD": Decimal("0.307"),
+    }
+    """Mid-market rates: units of each currency per US dollar (JSON in the environment)."""
+
+    fx_fee_percent: Decimal = Decimal("0.50")
+    """The fee on an exchange, a percentage of what is sold."""
+
+    fx_quote_seconds: float = 30.0
+    """How long a quote holds."""
 
     log_level: LogLevel = "WARNING"
     """What `xapp serve` logs to stderr. Quiet by default: its one ready line on stdout

@@ -1,4 +1,4 @@
-"""Wallet: balances, deposits, payments (with the undo window), refunds, history,
+"""Wallet: balances, payments (with the undo window), refunds, history,
 receipts, the payments PIN, tip earnings, and previews of money out. Every route that
 moves money out hands an order to `money_out.send`, which holds the money rules."""
 
@@ -10,7 +10,6 @@ from typing import Annotated, Literal, assert_never
 from fastapi import APIRouter, Query, Request, Response
 
 from xapp.api.models import (
-    CreateDeposit,
     CreateRefund,
     CreateTip,
     CreateTransfer,
@@ -30,7 +29,7 @@ from xapp.api.models import (
     TransferKind,
     Wallet,
 )
-from xapp.server import accounts, ledger, money_out, payments, pins
+from xapp.server import accounts, banking, ledger, money_out, payments, pins
 from xapp.server.deps import CurrentAccount, Db, Hasher, Signer
 from xapp.server.errors import AppError
 from xapp.server.idempotency import Idempotent
@@ -45,13 +44,17 @@ router = APIRouter(prefix="/v1", tags=["wallet"], route_class=RetriedRoute)
 
 @router.get("/wallet", response_model=Wallet)
 async def wallet(db: Db, account: CurrentAccount) -> Wallet:
+    """Cash per currency; deposits and withdrawals on their way; savings; the bank."""
     async with db.read() as conn:
-        return Wallet(balances=await ledger.balances(conn, account.id))
-
-
-@router.post("/deposits", status_code=201, response_model=Transfer)
-async def deposit(body: CreateDeposit, once: Idempotent) -> Response:
-    return await once(body, lambda tx: payments.deposit(tx, once.account, body.amount))
+        coming, going = await banking.in_flight(conn, account)
+        savings = await ledger.savings_account(conn, account.id)
+        return Wallet(
+            balances=await ledger.balances(conn, account.id),
+            pending=coming,
+            held=going,
+            savings=await ledger.savings_balance(conn, account.id) if savings else None,
+            bank=await banking.linked(conn, account),
+        )
 
 
 @router.post(
