@@ -4,6 +4,8 @@ Changing what is typed drops the quote, so what is confirmed is always what was 
 
 from __future__ import annotations
 
+import datetime as dt
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -43,13 +45,8 @@ class ExchangeScreen(FormModal[Transfer | None]):
             yield currency_select(self.sell_currency)
             yield Label("  to ")
             to = "EUR" if self.sell_currency != "EUR" else CURRENCY
-            select = currency_select(to)
-            select.id = "to"
-            yield select
+            yield currency_select(to, id="to")
         yield Static("", id="quote")
-
-    def on_mount(self) -> None:
-        self.query_one("#amount", Input).focus()
 
     @on(Input.Changed)
     @on(Select.Changed)
@@ -79,8 +76,22 @@ class ExchangeScreen(FormModal[Transfer | None]):
         wallet = self.session.client.wallet
         self.call(lambda: wallet.quote(sell, to), self.show_quote)
 
+    def on_mount(self) -> None:
+        self.query_one("#amount", Input).focus()
+        self.set_interval(1, self._tick)
+
+    def _tick(self) -> None:
+        if self.quote is not None:
+            self._draw(self.quote)
+
     def show_quote(self, quote: FxQuote) -> None:
         self.quote = quote
+        self._draw(quote)
+
+    def _draw(self, quote: FxQuote) -> None:
+        """The quote, and how long it holds (by this machine's clock; the server decides)."""
+        left = int((quote.expires_at - dt.datetime.now(dt.UTC)).total_seconds())
+        holds = f"holds {left} s more" if left > 0 else "has expired: enter gets a fresh one"
         self.query_one("#quote", Static).update(
             Content.assemble(
                 f"1 {quote.sell.currency} = {quote.rate} {quote.buy.currency}\n",
@@ -88,10 +99,10 @@ class ExchangeScreen(FormModal[Transfer | None]):
                 _shown(quote.fee),
                 ("  you get ", "dim"),
                 (_shown(quote.buy), "bold"),
-                ("\nThe quote holds for 30 seconds.", "dim"),
+                (f"\nThis quote {holds}.", "dim"),
             )
         )
-        self.query_one("#submit", Button).label = f"Exchange for {_shown(quote.buy)}"
+        self.query_one("#submit", Button).label = "Exchange"
 
     def explain(self, error: ApiError) -> str:
         if isinstance(error, Conflict) and error.code == "quote_expired":

@@ -41,8 +41,13 @@ class FormModal(Dialog[T]):
             yield from self.compose_fields()
             yield Label("", id="error", classes="-empty")  # takes no rows until it speaks
             with Horizontal(classes="buttons form-buttons"):
+                yield from self.compose_buttons()
                 yield Button("Cancel", id="cancel")
                 yield Button(self.SUBMIT_LABEL, variant="primary", id="submit")
+
+    def compose_buttons(self) -> ComposeResult:
+        """Buttons before Cancel and the submit button (a second way to submit)."""
+        yield from ()
 
     def submit(self) -> None:
         raise NotImplementedError

@@ -35,10 +35,10 @@ def read_amount(text: str, currency: str = CURRENCY) -> Money:
     return Money(amount=parse_amount(text, currency), currency=currency)
 
 
-def currency_select(currency: str) -> Select[str]:
+def currency_select(currency: str, id: str = "currency") -> Select[str]:
     """Pick one of the currencies the ledger holds (USD first)."""
     codes = [CURRENCY, *sorted(SUPPORTED_CURRENCIES - {CURRENCY})]
-    return Select([(c, c) for c in codes], value=currency, allow_blank=False, id="currency")
+    return Select([(c, c) for c in codes], value=currency, allow_blank=False, id=id)
 
 
 class MoneyForm(FormModal[T]):

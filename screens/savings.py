@@ -31,6 +31,7 @@ class SavingsScreen(FormModal[Transfer | None]):
     SUBMIT_LABEL = "Move to savings"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+t", "days", "30/90 days", id="savings.days", tooltip="30 or 90 days"),
+        Binding("ctrl+o", "out", "To cash", id="savings.out", tooltip="move to cash"),
     ]
 
     def __init__(self, session: Session, wallet: Wallet | None) -> None:
@@ -48,8 +49,11 @@ class SavingsScreen(FormModal[Transfer | None]):
         yield Sparkline([], id="balance-line")
         yield Label("Daily dividend, 30 days", id="dividend-title", classes="hint")
         yield Sparkline([], id="dividend-line")
-        yield Label(f"Amount ({CURRENCY}) · ctrl+t shows 30 or 90 days")
+        yield Label(f"Amount ({CURRENCY}) · enter saves it · ctrl+o moves it to cash")
         yield Input(placeholder="100.00", id="amount")
+        yield Label("ctrl+t shows 30 or 90 days", classes="hint")
+
+    def compose_buttons(self) -> ComposeResult:
         yield Button("Move to cash", id="out")
 
     def on_mount(self) -> None:
@@ -106,6 +110,6 @@ class SavingsScreen(FormModal[Transfer | None]):
         self._move(into=True)
 
     @on(Button.Pressed, "#out")
-    def _out(self) -> None:
+    def action_out(self) -> None:
         self.show_error("")
         self._move(into=False)

@@ -265,3 +265,15 @@ async def _book(server: ServerThread, answer: Answer) -> bool:
 
 def _rail_ref(db_path, transfer_id: str) -> str:
     return query(db_path, "SELECT rail_ref FROM bank_transfers WHERE id = ?", transfer_id)[0][0]
+
+
+async def test_the_audit_notices_money_held_for_nothing(people: People, db_path) -> None:
+    """A deposit marked settled without its money moving on: every sum still balances,
+    but the bank's hold holds money no pending transfer accounts for."""
+    ada = await linked(people, "ada")
+    deposit = await ada.wallet.deposit(usd(700))
+    assert audit(db_path).returncode == 0
+    query(db_path, "UPDATE transfers SET status = 'completed' WHERE id = ?", deposit.id)
+    result = audit(db_path)
+    assert result.returncode != 0
+    assert "system:bank_incoming:USD holds 700, its pending transfers 0" in result.stdout

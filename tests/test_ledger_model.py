@@ -1,6 +1,8 @@
 """The ledger against a model: hypothesis drives payments, holds, cancels, releases,
-refunds, tips and requests through the real server, and after every step each
-balance must equal the model's and the audit must pass."""
+refunds, tips and requests, the bank rail (deposits and withdrawals that settle, fail or
+come back later), savings and exchanges through the real server, and after every step
+each balance (cash per currency, savings, on its way to and from the bank) must equal
+the model's and the audit must pass."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import itertools
 import threading
 from collections.abc import Awaitable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
 
@@ -19,12 +22,13 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from tests.conftest import PASSWORD, query, usd
 from xapp.api.client import ApiClient
-from xapp.api.errors import ApiError, InsufficientFunds
-from xapp.api.models import Transfer
+from xapp.api.errors import ApiError, InsufficientFunds, InvalidRequest
+from xapp.api.models import Money, Transfer
 from xapp.embedded import ServerThread
-from xapp.server import ServerSettings
+from xapp.server import ServerSettings, accounts, banking, fx, payments
 from xapp.server.audit import audit
 from xapp.server.payments import due, release
+from xapp.server.rail import SandboxRail
 
 T = TypeVar("T")
 FAR_FUTURE = 2**62
@@ -66,8 +70,19 @@ class World:
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     db = Path(tmp_path_factory.mktemp("model")) / "xapp.db"
-    # A long undo window: payments stay pending until the machine releases or cancels them.
-    fast = ServerSettings(db=str(db), undo_seconds=3600, argon2_memory_kib=256, argon2_time_cost=1)
+    # A long undo window: payments stay pending until the machine releases or cancels them;
+    # the bank takes ten days, so it answers only when the machine asks it (`bank_answers`);
+    # savings pay nothing, so a month turning while the test runs changes nothing.
+    fast = ServerSettings(
+        db=str(db),
+        undo_seconds=3600,
+        argon2_memory_kib=256,
+        argon2_time_cost=1,
+        instant_deposits=False,
+        rail_settle_seconds=10 * 86_400,
+        rail_return_seconds=86_400,
+        savings_apy=Decimal(0),
+    )
     loop = Loop()
     with ServerThread(fast) as server:
         yield World(server, loop, db)
@@ -87,6 +102,23 @@ class Payment:
     """The payment this one sends back (a refund counts against it from the start)."""
     request: Request | None = None
     """The request this one pays (a cancelled payment opens it again)."""
+
+
+@dataclass(eq=False)
+class BankMove:
+    """A deposit (in) or withdrawal (out) the bank has not answered, or has settled and
+    will send back (the third person's bank returns everything)."""
+
+    who: int
+    amount: int
+    into: bool
+
+
+BANKS = ("000123456789", "000123450001", "000123450002")
+"""Each person's bank: settles; refuses ("Account closed"); settles, then returns."""
+FUTURE_BANK = SandboxRail(0, 0, clock=lambda: FAR_FUTURE)
+"""The sandbox bank, its clock at the end of time: every answer it has is due."""
+JPY = "JPY"
 
 
 @dataclass(eq=False)
@@ -119,9 +151,14 @@ def ledger_machine(world: World) -> type[RuleBasedStateMachine]:
                 self.handles.append(handle)
             # Everyone starts with money, so most payments go through and there are
             # payments to release, cancel and refund; spending it all still happens.
-            for client in self.clients:
-                run(client.wallet.deposit(usd(START)))
-            self.balance = [START] * PEOPLE
+            self.balance = [0] * PEOPLE
+            for who, client in enumerate(self.clients):
+                run(client.wallet.link_bank(self.handles[who], "021000021", BANKS[who]))
+                self._give(who, START)
+            self.savings = [0] * PEOPLE
+            self.yen = [0] * PEOPLE
+            self.at_bank: list[BankMove] = []
+            self.coming_back: list[BankMove] = []
             self.pending: list[Payment] = []
             self.completed: list[Payment] = []  # refundable: payments, paid requests, tips
             self.requests: list[Request] = []
@@ -135,10 +172,11 @@ def ledger_machine(world: World) -> type[RuleBasedStateMachine]:
                 return
             # Whatever our people left held goes back, the model's or not (a failed step
             # can leave one it never saw), so the next example's release finds only its own.
+            # (What waits for the bank is the bank's to answer, in a later example.)
             held = query(
                 world.db,
                 "SELECT t.id, a.handle FROM transfers t JOIN accounts a ON a.id = t.sender_id "
-                "WHERE t.status = 'pending'",
+                "WHERE t.status = 'pending' AND t.kind NOT IN ('deposit', 'withdrawal')",
             )
             for transfer_id, handle in held:
                 if handle in self.handles:
@@ -171,10 +209,95 @@ def ledger_machine(world: World) -> type[RuleBasedStateMachine]:
             if payment.refund_of is None:
                 self.completed.append(payment)
 
+        def _give(self, who: int, amount: int) -> None:
+            """Money that settled before the step (the server's own deposit, as a bank
+            that already answered would leave it)."""
+            db, handle = world.server.app.state.db, self.handles[who]
+
+            async def give() -> None:
+                async with db.write() as tx:
+                    person = await accounts.by_handle(tx.conn, handle)
+                    await payments.deposit(tx, person, usd(amount))
+
+            world.server.call(give)
+            self.balance[who] += amount
+
         @rule(who=st.integers(0, PEOPLE - 1), amount=amounts)
         def deposit(self, who: int, amount: int) -> None:
-            run(self.clients[who].wallet.deposit(usd(amount)))
-            self.balance[who] += amount
+            sent = run(self.clients[who].wallet.deposit(usd(amount)))
+            assert sent.status == "pending"
+            self.at_bank.append(BankMove(who, amount, into=True))
+
+        @rule(who=st.integers(0, PEOPLE - 1), amount=amounts)
+        def withdraw(self, who: int, amount: int) -> None:
+            sent = self._pay(who, amount, self.clients[who].wallet.withdraw(usd(amount)))
+            if sent is not None:
+                assert sent.status == "pending"
+                self.balance[who] -= amount
+                self.at_bank.append(BankMove(who, amount, into=False))
+
+        @precondition(lambda self: self.at_bank or self.coming_back)
+        @rule()
+        def bank_answers(self) -> None:
+            """The bank answers everything it owes, in the order it was asked: first what
+            it sends back from an earlier answer, then what it settles or refuses now."""
+            db = world.server.app.state.db
+            world.server.call(lambda: banking.book_answers(db, FUTURE_BANK))
+            for move in self.coming_back:
+                if move.into:  # a returned deposit: as much as is there goes back
+                    self.balance[move.who] -= min(self.balance[move.who], move.amount)
+                else:
+                    self.balance[move.who] += move.amount
+            self.coming_back = []
+            for move in self.at_bank:
+                refused = BANKS[move.who].endswith("0001")
+                if move.into and not refused:
+                    self.balance[move.who] += move.amount
+                if not move.into and refused:
+                    self.balance[move.who] += move.amount
+                if BANKS[move.who].endswith("0002"):
+                    self.coming_back.append(move)
+            self.at_bank = []
+
+        @rule(who=st.integers(0, PEOPLE - 1), amount=amounts, into=st.booleans())
+        def savings(self, who: int, amount: int, into: bool) -> None:
+            wallet = self.clients[who].wallet
+            have = self.balance[who] if into else self.savings[who]
+            call = wallet.to_savings(usd(amount)) if into else wallet.from_savings(usd(amount))
+            if have < amount:
+                with pytest.raises(InvalidRequest):
+                    run(call)
+                return
+            run(call)
+            self.balance[who] += -amount if into else amount
+            self.savings[who] += amount if into else -amount
+
+        @rule(who=st.integers(0, PEOPLE - 1), amount=amounts, to_yen=st.booleans())
+        def exchange(self, who: int, amount: int, to_yen: bool) -> None:
+            """At the server's quote, which must be its own price for the amount: money
+            leaves one currency and arrives in the other, never more than it is worth."""
+            wallet = self.clients[who].wallet
+            sell = usd(amount) if to_yen else Money(amount=amount, currency=JPY)
+            try:
+                quote = run(wallet.quote(sell, JPY if to_yen else "USD"))
+            except InvalidRequest as exc:  # too little to buy anything
+                assert exc.code == "too_small"
+                return
+            _, bought, _ = fx.price(world.server.settings, sell, quote.buy.currency)
+            assert quote.buy.amount == bought
+            have = self.balance[who] if to_yen else self.yen[who]
+            if have < amount:
+                with pytest.raises(InsufficientFunds):
+                    run(wallet.exchange(quote.id))
+                return
+            done = run(wallet.exchange(quote.id))
+            assert done.received == quote.buy
+            if to_yen:
+                self.balance[who] -= amount
+                self.yen[who] += bought
+            else:
+                self.yen[who] -= amount
+                self.balance[who] += bought
 
         @rule(payer=st.integers(0, PEOPLE - 1), payee=st.integers(0, PEOPLE - 1), amount=amounts)
         def pay(self, payer: int, payee: int, amount: int) -> None:
@@ -245,7 +368,7 @@ def ledger_machine(world: World) -> type[RuleBasedStateMachine]:
             left = payment.amount - payment.refunded
             short = left + 1 - self.balance[payment.payee]
             if short > 0:
-                self.deposit(payment.payee, short)
+                self._give(payment.payee, short)
             self._refund(payment, left + 1)
             if left > 0:
                 self._refund(payment, left)
@@ -292,7 +415,16 @@ def ledger_machine(world: World) -> type[RuleBasedStateMachine]:
             if not hasattr(self, "clients"):
                 return
             for who, client in enumerate(self.clients):
-                assert run(client.wallet.balances()).balances == [usd(self.balance[who])]
+                wallet = run(client.wallet.balances())
+                cash = [usd(self.balance[who])]
+                if self.yen[who] or any(m.currency == JPY for m in wallet.balances):
+                    cash.insert(0, Money(amount=self.yen[who], currency=JPY))
+                assert wallet.balances == cash
+                assert (wallet.savings.amount if wallet.savings else 0) == self.savings[who]
+                coming = sum(m.amount for m in self.at_bank if m.who == who and m.into)
+                going = sum(m.amount for m in self.at_bank if m.who == who and not m.into)
+                assert wallet.pending == ([usd(coming)] if coming else [])
+                assert wallet.held == ([usd(going)] if going else [])
             report = world.server.call(lambda: audit(world.server.app.state.db))
             assert report.ok, str(report)
 

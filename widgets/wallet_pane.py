@@ -439,17 +439,24 @@ class WalletPane(Vertical):
     def action_receive(self) -> None:
         self.post_message(intents.Receive())
 
+    def _move(self, what: str) -> None:
+        """Open a move's dialog; once it did something, read the wallet again (linking a
+        bank brings no event)."""
+        self.post_message(
+            intents.MoveMoney(what, self.wallet, lambda done: done and self.reload_wallet())
+        )
+
     def action_add_money(self) -> None:
-        self.post_message(intents.MoveMoney("deposit", self.wallet))
+        self._move("deposit")
 
     def action_withdraw(self) -> None:
-        self.post_message(intents.MoveMoney("withdraw", self.wallet))
+        self._move("withdraw")
 
     def action_savings(self) -> None:
-        self.post_message(intents.MoveMoney("savings", self.wallet))
+        self._move("savings")
 
     def action_exchange(self) -> None:
-        self.post_message(intents.MoveMoney("exchange", self.wallet))
+        self._move("exchange")
 
     def action_bank(self) -> None:
-        self.post_message(intents.MoveMoney("bank", self.wallet))
+        self._move("bank")

@@ -3,7 +3,11 @@
 1. every transfer's postings sum to zero;
 2. the sum over all ledger accounts is zero (per currency);
 3. every stored balance equals the sum of its postings;
-4. no account that may not go negative is negative.
+4. no account that may not go negative is negative;
+5. every hold (the undo window's, the bank rail's both ways) holds exactly its pending
+   transfers;
+6. every savings position's dividends paid are its dividend transfers, and the interest
+   expense is all of them.
 """
 
 from __future__ import annotations
@@ -12,8 +16,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
-from xapp.server.db import Database
-from xapp.server.schema import ledger_accounts, postings, transfers
+from xapp.server import ledger
+from xapp.server.db import Conn, Database
+from xapp.server.payments import BANK_HOLDS
+from xapp.server.schema import ledger_accounts, postings, savings_positions, transfers
 
 
 @dataclass
@@ -82,4 +88,60 @@ async def audit(db: Database) -> AuditReport:
                 report.problems.append(f"{key} balance {balance} != postings total {total}")
             if balance < 0 and not allow_negative:
                 report.problems.append(f"{key} is overdrawn: {balance}")
+        await _holds(conn, report)
+        await _dividends(conn, report)
     return report
+
+
+async def _holds(conn: Conn, report: AuditReport) -> None:
+    """A hold account's balance is what its pending transfers put there, no more."""
+    held: dict[str, dict[str, int]] = {ledger.PENDING: {}}
+    held |= {code: {} for code in BANK_HOLDS.values()}
+    rows = await conn.execute(
+        select(transfers.c.kind, transfers.c.currency, func.sum(transfers.c.amount))
+        .where(transfers.c.status == "pending")
+        .group_by(transfers.c.kind, transfers.c.currency)
+    )
+    for kind, currency, total in rows:
+        code = BANK_HOLDS.get(kind, ledger.PENDING)
+        held[code][currency] = held[code].get(currency, 0) + int(total)
+    for code, by_currency in held.items():
+        accounts = await conn.execute(
+            select(ledger_accounts.c.currency, ledger_accounts.c.balance).where(
+                ledger_accounts.c.key.startswith(f"system:{code}:")
+            )
+        )
+        for currency, balance in accounts:
+            expected = by_currency.get(currency, 0)
+            if balance != expected:
+                report.problems.append(
+                    f"system:{code}:{currency} holds {balance}, its pending transfers {expected}"
+                )
+
+
+async def _dividends(conn: Conn, report: AuditReport) -> None:
+    paid = dict(
+        (
+            await conn.execute(
+                select(transfers.c.credit_account_id, func.sum(transfers.c.amount))
+                .where(transfers.c.kind == "dividend")
+                .group_by(transfers.c.credit_account_id)
+            )
+        ).all()
+    )
+    positions = await conn.execute(
+        select(savings_positions.c.ledger_account_id, savings_positions.c.earned)
+    )
+    for ledger_id, earned in positions:
+        if earned != int(paid.get(ledger_id, 0)):
+            report.problems.append(
+                f"savings {ledger_id} earned {earned}, its dividends {paid.get(ledger_id, 0)}"
+            )
+    expense = await conn.scalar(
+        select(func.sum(ledger_accounts.c.balance)).where(
+            ledger_accounts.c.key.startswith(f"system:{ledger.INTEREST_EXPENSE}:")
+        )
+    )
+    total = sum(int(v) for v in paid.values())
+    if int(expense or 0) != -total:
+        report.problems.append(f"interest expense is {expense}, dividends paid {total}")
