@@ -489,6 +489,11 @@ TransferKind = Literal[
     "exchange",
 ]
 TransferStatus = Literal["pending", "completed", "voided"]
+OWN_MONEY: frozenset[str] = frozenset(
+    {"deposit", "withdrawal", "return", "to_savings", "from_savings", "dividend", "exchange"}
+)
+"""Kinds that move money between a person's own pockets (bank, cash, savings, currencies)
+rather than to or from someone else."""
 
 
 class Transfer(Wire):

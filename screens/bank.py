@@ -4,6 +4,7 @@ shows where it goes and takes the payments PIN, like a payment's confirmation.""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any
 
 from textual.app import ComposeResult
@@ -132,6 +133,20 @@ class _BankMove(FormModal[Transfer | None]):
             self.show_error(str(exc))
             return None
 
+    def send(self, amount: Money, key: str, pin: str | None) -> Awaitable[Transfer]:
+        raise NotImplementedError
+
+    def submit(self) -> None:
+        amount = self.typed_amount()
+        if amount is None:
+            return
+        pin = _pin(self)
+        if pin == "":
+            return
+        # Sending the same amount again reuses its key: the bank is asked once.
+        key = self.attempt.key_for((self.TITLE_TEXT, amount))
+        self.call(lambda: self.send(amount, key, pin), self.dismiss)
+
 
 class DepositScreen(_BankMove):
     TITLE_TEXT = "Add money from your bank"
@@ -143,13 +158,8 @@ class DepositScreen(_BankMove):
             "spend it once your bank settles it."
         )
 
-    def submit(self) -> None:
-        amount = self.typed_amount()
-        if amount is None:
-            return
-        key = self.attempt.key_for(("deposit", amount))
-        wallet = self.session.client.wallet
-        self.call(lambda: wallet.deposit(amount, key), self.dismiss)
+    def send(self, amount: Money, key: str, pin: str | None) -> Awaitable[Transfer]:
+        return self.session.client.wallet.deposit(amount, key)
 
 
 class WithdrawScreen(_BankMove):
@@ -165,13 +175,5 @@ class WithdrawScreen(_BankMove):
     def compose_more(self) -> ComposeResult:
         yield from pin_field(self.session)
 
-    def submit(self) -> None:
-        amount = self.typed_amount()
-        if amount is None:
-            return
-        pin = _pin(self)
-        if pin == "":
-            return
-        key = self.attempt.key_for(("withdraw", amount))
-        wallet = self.session.client.wallet
-        self.call(lambda: wallet.withdraw(amount, key, pin=pin), self.dismiss)
+    def send(self, amount: Money, key: str, pin: str | None) -> Awaitable[Transfer]:
+        return self.session.client.wallet.withdraw(amount, key, pin=pin)

@@ -84,7 +84,7 @@ async def test_link_a_bank_add_money_and_send_it_back(people: People, tmp_path) 
 
         clock.advance(SETTLE + 1)
         await wait_for(pilot, lambda: "$120.00" in shown(balance))
-        assert "on its way" not in shown(more)
+        await wait_for(pilot, lambda: "on its way" not in shown(more))  # the wallet read again
 
         await press_in_wallet(pilot, home, "w")
         screen = await dialog(pilot, WithdrawScreen)

@@ -6,22 +6,13 @@ from typing import Any
 
 from textual.content import Content
 
-from xapp.api.models import Transfer
+from xapp.api.models import OWN_MONEY, Transfer
 from xapp.api.money import format_amount
 from xapp.widgets.cards import state
 from xapp.widgets.clock import ago
 from xapp.widgets.lines import ItemLines
 
-PLAIN = {
-    "payment",
-    "deposit",
-    "withdrawal",
-    "return",
-    "to_savings",
-    "from_savings",
-    "dividend",
-    "exchange",
-}
+PLAIN = OWN_MONEY | {"payment"}
 """Kinds whose note says what they were (the server writes it), shown without the kind."""
 
 OWN = {

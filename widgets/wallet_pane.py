@@ -20,6 +20,7 @@ from textual.widgets import Label, Static
 from xapp import intents
 from xapp.api.errors import ApiError
 from xapp.api.models import (
+    OWN_MONEY,
     Bill,
     BillUpdated,
     Money,
@@ -41,17 +42,6 @@ CURRENCY = "USD"
 EMPTY_WALLET = (
     "Nothing here yet: a adds money from your bank (B links one), and R asks someone for it."
 )
-OWN_MOVES = {
-    "deposit",
-    "withdrawal",
-    "return",
-    "to_savings",
-    "from_savings",
-    "dividend",
-    "exchange",
-}
-"""Kinds that change more than one balance the pane shows (pending, savings, a second
-currency): the pane reads the wallet again when one arrives."""
 HISTORY_TITLE = "Activity · f filter · e earnings"
 VERBS = {"payment": "paid", "request": "paid", "tip": "tipped", "refund": "refunded"}
 
@@ -253,7 +243,7 @@ class WalletPane(Vertical):
         if balance is None:  # a card in a group chat: not my money
             return
         self.show_balance(balance)
-        if transfer.kind in OWN_MOVES:
+        if transfer.kind in OWN_MONEY:  # pending, savings or a second currency changed too
             self.reload_wallet()
         known = self.history.has(transfer.id)
         if known or not self.filter.active:
