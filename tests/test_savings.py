@@ -132,7 +132,7 @@ def _plan(seed: int) -> tuple[list[int], dict[int, list[tuple[int, int, bool]]]]
     return balances, moves
 
 
-async def _seed(server: ServerThread, balances: list[int]) -> list[str]:
+async def seed_positions(server: ServerThread, balances: list[int]) -> list[str]:
     """10,000 accounts with savings, funded by one batch deposit from the bank: set-up
     written in bulk, not what the test is about."""
     db = server.app.state.db
@@ -265,7 +265,7 @@ def _run_year(store: Store, seed: int) -> tuple[list[str], Outcome]:
     balances, moves = _plan(seed)
     move_clock_to(START)
     with ServerThread(server_settings(store)) as server:
-        owners = server.call(lambda: _seed(server, balances))
+        owners = server.call(lambda: seed_positions(server, balances))
         db = server.app.state.db
         day0 = START.date().toordinal()
         for n in range(1, 366):

@@ -13,7 +13,7 @@ import pytest
 from textual.widgets import Input, Select, Sparkline, Static
 
 from tests.conftest import PASSWORD, People, serve, usd
-from tests.test_tui_home import drawn, home_of, shown, signed_in_app, wait_for
+from tests.test_tui_home import drawn, home_of, notes, shown, signed_in_app, wait_for
 from tests.test_tui_payments import PIN
 from xapp.embedded import ServerThread
 from xapp.screens.bank import DepositScreen, LinkBankScreen, WithdrawScreen
@@ -84,6 +84,7 @@ async def test_link_a_bank_add_money_and_send_it_back(people: People, tmp_path) 
 
         clock.advance(SETTLE + 1)
         await wait_for(pilot, lambda: "$120.00" in shown(balance))
+        await wait_for(pilot, lambda: "$120.00 from your bank has arrived." in notes(app))
         await wait_for(pilot, lambda: "on its way" not in shown(more))  # the wallet read again
 
         await press_in_wallet(pilot, home, "w")
@@ -174,3 +175,21 @@ async def _cash(people: People, client, cents: int) -> None:
             return
         await asyncio.sleep(0.05)
     raise AssertionError("the deposit never settled")
+
+
+async def test_the_bank_refusing_a_withdrawal_is_said(people: People, tmp_path) -> None:
+    ada = await people.signed_in("ada")
+    await ada.wallet.set_pin(PASSWORD, PIN)
+    await _cash(people, ada, 5_000)
+    await ada.wallet.link_bank("Ada", "021000021", "000123450001", pin=PIN)  # refuses
+    app = signed_in_app(people.url, "ada", ada.token or "", tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        home = await home_of(pilot)
+        balance = home.query_one("#balance", Static)
+        await wait_for(pilot, lambda: "$50.00" in shown(balance))
+        await ada.wallet.withdraw(usd(2_000), pin=PIN)  # from another device
+        await wait_for(pilot, lambda: "$30.00" in shown(balance))
+        clock.advance(2 * SETTLE + 2)
+        await wait_for(pilot, lambda: "Your bank refused $20.00" in notes(app))
+        await wait_for(pilot, lambda: "$50.00" in shown(balance))
+        assert "paid you" not in notes(app)

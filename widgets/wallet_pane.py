@@ -250,7 +250,9 @@ class WalletPane(Vertical):
             self.history.upsert(transfer)
             self.live_ids.add(transfer.id)
         me = self.session.me.id
-        if (
+        if transfer.kind in OWN_MONEY:
+            self._bank_said(transfer, known)
+        elif (
             not known
             and transfer.recipient.id == me
             and transfer.sender
@@ -263,6 +265,21 @@ class WalletPane(Vertical):
                 title="Money in",
                 markup=False,
             )
+
+    def _bank_said(self, transfer: Transfer, known: bool) -> None:
+        """What the bank did, when it did it (what I did myself the dialog said)."""
+        amount = _amount(transfer.amount)
+        match transfer.kind, transfer.status:
+            case "deposit", "completed" if known:  # it was pending here: settled now
+                self.notify(f"{amount} from your bank has arrived.", title="Bank")
+            case "withdrawal", "voided":
+                self.notify(
+                    f"Your bank refused {amount}: it is back in your balance.",
+                    title="Bank",
+                    severity="warning",
+                )
+            case "return", _:
+                self.notify(transfer.note, title="Bank", severity="warning", markup=False)
 
     def bill_changed(self, bill: Bill) -> None:
         known = {r.id: r for r in self.requests.items}
