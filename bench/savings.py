@@ -44,13 +44,15 @@ def run(store: Store, name: str, positions: int) -> dict[str, object]:
         server.call(lambda: seed_positions(server, balances))
         months = []
         for month in range(1, 13):
+            # From the month turning until every position is paid, whichever of this
+            # call and the server's own loop (which runs the same job) pays each chunk.
+            began = time.perf_counter()
             move_clock_to(
                 dt.datetime(2027 + month // 12, month % 12 + 1, 1, 0, 0, 10, tzinfo=dt.UTC)
             )
-            began = time.perf_counter()
-            paid = server.call(lambda: savings.pay_dividends(db, apy), 600)
+            while server.call(lambda: savings.pay_dividends(db, apy), 600):
+                pass
             months.append(time.perf_counter() - began)
-            assert paid == positions, paid
         move_clock_to(dt.datetime(2028, 1, 2, 0, 0, 10, tzinfo=dt.UTC))
         server.call(lambda: savings.pay_dividends(db, apy))  # the day's rate, once
         began = time.perf_counter()
