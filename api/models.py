@@ -7,7 +7,7 @@ client never sees anything else (DESIGN.md principles 1 and 2).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Generic, Literal, TypeVar
 
@@ -410,6 +410,36 @@ class BankTransfer(Wire):
     reason: str | None = Field(default=None, description="Why it failed or came back.")
     created_at: datetime
     updated_at: datetime
+
+
+class StatementLine(Wire):
+    at: datetime
+    transfer_id: str
+    kind: TransferKind
+    amount: Money = Field(description="Signed: what this movement did to the account.")
+    balance: Money = Field(description="The account's balance after it.")
+    counterparty: Account | None = Field(
+        default=None, description="Who paid or was paid; none for my own moves."
+    )
+    sent: bool = Field(description="The transfer was from me (a void of it comes back in).")
+    note: str
+    received: Money | None = Field(default=None, description="An exchange: what it bought.")
+
+
+class StatementAccount(Wire):
+    account: Literal["cash", "savings"]
+    currency: str
+    opening: Money
+    closing: Money
+    lines: list[StatementLine]
+
+
+class Statement(Wire):
+    """Every movement of my money between two UTC dates, per account and currency."""
+
+    since: date
+    until: date = Field(description="Inclusive.")
+    accounts: list[StatementAccount]
 
 
 class CreateWithdrawal(RequestBody):

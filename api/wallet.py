@@ -20,6 +20,7 @@ from xapp.api.models import (
     PaymentPreview,
     Receipt,
     Savings,
+    Statement,
     Transfer,
     Wallet,
 )
@@ -205,6 +206,11 @@ class WalletApi:
         body = {"amount": amount.model_dump()}
         path = "/v1/savings/withdrawals"
         return await self._t.send(Transfer, "POST", path, body, key or new_key())
+
+    async def statement(self, since: dt.date, until: dt.date) -> Statement:
+        return await self._t.get(
+            Statement, "/v1/statements", since=since.isoformat(), until=until.isoformat()
+        )
 
     # --- exchanges -------------------------------------------------------------------------
 

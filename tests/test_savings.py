@@ -112,6 +112,27 @@ async def test_a_month_of_savings_pays_a_dividend(people: People, db_path, serve
     assert audit(db_path).returncode == 0
 
 
+async def test_after_downtime_each_missed_month_is_paid_once(people: People, server) -> None:
+    """Down from January to mid-March: January's and February's dividends are paid on
+    restart, once each, and the owner hears of both (one event each, numbered in turn)."""
+    move_clock_to(START)
+    ada = await people.signed_in("ada")
+    await ada.wallet.deposit(usd(1_000_000))
+    await ada.wallet.to_savings(usd(1_000_000))
+    seq = (await ada.accounts.me()).event_seq
+    move_clock_to(START + dt.timedelta(days=70))
+    db = server.app.state.db
+    for _ in range(3):  # the loop runs it every second: more runs pay nothing more
+        server.call(lambda: savings.pay_dividends(db, Decimal("4.00")))
+    dividends = [t for t in (await ada.wallet.history()).items if t.kind == "dividend"]
+    assert [t.note for t in dividends] == [
+        "Savings dividend for February 2027",
+        "Savings dividend for January 2027",
+    ]
+    me = await ada.accounts.me()
+    assert me.event_seq == seq + 2
+
+
 # --- a year on 10,000 positions ---------------------------------------------------------------
 
 SAVERS = 10_000

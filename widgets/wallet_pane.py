@@ -98,6 +98,14 @@ class WalletPane(Vertical):
             tooltip="convert currency",
         ),
         Binding("B", "bank", "Bank", show=False, id="wallet.bank", tooltip="link my bank account"),
+        Binding(
+            "M",
+            "statement",
+            "Statement",
+            show=False,
+            id="wallet.statement",
+            tooltip="this month's statement",
+        ),
     ]
 
     def __init__(self, session: Session, **kwargs: Any) -> None:
@@ -445,6 +453,9 @@ class WalletPane(Vertical):
 
     def action_receive(self) -> None:
         self.post_message(intents.Receive())
+
+    def action_statement(self) -> None:
+        self.post_message(intents.OpenStatement())
 
     def _move(self, what: str) -> None:
         """Open a move's dialog; once it did something, read the wallet again (linking a

@@ -1,4 +1,5 @@
-"""The `xapp` command: the TUI (embedded default or `--server URL`), `serve` and `audit`."""
+"""The `xapp` command: the TUI (embedded default or `--server URL`), `serve`, `audit`,
+`receipt verify` and `export`."""
 
 from __future__ import annotations
 
@@ -194,6 +195,69 @@ def _verify_receipt(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    """Write my statement between two dates as a file: from the server I signed in to
+    (`--server`, with the session the app keeps), or from the local world when none is
+    named (it is started for the export, unless the app is running on it)."""
+    import datetime as dt
+
+    from xapp.api.client import ApiClient
+    from xapp.api.errors import ApiError
+    from xapp.api.exports import render
+    from xapp.credentials import Credentials, system_keyring
+
+    settings = ClientSettings.from_env()
+    data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir
+    today = dt.datetime.now(dt.UTC).date()
+    until = args.to or today
+    since = args.since or until.replace(day=1)
+    server = args.server or settings.server
+    world = None
+    if server:
+        saved = Credentials(data_dir, find_keyring=system_keyring).load(server)
+        if saved is None:
+            print(
+                f"xapp export: not signed in to {server}: run `xapp --server {server}`",
+                file=sys.stderr,
+            )
+            return 1
+        handle, token = saved
+    else:
+        from xapp.embedded import AlreadyRunning, EmbeddedWorld
+
+        try:
+            world = EmbeddedWorld(data_dir, activity_interval=0)
+        except AlreadyRunning:
+            print(
+                "xapp export: xapp is running on this data folder; quit it first, or export "
+                "from it with --server and its address",
+                file=sys.stderr,
+            )
+            return 1
+        server, token = world.start()
+        handle = "you"
+
+    async def fetch() -> str:
+        async with ApiClient(server, token) as client:
+            statement = await client.wallet.statement(since, until)
+        return render(statement, args.format, f"@{handle}")
+
+    try:
+        text = asyncio.run(fetch())
+    except ApiError as exc:
+        print(f"xapp export: {exc.message}", file=sys.stderr)
+        return 1
+    finally:
+        if world is not None:
+            world.stop()
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}: {args.format}, {since} to {until}")
+    return 0
+
+
 SERVE_SETTINGS: dict[str, tuple[str, str, dict[str, Any]]] = {
     "db": ("SQLite file path or postgresql:// URL", "xapp.db", {}),
     "workers": (
@@ -258,10 +322,30 @@ def parser() -> argparse.ArgumentParser:
     verify.add_argument(
         "--key", help="the server's public key (base64) to require, from /v1/receipts/key"
     )
+    export = sub.add_parser("export", help="write my statement as a file (CSV, beancount or JSON)")
+    export.add_argument("--format", choices=["csv", "beancount", "json"], default="csv")
+    # Also after the subcommand (`xapp export --server URL`); absent unless given.
+    export.add_argument("--server", default=argparse.SUPPRESS, help="the server signed in to")
+    export.add_argument("--data-dir", default=argparse.SUPPRESS, help="xapp's data folder")
+    export.add_argument(
+        "--from", dest="since", type=_date, help="first day (UTC, YYYY-MM-DD); default: the 1st"
+    )
+    export.add_argument("--to", type=_date, help="last day, included; default: today")
+    export.add_argument("-o", "--output", default="-", help="the file to write; - for stdout")
     return p
+
+
+def _date(text: str) -> Any:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-30") from None
 
 
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
-    command = {"serve": _serve, "audit": _audit, "receipt": _verify_receipt}.get(args.command, _tui)
+    commands = {"serve": _serve, "audit": _audit, "receipt": _verify_receipt, "export": _export}
+    command = commands.get(args.command, _tui)
     sys.exit(command(args))

@@ -92,6 +92,10 @@ class Receive(Intent):
     """Show a QR code and a link that ask people to pay me."""
 
 
+class OpenStatement(Intent):
+    """The monthly statement of my accounts."""
+
+
 class MoveMoney(Intent):
     """Money between my own pockets: add from my bank ("deposit"), send to it
     ("withdraw"), savings ("savings"), another currency ("exchange"), or link the bank

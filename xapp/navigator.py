@@ -108,6 +108,11 @@ class Navigator:
 
         self._open(EarningsScreen(self._session), intent)
 
+    def on_open_statement(self, intent: intents.OpenStatement) -> None:
+        from xapp.screens.statement import StatementScreen
+
+        self._open(StatementScreen(self._session), intent)
+
     def on_receive(self, intent: intents.Receive) -> None:
         from xapp.screens.receive import ReceiveScreen
 

@@ -145,10 +145,13 @@ class Position:
         )
 
 
-def catch_up(position: Position, balance: int, day: int, rates: dict[int, int]) -> list[int]:
+def catch_up(
+    position: Position, balance: int, day: int, rates: dict[int, int]
+) -> list[tuple[int, int]]:
     """Accrue `position` through the day before `day` at `balance`, paying each month
-    that ended on the way (compounding from then); returns those months' dividends."""
-    paid: list[int] = []
+    that ended on the way (compounding from then); returns those months (the ordinal of
+    each one's first day) and their dividends."""
+    paid: list[tuple[int, int]] = []
     while True:
         end = month_end(position.month)
         upto = min(day - 1, end)
@@ -160,7 +163,7 @@ def catch_up(position: Position, balance: int, day: int, rates: dict[int, int]) 
             position.accrued_through = upto
         if end >= day:
             return paid
-        paid.append(position.accrued)
+        paid.append((position.month, position.accrued))
         balance += position.accrued
         position.earned += position.accrued
         position.accrued = 0
@@ -219,11 +222,11 @@ async def _settle(tx: Tx, positions: list[Position], day: int) -> None:
     legs: list[dict[str, object]] = []
     bumps: dict[str, int] = {}
     for position in positions:
-        for dividend in catch_up(position, balances[position.ledger_id], day, rates):
+        for month, dividend in catch_up(position, balances[position.ledger_id], day, rates):
             if dividend == 0:
                 continue
             transfer_id = new_id()
-            rows.append(_dividend_row(transfer_id, expense, position, dividend, created))
+            rows.append(_dividend_row(transfer_id, expense, position, month, dividend, created))
             legs += [
                 _leg(transfer_id, expense, -dividend),
                 _leg(transfer_id, position.ledger_id, dividend),
@@ -254,9 +257,9 @@ async def _settle(tx: Tx, positions: list[Position], day: int) -> None:
 
 
 def _dividend_row(
-    transfer_id: str, expense: str, position: Position, amount: int, created: int
+    transfer_id: str, expense: str, position: Position, first: int, amount: int, created: int
 ) -> dict[str, object]:
-    month = dt.date.fromordinal(position.month - 1)
+    month = dt.date.fromordinal(first)
     return {
         "id": transfer_id,
         "kind": "dividend",
@@ -297,7 +300,10 @@ async def _tell_owners(tx: Tx, rows: list[dict[str, object]]) -> None:
             )
         ).all()
     }
-    told: list[tuple[str, EventType, BaseModel]] = []
+    # One event per owner per statement (events are numbered per account): an owner paid
+    # for two months (after downtime) hears of the second in a second round.
+    rounds: list[list[tuple[str, EventType, BaseModel]]] = []
+    heard: dict[str, int] = {}
     for row in rows:
         owner = str(row["recipient_id"])
         transfer = Transfer(
@@ -312,10 +318,14 @@ async def _tell_owners(tx: Tx, rows: list[dict[str, object]]) -> None:
             refunded=Money(amount=0, currency=CURRENCY),
         )
         balance = Money(amount=cash.get(owner, 0), currency=CURRENCY)
-        told.append(
-            (owner, EventType.TRANSFER_UPDATED, TransferEvent(transfer=transfer, balance=balance))
-        )
-    await events.append_each(tx, told)
+        round_ = heard.get(owner, 0)
+        heard[owner] = round_ + 1
+        if round_ == len(rounds):
+            rounds.append([])
+        event = TransferEvent(transfer=transfer, balance=balance)
+        rounds[round_].append((owner, EventType.TRANSFER_UPDATED, event))
+    for told in rounds:
+        await events.append_each(tx, told)
 
 
 async def pay_dividends(db: Database, apy_percent: Decimal) -> int:
@@ -448,7 +458,7 @@ async def view(conn: Conn, me: Account, days: int, apy_percent: Decimal) -> Savi
         for d in range(day - days, day)
     ]
     return Savings(
-        balance=Money(amount=balance + sum(paid), currency=CURRENCY),
+        balance=Money(amount=balance + sum(dividend for _, dividend in paid), currency=CURRENCY),
         apy=apy,
         accrued=Money(amount=ahead.accrued, currency=CURRENCY),
         earned=Money(amount=ahead.earned, currency=CURRENCY),

@@ -25,11 +25,12 @@ from xapp.api.models import (
     PreviewTip,
     Receipt,
     SetPin,
+    Statement,
     Transfer,
     TransferKind,
     Wallet,
 )
-from xapp.server import accounts, banking, ledger, money_out, payments, pins
+from xapp.server import accounts, banking, ledger, money_out, payments, pins, statements
 from xapp.server.deps import CurrentAccount, Db, Hasher, Signer
 from xapp.server.errors import AppError
 from xapp.server.idempotency import Idempotent
@@ -211,6 +212,14 @@ async def tip(
     """Tip a post's author."""
     order = money_out.Tip(post_id, body.amount)
     return await once(body, lambda tx: money_out.send(tx, proof, order, rules))
+
+
+@router.get("/statements", response_model=Statement, summary="My statement")
+async def statement(db: Db, account: CurrentAccount, since: dt.date, until: dt.date) -> Statement:
+    """Opening balance, every movement and closing balance of each of my accounts (cash
+    per currency, savings) between two UTC dates, both included; at most 366 days."""
+    async with db.read(snapshot=True) as conn:  # opening, movements and people: one moment
+        return await statements.statement(conn, account, since, until)
 
 
 @router.get("/wallet/earnings", response_model=Earnings, summary="My tip earnings")
