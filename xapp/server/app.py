@@ -57,7 +57,9 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         app.state.db = db
         if settings.demo:
             await demo.seed(db, passwords, rules, rail, settings.savings_apy)
-        tasks = [asyncio.create_task(_keep_money_moving(db, settings, rail))]
+        stopping = asyncio.Event()
+        money = asyncio.create_task(_keep_money_moving(db, settings, rail, stopping))
+        tasks: list[asyncio.Task[None]] = []
         if settings.demo_activity:
             activity = demo.keep_alive(db, settings.demo_activity_interval, rules)
             tasks.append(asyncio.create_task(activity))
@@ -67,6 +69,12 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
                 STATE_KEY: Services(settings, db, passwords, login_limiter, signer, typing, rail)
             }
         finally:
+            # The money loop finishes its pass and stops between passes: cancelled inside a
+            # PostgreSQL call, its pooled connection would be left for the garbage collector.
+            stopping.set()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(money), STOP_WAIT)
+            tasks.append(money)
             for task in tasks:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -103,14 +111,20 @@ SLOW_EVERY = 4
 """Looks at the bank rail and the savings calendar every this many ticks (a second)."""
 
 
-async def _keep_money_moving(db: Database, settings: ServerSettings, rail: Rail) -> None:
+STOP_WAIT = 5.0
+"""Seconds shutting down waits for the money loop's pass to finish before cancelling it."""
+
+
+async def _keep_money_moving(
+    db: Database, settings: ServerSettings, rail: Rail, stopping: asyncio.Event
+) -> None:
     """Complete pending payments when their undo window ends, book what the bank rail
     answered, and keep each day's savings rate and pay each month's dividends. Every
     step is safe to run in several server processes at once: settling a payment and
     booking an answer are guarded updates only one process wins, and a savings position
     is locked while it is paid. One failed pass is logged and tried again next tick."""
     tick = 0
-    while True:
+    while not stopping.is_set():
         try:
             await _release_due(db)
             if tick % SLOW_EVERY == 0:
@@ -119,7 +133,8 @@ async def _keep_money_moving(db: Database, settings: ServerSettings, rail: Rail)
         except Exception:  # keep going: one bad pass must not strand every payment
             log.exception("moving money on failed")
         tick += 1
-        await asyncio.sleep(RELEASE_TICK)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stopping.wait(), RELEASE_TICK)
 
 
 async def _release_due(db: Database) -> None:
