@@ -442,6 +442,34 @@ class Statement(Wire):
     accounts: list[StatementAccount]
 
 
+Cadence = Literal["once", "weekly", "monthly"]
+ScheduleStatus = Literal["active", "paused", "cancelled", "done", "failed"]
+
+
+class CreateSchedule(RequestBody):
+    to: Handle
+    amount: PositiveMoney
+    note: Note = ""
+    cadence: Cadence
+    first: date = Field(
+        description="The first payment's day (UTC); weekly repeats on its weekday, monthly "
+        "on its day of the month (the 31st on the month's last day)."
+    )
+
+
+class Schedule(Wire):
+    id: str
+    payee: Account
+    amount: Money
+    note: str
+    cadence: Cadence
+    next_run: date | None = Field(description="The next day it pays; none once it is over.")
+    status: ScheduleStatus
+    failures: int = Field(description="Failed runs in a row (three pause it).")
+    last_error: str | None = None
+    created_at: datetime
+
+
 class CreateWithdrawal(RequestBody):
     amount: PositiveMoney
 
@@ -823,7 +851,9 @@ class Typing(Wire):
     data: TypingData
 
 
-NotificationKind = Literal["mention", "reply", "quote", "like", "repost", "follow"]
+NotificationKind = Literal[
+    "mention", "reply", "quote", "like", "repost", "follow", "scheduled_payment_failed"
+]
 
 
 class Notification(Wire):
@@ -831,6 +861,9 @@ class Notification(Wire):
     kind: NotificationKind
     actor: Account
     post: Post | None = Field(description="The post it is about (none for a follow).")
+    detail: str | None = Field(
+        default=None, description="What happened, when the kind needs a sentence."
+    )
     created_at: datetime
 
 

@@ -20,6 +20,7 @@ from xapp.api.models import (
     PaymentPreview,
     Receipt,
     Savings,
+    Schedule,
     Statement,
     Transfer,
     Wallet,
@@ -211,6 +212,40 @@ class WalletApi:
         return await self._t.get(
             Statement, "/v1/statements", since=since.isoformat(), until=until.isoformat()
         )
+
+    # --- scheduled payments -------------------------------------------------------------
+
+    async def schedule(
+        self,
+        to: str,
+        amount: Money,
+        cadence: str,
+        first: dt.date,
+        note: str = "",
+        key: str | None = None,
+        *,
+        pin: str | None = None,
+    ) -> Schedule:
+        body = {
+            "to": handle_path(to),
+            "amount": amount.model_dump(),
+            "note": note,
+            "cadence": cadence,
+            "first": first.isoformat(),
+        }
+        return await self._t.send(Schedule, "POST", "/v1/schedules", body, key or new_key(), pin)
+
+    async def schedules(self, before: str | None = None) -> Page[Schedule]:
+        return await self._t.get(Page[Schedule], "/v1/schedules", before=before)
+
+    async def pause_schedule(self, schedule_id: str) -> Schedule:
+        return await self._t.send(Schedule, "POST", f"/v1/schedules/{schedule_id}/pause")
+
+    async def resume_schedule(self, schedule_id: str) -> Schedule:
+        return await self._t.send(Schedule, "POST", f"/v1/schedules/{schedule_id}/resume")
+
+    async def cancel_schedule(self, schedule_id: str) -> Schedule:
+        return await self._t.send(Schedule, "DELETE", f"/v1/schedules/{schedule_id}")
 
     # --- exchanges -------------------------------------------------------------------------
 

@@ -79,14 +79,14 @@ class LinkBankScreen(FormModal[BankAccount | None]):
         if not 4 <= len(number) <= 17:
             self.show_error("The account number has 4 to 17 digits")
             return
-        pin = _pin(self)
+        pin = typed_pin(self)
         if pin == "":
             return
         wallet = self.session.client.wallet
         self.call(lambda: wallet.link_bank(holder, routing, number, pin=pin), self.dismiss)
 
 
-def _pin(form: FormModal[Any]) -> str | None:
+def typed_pin(form: FormModal[Any]) -> str | None:
     """The PIN typed (None when the account has none); "" after saying it is missing."""
     pins = form.query("#pin")
     if not pins:
@@ -140,7 +140,7 @@ class _BankMove(FormModal[Transfer | None]):
         amount = self.typed_amount()
         if amount is None:
             return
-        pin = _pin(self)
+        pin = typed_pin(self)
         if pin == "":
             return
         # Sending the same amount again reuses its key: the bank is asked once.

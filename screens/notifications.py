@@ -30,6 +30,7 @@ SAYS = {
     "like": ("♥", "liked your post"),
     "repost": ("🔁", "reposted your post"),
     "follow": ("+", "followed you"),
+    "scheduled_payment_failed": ("!", "was not paid: your scheduled payment failed"),
 }
 
 
@@ -50,6 +51,8 @@ class NotificationList(ItemLines[Notification]):
             (f" · {ago(item.created_at)}", "dim"),
         )
         lines = [*head.wrap(width)]
+        if item.detail:
+            lines += [line.stylize("dim") for line in Content(item.detail).wrap(width)]
         if item.post is not None:
             text = "deleted post" if item.post.deleted else item.post.text
             lines += [line.stylize("dim") for line in body(text[:280]).wrap(width)]

@@ -99,6 +99,14 @@ class WalletPane(Vertical):
         ),
         Binding("B", "bank", "Bank", show=False, id="wallet.bank", tooltip="link my bank account"),
         Binding(
+            "O",
+            "schedules",
+            "Scheduled",
+            show=False,
+            id="wallet.schedules",
+            tooltip="scheduled payments (standing orders)",
+        ),
+        Binding(
             "M",
             "statement",
             "Statement",
@@ -453,6 +461,9 @@ class WalletPane(Vertical):
 
     def action_receive(self) -> None:
         self.post_message(intents.Receive())
+
+    def action_schedules(self) -> None:
+        self.post_message(intents.OpenSchedules())
 
     def action_statement(self) -> None:
         self.post_message(intents.OpenStatement())

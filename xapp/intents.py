@@ -92,6 +92,10 @@ class Receive(Intent):
     """Show a QR code and a link that ask people to pay me."""
 
 
+class OpenSchedules(Intent):
+    """My scheduled payments."""
+
+
 class OpenStatement(Intent):
     """The monthly statement of my accounts."""
 

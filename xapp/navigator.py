@@ -108,6 +108,11 @@ class Navigator:
 
         self._open(EarningsScreen(self._session), intent)
 
+    def on_open_schedules(self, intent: intents.OpenSchedules) -> None:
+        from xapp.screens.schedules import SchedulesScreen
+
+        self._open(SchedulesScreen(self._session), intent)
+
     def on_open_statement(self, intent: intents.OpenStatement) -> None:
         from xapp.screens.statement import StatementScreen
 

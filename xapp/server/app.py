@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 
 from xapp import __version__
-from xapp.server import banking, demo, errors, money_out, payments, savings
+from xapp.server import banking, demo, errors, money_out, payments, savings, schedules
 from xapp.server.auth import LoginLimiter, Passwords
 from xapp.server.db import Database
 from xapp.server.deps import STATE_KEY, Services
@@ -28,9 +28,8 @@ from xapp.server.routes import (
     search,
     wallet,
 )
-from xapp.server.routes import (
-    savings as savings_routes,
-)
+from xapp.server.routes import savings as savings_routes
+from xapp.server.routes import schedules as schedule_routes
 from xapp.server.settings import ServerSettings
 from xapp.server.signing import ReceiptSigner
 from xapp.server.typing_signals import TypingSignals
@@ -58,7 +57,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         if settings.demo:
             await demo.seed(db, passwords, rules, rail, settings.savings_apy)
         stopping = asyncio.Event()
-        money = asyncio.create_task(_keep_money_moving(db, settings, rail, stopping))
+        money = asyncio.create_task(_keep_money_moving(db, settings, rail, rules, stopping))
         tasks: list[asyncio.Task[None]] = []
         if settings.demo_activity:
             activity = demo.keep_alive(db, settings.demo_activity_interval, rules)
@@ -96,6 +95,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         bills,
         bank,
         savings_routes,
+        schedule_routes,
         fx,
         search,
         feed,
@@ -116,10 +116,15 @@ STOP_WAIT = 5.0
 
 
 async def _keep_money_moving(
-    db: Database, settings: ServerSettings, rail: Rail, stopping: asyncio.Event
+    db: Database,
+    settings: ServerSettings,
+    rail: Rail,
+    rules: money_out.Rules,
+    stopping: asyncio.Event,
 ) -> None:
     """Complete pending payments when their undo window ends, book what the bank rail
-    answered, and keep each day's savings rate and pay each month's dividends. Every
+    answered, keep each day's savings rate and pay each month's dividends, and pay
+    scheduled payments when their day comes. Every
     step is safe to run in several server processes at once: settling a payment and
     booking an answer are guarded updates only one process wins, and a savings position
     is locked while it is paid. One failed pass is logged and tried again next tick."""
@@ -130,6 +135,7 @@ async def _keep_money_moving(
             if tick % SLOW_EVERY == 0:
                 await banking.book_answers(db, rail)
                 await savings.pay_dividends(db, settings.savings_apy)
+                await schedules.run_due(db, rules)
         except Exception:  # keep going: one bad pass must not strand every payment
             log.exception("moving money on failed")
         tick += 1

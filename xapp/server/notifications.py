@@ -24,7 +24,12 @@ UNREAD_CAP = 100
 
 
 async def notify(
-    tx: Tx, recipient_id: str, kind: NotificationKind, actor: Account, post_id: str | None
+    tx: Tx,
+    recipient_id: str,
+    kind: NotificationKind,
+    actor: Account,
+    post_id: str | None,
+    detail: str | None = None,
 ) -> None:
     if recipient_id == actor.id or await _unwelcome(tx.conn, recipient_id, actor.id):
         return
@@ -36,6 +41,7 @@ async def notify(
             kind=kind,
             actor_id=actor.id,
             post_id=post_id,
+            detail=detail,
             created_at=created,
         )
         .returning(table.c.pk)
@@ -43,7 +49,12 @@ async def notify(
     recipient = (await accounts.by_ids(tx.conn, [recipient_id]))[recipient_id]
     post = await posts.get(tx.conn, recipient, post_id) if post_id else None
     notification = Notification(
-        id=str(pk), kind=kind, actor=actor, post=post, created_at=to_datetime(created)
+        id=str(pk),
+        kind=kind,
+        actor=actor,
+        post=post,
+        detail=detail,
+        created_at=to_datetime(created),
     )
     await events.append(tx, recipient_id, EventType.NOTIFICATION_CREATED, notification)
 
@@ -85,6 +96,7 @@ async def page(conn: Conn, me: Account, cursor: Cursor) -> Page[Notification]:
             kind=r.kind,
             actor=people[r.actor_id],
             post=shown.get(r.post_id) if r.post_id else None,
+            detail=r.detail,
             created_at=to_datetime(r.created_at),
         )
         for r in rows

@@ -149,6 +149,17 @@ async def pinless(conn: Conn, me: Account) -> Authorized:
     return Authorized(me, _SEAL)
 
 
+async def standing(conn: Conn, me: Account) -> Authorized:
+    """Authorize a payment `me` scheduled with its PIN checked then (`schedules`), unless
+    payments are locked now (five wrong PINs since): a lock stops standing orders too."""
+    locked_until = await conn.scalar(
+        select(accounts.c.pin_locked_until).where(accounts.c.id == me.id)
+    )
+    if locked_until and locked_until > now_us():
+        raise _locked(locked_until)
+    return Authorized(me, _SEAL)
+
+
 @answers(403, 423, 429)  # no PIN or a wrong one, locked, too many checks at once
 async def _pin_checked(
     db: Db,

@@ -102,9 +102,10 @@ notifications = Table(
     metadata,
     pk_column(),
     Column("account_id", String(36), ForeignKey("accounts.id"), nullable=False),
-    Column("kind", String(10), nullable=False),
+    Column("kind", String(30), nullable=False),
     Column("actor_id", String(36), ForeignKey("accounts.id"), nullable=False),
     Column("post_id", String(36)),
+    Column("detail", Text),
     Column("created_at", BigInteger, nullable=False),
     Index("ix_notifications_account_pk", "account_id", "pk"),
 )
@@ -464,4 +465,38 @@ fx_quotes = Table(
     Column("created_at", BigInteger, nullable=False),
     Column("expires_at", BigInteger, nullable=False),
     Column("transfer_id", String(36)),
+)
+
+# --- scheduled payments (schedules.py) ---------------------------------------------------
+
+schedules = Table(
+    "schedules",
+    metadata,
+    pk_column(),
+    Column("id", String(36), nullable=False, unique=True),
+    Column("payer_id", String(36), ForeignKey("accounts.id"), nullable=False),
+    Column("payee_id", String(36), ForeignKey("accounts.id"), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("cadence", String(10), nullable=False),  # once, weekly, monthly
+    Column("day_of_month", Integer),  # monthly: the day asked for (31: the month's last)
+    Column("next_run", Integer),  # ordinal of the next day it runs; none once it is over
+    Column("status", String(10), nullable=False),  # active, paused, cancelled, done, failed
+    Column("failures", Integer, nullable=False),  # failed runs in a row
+    Column("last_error", Text),
+    Column("created_at", BigInteger, nullable=False),
+    Index("ix_schedules_payer_pk", "payer_id", "pk"),
+    Index("ix_schedules_due", "status", "next_run"),
+)
+
+schedule_runs = Table(
+    # One row per occurrence that ran: its primary key is the claim that makes it once.
+    "schedule_runs",
+    metadata,
+    Column("schedule_id", String(36), ForeignKey("schedules.id"), primary_key=True),
+    Column("day", Integer, primary_key=True),
+    Column("transfer_id", String(36)),
+    Column("error", Text),
+    Column("ran_at", BigInteger, nullable=False),
 )
