@@ -15,6 +15,7 @@ import subprocess
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -194,6 +195,38 @@ async def test_pending_payments_are_released_once_while_every_process_releases(
         "WHERE a.handle = 'ben'",
     )
     assert ben == sum(100 + i for i in range(20))
+    assert audit(db_path).returncode == 0
+
+
+async def test_scheduled_payments_run_once_while_every_process_runs_them(
+    db_path, tmp_path: Path
+) -> None:
+    """Every process's loop looks for due scheduled payments each second: twenty due today,
+    scheduled through both, are each paid once."""
+    with serving(db_path, tmp_path) as (a, _), serving(db_path, tmp_path) as (b, _):
+        on_a, on_b = People(a), People(b)
+        try:
+            ann = await on_a.signed_in("ann")
+            await on_a.signed_in("ben")
+            await ann.wallet.deposit(usd(10_000))
+            there = await on_b.login("ann")
+            today = datetime.now(UTC).date()
+            await asyncio.gather(
+                *(
+                    (ann, there)[i % 2].wallet.schedule("ben", usd(100 + i), "once", today)
+                    for i in range(20)
+                )
+            )
+            deadline = time.monotonic() + 15
+            while query(db_path, "SELECT count(*) FROM schedules WHERE status = 'done'") != [(20,)]:
+                assert time.monotonic() < deadline
+                await asyncio.sleep(0.1)
+        finally:
+            await on_a.close()
+            await on_b.close()
+    paid = query(db_path, f"SELECT amount FROM transfers WHERE {PAYMENTS} ORDER BY amount")
+    assert [amount for (amount,) in paid] == [100 + i for i in range(20)]
+    assert query(db_path, "SELECT count(*) FROM schedule_runs") == [(20,)]
     assert audit(db_path).returncode == 0
 
 
