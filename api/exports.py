@@ -6,7 +6,8 @@ Beancount: each of my accounts is an asset (`Assets:Xapp:Cash:USD`,
 `Assets:Xapp:Savings:USD`); the opening balance comes from `Equity:Opening-Balances` on
 the first day; every movement is balanced by where the money came from or went:
 `Income:Xapp:Received` and `Expenses:Xapp:Sent` (a person; the payee in the narration),
-`Assets:Bank` (deposits, withdrawals, returns), `Income:Xapp:Dividends`, and for money
+`Assets:Bank` (deposits, withdrawals, returns), `Income:Xapp:Dividends`,
+`Income:Xapp:Creator` (creator payouts), and for money
 between my own accounts (savings, exchanges) the other account itself. An exchange is
 one transaction: the amount bought is priced at the total sold (`@@`), so the fee is in
 its cost.
@@ -82,6 +83,7 @@ _OTHER = {
     "withdrawal": "Assets:Bank",
     "return": "Assets:Bank",
     "dividend": "Income:Xapp:Dividends",
+    "creator_payout": "Income:Xapp:Creator",
 }
 
 
@@ -109,6 +111,7 @@ def to_beancount(statement: Statement, who: str) -> str:
         "Assets:Bank",
         "Income:Xapp:Received",
         "Income:Xapp:Dividends",
+        "Income:Xapp:Creator",
         "Expenses:Xapp:Sent",
     ):
         lines.append(f"{opened} open {name}")

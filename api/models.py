@@ -470,6 +470,26 @@ class Schedule(Wire):
     created_at: datetime
 
 
+class PayoutPost(Wire):
+    post_id: str
+    label: str = Field(description="The post's opening words.")
+    points: int = Field(description="Distinct likes, reposts and replies it earned.")
+    amount: Money
+
+
+class Payout(Wire):
+    month: date = Field(description="The month's first day.")
+    amount: Money
+    posts: list[PayoutPost]
+
+
+class CreatorPayouts(Wire):
+    month: date = Field(description="This month's first day.")
+    points: int = Field(description="Engagement my posts earned this month so far.")
+    estimate: Money = Field(description="My share of this month's pool if it ended now.")
+    past: list[Payout] = Field(description="Newest first.")
+
+
 class CreateWithdrawal(RequestBody):
     amount: PositiveMoney
 
@@ -545,6 +565,7 @@ TransferKind = Literal[
     "from_savings",
     "dividend",
     "exchange",
+    "creator_payout",
 ]
 TransferStatus = Literal["pending", "completed", "voided"]
 OWN_MONEY: frozenset[str] = frozenset(

@@ -12,6 +12,7 @@ from pydantic import TypeAdapter
 from xapp.api.models import (
     BankAccount,
     BankTransfer,
+    CreatorPayouts,
     Earnings,
     FxQuote,
     Money,
@@ -166,6 +167,9 @@ class WalletApi:
         body = {"amount": amount.model_dump()}
         path = f"/v1/posts/{post_id}/tips"
         return await self._t.send(Transfer, "POST", path, body, key or new_key(), pin)
+
+    async def payouts(self) -> CreatorPayouts:
+        return await self._t.get(CreatorPayouts, "/v1/wallet/payouts")
 
     async def earnings(self, currency: str = "USD") -> Earnings:
         return await self._t.get(Earnings, "/v1/wallet/earnings", currency=currency)

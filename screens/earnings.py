@@ -1,4 +1,5 @@
-"""Creator earnings: tips received, by post and by day."""
+"""Creator earnings: tips received, by post and by day; and creator payouts: this month's
+estimate from the pool, and each past payout with the posts that earned it."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from textual.content import Content
 from textual.widgets import DataTable, Label, Static
 
 from xapp.api.errors import ApiError
-from xapp.api.models import Earnings
+from xapp.api.models import CreatorPayouts, Earnings
 from xapp.api.money import format_amount
 from xapp.screens.dialogs import Dialog
 from xapp.session import Session
@@ -37,6 +38,8 @@ class EarningsScreen(Dialog[None]):
             yield DataTable(id="by-post", cursor_type="row")
             yield Label("By day")
             yield DataTable(id="by-day", cursor_type="row")
+            yield Label("Creator payouts")
+            yield Static("Loading…", id="payouts")
             yield Label("esc closes", classes="hint")
 
     def on_mount(self) -> None:
@@ -49,12 +52,34 @@ class EarningsScreen(Dialog[None]):
 
     @worker(exclusive=True)
     async def load(self) -> None:
+        wallet = self.session.client.wallet
         try:
-            earnings = await self.session.client.wallet.earnings()
+            earnings = await wallet.earnings()
+            payouts = await wallet.payouts()
         except ApiError as exc:
             self.query_one("#total", Static).update(Content(exc.message))
             return
         self.show(earnings)
+        self.show_payouts(payouts)
+
+    def show_payouts(self, payouts: CreatorPayouts) -> None:
+        """This month so far, then each past month and the posts that earned most."""
+        estimate = format_amount(payouts.estimate.amount, payouts.estimate.currency)
+        lines = [
+            Content(
+                f"{payouts.month:%B} so far: {payouts.points} "
+                f"point{'s' if payouts.points != 1 else ''} (likes, reposts and replies from "
+                f"others), about {estimate} if the month ended now"
+            )
+        ]
+        for payout in payouts.past:
+            amount = format_amount(payout.amount.amount, payout.amount.currency)
+            top = ", ".join(
+                f"{p.label[:30]} {format_amount(p.amount.amount, p.amount.currency)}"
+                for p in payout.posts[:3]
+            )
+            lines.append(Content(f"{payout.month:%B %Y}: {amount} · {top}"))
+        self.query_one("#payouts", Static).update(Content("\n").join(lines))
 
     def show(self, earnings: Earnings) -> None:
         total = format_amount(earnings.total.amount, earnings.total.currency)

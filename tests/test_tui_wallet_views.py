@@ -4,7 +4,7 @@ table, and declining or cancelling a request only after a yes."""
 
 from __future__ import annotations
 
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 
 from tests.conftest import PASSWORD, People, usd
 from tests.test_tui_home import drawn, home_of, shown, signed_in_app, wait_for
@@ -55,6 +55,7 @@ async def test_tips_are_said_once_and_earnings_read_plainly(people: People, tmp_
     post = await ada.posts.create("We can only see a short distance ahead")
     await bob.wallet.deposit(usd(5_000))
     await bob.wallet.tip(post.id, usd(300))
+    await bob.posts.like(post.id)
     app = signed_in_app(people.url, "ada", ada.token or "", tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         home = await home_of(pilot)
@@ -71,6 +72,8 @@ async def test_tips_are_said_once_and_earnings_read_plainly(people: People, tmp_
         text = "\n".join(table.render_line(y).text for y in range(table.size.height))
         assert "We can only see a short distance ahead" in text
         assert "$3.00" in text
+        payouts = app.screen.query_one("#payouts", Static)
+        await wait_for(pilot, lambda: "so far: 1 point (likes, reposts" in shown(payouts))
 
 
 async def test_decline_and_cancel_ask_first(people: People, tmp_path) -> None:

@@ -12,7 +12,7 @@ from xapp.widgets.cards import state
 from xapp.widgets.clock import ago
 from xapp.widgets.lines import ItemLines
 
-PLAIN = OWN_MONEY | {"payment"}
+PLAIN = OWN_MONEY | {"payment", "creator_payout"}
 """Kinds whose note says what they were (the server writes it), shown without the kind."""
 
 OWN = {
@@ -20,6 +20,7 @@ OWN = {
     "to_savings": "$amount to savings",
     "from_savings": "$amount from savings",
     "dividend": "[green]+$amount[/green] savings dividend",
+    "creator_payout": "[green]+$amount[/green] creator payout",
 }
 """Money between my own pockets, said as such (never "from You @me")."""
 

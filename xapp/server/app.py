@@ -10,7 +10,16 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 
 from xapp import __version__
-from xapp.server import banking, demo, errors, money_out, payments, savings, schedules
+from xapp.server import (
+    banking,
+    creators,
+    demo,
+    errors,
+    money_out,
+    payments,
+    savings,
+    schedules,
+)
 from xapp.server.auth import LoginLimiter, Passwords
 from xapp.server.db import Database
 from xapp.server.deps import STATE_KEY, Services
@@ -123,8 +132,8 @@ async def _keep_money_moving(
     stopping: asyncio.Event,
 ) -> None:
     """Complete pending payments when their undo window ends, book what the bank rail
-    answered, keep each day's savings rate and pay each month's dividends, and pay
-    scheduled payments when their day comes. Every
+    answered, keep each day's savings rate and pay each month's dividends, pay
+    scheduled payments when their day comes, and pay each month's creator pool. Every
     step is safe to run in several server processes at once: settling a payment and
     booking an answer are guarded updates only one process wins, and a savings position
     is locked while it is paid. One failed pass is logged and tried again next tick."""
@@ -136,6 +145,7 @@ async def _keep_money_moving(
                 await banking.book_answers(db, rail)
                 await savings.pay_dividends(db, settings.savings_apy)
                 await schedules.run_due(db, rules)
+                await creators.pay_ended_month(db, settings.creator_pool)
         except Exception:  # keep going: one bad pass must not strand every payment
             log.exception("moving money on failed")
         tick += 1

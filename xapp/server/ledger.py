@@ -5,7 +5,8 @@ from outside comes through the `bank_clearing` system account, which may go nega
 its balance is what the bank rail has sent in, less what went back out. A few other
 system accounts may go negative too, each the platform's side of something it pays
 for: `interest_expense` (savings dividends), `bank_returns_loss` (a returned deposit
-already spent) and the FX desk `fx` (a currency it sold). Every other account, a
+already spent), the FX desk `fx` (a currency it sold) and `creator_fund` (creator
+payouts). Every other account, a
 person's cash (`user:`) and savings (`savings:`) among them, never goes below zero.
 
 A two-phase transfer first moves the money into a hold (`pending_payments` for the undo
@@ -43,7 +44,8 @@ INTEREST_EXPENSE = "interest_expense"
 RETURNS_LOSS = "bank_returns_loss"
 FX_DESK = "fx"
 FX_FEES = "fx_fees"
-MAY_GO_NEGATIVE = frozenset({BANK_CLEARING, INTEREST_EXPENSE, RETURNS_LOSS, FX_DESK})
+CREATOR_FUND = "creator_fund"
+MAY_GO_NEGATIVE = frozenset({BANK_CLEARING, INTEREST_EXPENSE, RETURNS_LOSS, FX_DESK, CREATOR_FUND})
 SAVINGS_CURRENCY = "USD"
 """The money-market fund is a USD fund."""
 

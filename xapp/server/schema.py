@@ -500,3 +500,31 @@ schedule_runs = Table(
     Column("error", Text),
     Column("ran_at", BigInteger, nullable=False),
 )
+
+# --- creator payouts (creators.py) ---------------------------------------------------------
+
+creator_months = Table(
+    # One row per month paid: the claim that pays it once, and what it carried.
+    "creator_months",
+    metadata,
+    Column("month", Integer, primary_key=True),  # ordinal of the month's first day
+    Column("pool", BigInteger, nullable=False),
+    Column("carried_in", BigInteger, nullable=False),
+    Column("paid", BigInteger, nullable=False),
+    Column("carried_out", BigInteger, nullable=False),
+    Column("points", BigInteger, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+creator_payout_posts = Table(
+    # A creator's payout statement: which posts earned what, in which month.
+    "creator_payout_posts",
+    metadata,
+    Column("month", Integer, primary_key=True),
+    Column("post_id", String(36), primary_key=True),
+    Column("creator_id", String(36), ForeignKey("accounts.id"), nullable=False),
+    Column("points", BigInteger, nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("transfer_id", String(36), nullable=False),
+    Index("ix_creator_payout_posts_creator", "creator_id", "month"),
+)

@@ -90,6 +90,9 @@ class ServerSettings(BaseSettings):
     fx_quote_seconds: float = 30.0
     """How long a quote holds."""
 
+    creator_pool: int = 100_000
+    """The monthly pool shared among creators by engagement, in US cents."""
+
     log_level: LogLevel = "WARNING"
     """What `xapp serve` logs to stderr. Quiet by default: its one ready line on stdout
     says what an operator needs; INFO shows startup, migrations and the demo's doings."""

@@ -13,6 +13,7 @@ from xapp.api.models import (
     CreateRefund,
     CreateTip,
     CreateTransfer,
+    CreatorPayouts,
     Earnings,
     Handle,
     Page,
@@ -30,8 +31,17 @@ from xapp.api.models import (
     TransferKind,
     Wallet,
 )
-from xapp.server import accounts, banking, ledger, money_out, payments, pins, statements
-from xapp.server.deps import CurrentAccount, Db, Hasher, Signer
+from xapp.server import (
+    accounts,
+    banking,
+    creators,
+    ledger,
+    money_out,
+    payments,
+    pins,
+    statements,
+)
+from xapp.server.deps import CurrentAccount, Db, Hasher, Settings, Signer
 from xapp.server.errors import AppError
 from xapp.server.idempotency import Idempotent
 from xapp.server.money_out import MoneyRules
@@ -220,6 +230,14 @@ async def statement(db: Db, account: CurrentAccount, since: dt.date, until: dt.d
     per currency, savings) between two UTC dates, both included; at most 366 days."""
     async with db.read(snapshot=True) as conn:  # opening, movements and people: one moment
         return await statements.statement(conn, account, since, until)
+
+
+@router.get("/wallet/payouts", response_model=CreatorPayouts, summary="My creator payouts")
+async def payouts(db: Db, account: CurrentAccount, settings: Settings) -> CreatorPayouts:
+    """This month's engagement and estimated share of the creator pool, and past payouts
+    with the posts that earned them."""
+    async with db.read() as conn:
+        return await creators.view(conn, account, settings.creator_pool)
 
 
 @router.get("/wallet/earnings", response_model=Earnings, summary="My tip earnings")
