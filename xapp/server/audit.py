@@ -7,7 +7,9 @@
 5. every hold (the undo window's, the bank rail's both ways) holds exactly its pending
    transfers;
 6. every savings position's dividends paid are its dividend transfers, and the interest
-   expense is all of them.
+   expense is all of them;
+7. every creator month pays out what it was funded with, less what it carries on, and
+   the creator fund has paid exactly the creator payouts.
 """
 
 from __future__ import annotations
@@ -19,7 +21,13 @@ from sqlalchemy import func, select
 from xapp.server import ledger
 from xapp.server.db import Conn, Database
 from xapp.server.payments import BANK_HOLDS
-from xapp.server.schema import ledger_accounts, postings, savings_positions, transfers
+from xapp.server.schema import (
+    creator_months,
+    ledger_accounts,
+    postings,
+    savings_positions,
+    transfers,
+)
 
 
 @dataclass
@@ -90,6 +98,7 @@ async def audit(db: Database) -> AuditReport:
                 report.problems.append(f"{key} is overdrawn: {balance}")
         await _holds(conn, report)
         await _dividends(conn, report)
+        await _creator_months(conn, report)
     return report
 
 
@@ -145,3 +154,33 @@ async def _dividends(conn: Conn, report: AuditReport) -> None:
     total = sum(int(v) for v in paid.values())
     if int(expense or 0) != -total:
         report.problems.append(f"interest expense is {expense}, dividends paid {total}")
+
+
+async def _creator_months(conn: Conn, report: AuditReport) -> None:
+    months = await conn.execute(
+        select(
+            creator_months.c.month,
+            creator_months.c.pool,
+            creator_months.c.carried_in,
+            creator_months.c.paid,
+            creator_months.c.carried_out,
+        )
+    )
+    for month, pool, carried_in, paid, carried_out in months:
+        if paid + carried_out != pool + carried_in:
+            report.problems.append(
+                f"creator month {month} paid {paid} + carried {carried_out}, "
+                f"funded {pool} + {carried_in}"
+            )
+    paid_out = await conn.scalar(
+        select(func.coalesce(func.sum(transfers.c.amount), 0)).where(
+            transfers.c.kind == "creator_payout"
+        )
+    )
+    fund = await conn.scalar(
+        select(func.coalesce(func.sum(ledger_accounts.c.balance), 0)).where(
+            ledger_accounts.c.key.startswith(f"system:{ledger.CREATOR_FUND}:")
+        )
+    )
+    if int(fund) != -int(paid_out):
+        report.problems.append(f"the creator fund is {fund}, creator payouts {paid_out}")
