@@ -21,6 +21,7 @@ from xapp.api.money import format_amount
 from xapp.screens.bank import pin_field, typed_pin
 from xapp.screens.dialogs import ConfirmScreen, Dialog
 from xapp.screens.money_form import MoneyForm
+from xapp.screens.pin import ensure_pin
 from xapp.session import Session
 from xapp.widgets.lines import ItemLines
 from xapp.workers import worker
@@ -92,7 +93,10 @@ class SchedulesScreen(Dialog[None]):
                 when = f"{schedule.next_run:%a %d %b}" if schedule.next_run else ""
                 self.notify(f"Scheduled: first payment {when}.")
 
-        self.app.push_screen(ScheduleForm(self.session), made)
+        # Like any payment: an account without a PIN chooses one first.
+        ensure_pin(
+            self.app, self.session, lambda: self.app.push_screen(ScheduleForm(self.session), made)
+        )
 
     def action_pause(self) -> None:
         chosen = self.listing.selected
@@ -137,7 +141,7 @@ class ScheduleForm(MoneyForm[Schedule | None]):
         with Horizontal(classes="currency-row"):
             yield Label("How often ")
             yield Select(
-                [(label, cadence) for cadence, label in EVERY.items()],
+                [(cadence, cadence) for cadence in EVERY],
                 value="monthly",
                 allow_blank=False,
                 id="cadence",

@@ -98,7 +98,9 @@ class StatementScreen(Dialog[None]):
             )
             if not section.lines:
                 continue
-            table.add_row(Content.styled(name, "bold"), "", "", _shown(section.opening))
+            table.add_row(
+                "", Content.styled(f"{name}, opening", "bold"), "", _shown(section.opening)
+            )
             for line in section.lines:
                 table.add_row(
                     f"{line.at:%d %b}",

@@ -38,13 +38,16 @@ async def statement(conn: Conn, me: Account, since: dt.date, until: dt.date) -> 
     if (until - since).days >= MAX_DAYS:
         raise AppError(422, "too_long", f"A statement covers at most {MAX_DAYS} days")
     start, end = _day_us(since), _day_us(until + dt.timedelta(days=1))
-    mine = (
-        await conn.execute(
-            select(ledger_accounts.c.id, ledger_accounts.c.key, ledger_accounts.c.currency)
-            .where(ledger_accounts.c.owner_id == me.id)
-            .order_by(ledger_accounts.c.key)
-        )
-    ).all()
+    mine = sorted(
+        (
+            await conn.execute(
+                select(
+                    ledger_accounts.c.id, ledger_accounts.c.key, ledger_accounts.c.currency
+                ).where(ledger_accounts.c.owner_id == me.id)
+            )
+        ).all(),
+        key=lambda row: (row.key.startswith("savings:"), row.currency),  # cash first
+    )
     ids = [row.id for row in mine]
     opening = dict(
         (
