@@ -13,6 +13,7 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Label, Select
 
 from xapp.api.client import AttemptKey
+from xapp.api.handles import normalize_handle
 from xapp.api.links import PaymentLink
 from xapp.api.models import NOTE_MAX, Money
 from xapp.api.money import SUPPORTED_CURRENCIES, AmountError, parse_amount
@@ -85,6 +86,16 @@ class MoneyForm(FormModal[T]):
 
     def value(self, field: str) -> str:
         return self.query_one(f"#{field}", Input).value
+
+    def payee_and_amount(self) -> tuple[str, Money] | None:
+        """The handle and amount typed, or None after showing what is wrong with them."""
+        try:
+            handle = normalize_handle(self.value("to"))
+        except ValueError as exc:
+            self.show_error(f"To: {exc}")
+            return None
+        amount = self.amount()
+        return None if amount is None else (handle, amount)
 
     def amount(self) -> Money | None:
         """The typed amount, or None after showing why it is not one."""

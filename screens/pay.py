@@ -18,7 +18,6 @@ from textual.content import Content
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from xapp.api.errors import ApiError, ServerUnavailable
-from xapp.api.handles import normalize_handle
 from xapp.api.links import LinkError, is_link, parse_link
 from xapp.api.models import PaymentPreview, Transfer
 from xapp.api.money import AmountError, format_amount, parse_amount
@@ -79,14 +78,10 @@ class PayScreen(MoneyForm[Transfer | None]):
         self.on_mount()  # focus the first field still empty
 
     def submit(self) -> None:
-        try:
-            handle = normalize_handle(self.value("to"))
-        except ValueError as exc:
-            self.show_error(f"To: {exc}")
+        typed = self.payee_and_amount()
+        if typed is None:
             return
-        amount = self.amount()
-        if amount is None:
-            return
+        handle, amount = typed
         note = self.value("note").strip()
         share = self.query_one("#share", Checkbox).value
         client = self.session.client

@@ -15,7 +15,6 @@ from textual.content import Content
 from textual.widgets import Input, Label, Select
 
 from xapp.api.errors import ApiError
-from xapp.api.handles import normalize_handle
 from xapp.api.models import Schedule
 from xapp.api.money import format_amount
 from xapp.screens.bank import pin_field, typed_pin
@@ -152,14 +151,10 @@ class ScheduleForm(MoneyForm[Schedule | None]):
         yield Label("Each run is paid like a payment you send then.", classes="hint")
 
     def submit(self) -> None:
-        try:
-            handle = normalize_handle(self.value("to"))
-        except ValueError as exc:
-            self.show_error(f"To: {exc}")
+        typed = self.payee_and_amount()
+        if typed is None:
             return
-        amount = self.amount()
-        if amount is None:
-            return
+        handle, amount = typed
         try:
             first = dt.date.fromisoformat(self.query_one("#first", Input).value.strip())
         except ValueError:
