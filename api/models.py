@@ -490,6 +490,42 @@ class CreatorPayouts(Wire):
     past: list[Payout] = Field(description="Newest first.")
 
 
+VerificationStatus = Literal["unverified", "pending", "approved", "rejected"]
+
+
+class SubmitVerification(RequestBody):
+    legal_name: DisplayName
+    birth_date: date
+    country: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2.")
+    business: bool = Field(default=False, description="Verify as a business.")
+
+
+class Region(Wire):
+    code: str
+    name: str
+    payments: bool
+    savings: bool
+    withdrawals: bool
+    fx: bool
+
+
+class Limits(Wire):
+    tier: str
+    daily: Money = Field(description="What I may send in a UTC day.")
+    monthly: Money = Field(description="What I may send in a UTC month.")
+    sent_today: Money
+    sent_this_month: Money
+    withdrawals: bool
+
+
+class Verification(Wire):
+    status: VerificationStatus
+    reason: str | None = Field(default=None, description="Why it was rejected.")
+    tier: str = Field(description="The tier I am in now.")
+    region: Region | None = Field(default=None, description="From an approved verification.")
+    limits: Limits
+
+
 class CreateWithdrawal(RequestBody):
     amount: PositiveMoney
 

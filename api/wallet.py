@@ -24,6 +24,7 @@ from xapp.api.models import (
     Schedule,
     Statement,
     Transfer,
+    Verification,
     Wallet,
 )
 from xapp.api.transport import Transport, handle_path, new_key
@@ -216,6 +217,22 @@ class WalletApi:
         return await self._t.get(
             Statement, "/v1/statements", since=since.isoformat(), until=until.isoformat()
         )
+
+    # --- verification --------------------------------------------------------------------
+
+    async def verify(
+        self, legal_name: str, birth_date: dt.date, country: str, business: bool = False
+    ) -> Verification:
+        body = {
+            "legal_name": legal_name,
+            "birth_date": birth_date.isoformat(),
+            "country": country,
+            "business": business,
+        }
+        return await self._t.send(Verification, "PUT", "/v1/me/verification", body)
+
+    async def verification(self) -> Verification:
+        return await self._t.get(Verification, "/v1/me/verification")
 
     # --- scheduled payments -------------------------------------------------------------
 

@@ -16,6 +16,7 @@ The last line is the figures as one JSON object.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import statistics
 import tempfile
@@ -23,9 +24,9 @@ import time
 from pathlib import Path
 
 from xapp.api.client import ApiClient
-from xapp.api.models import Money
+from xapp.api.models import Money, SubmitVerification
 from xapp.embedded import ServerThread
-from xapp.server import ServerSettings, accounts, money_out, payments, pins
+from xapp.server import ServerSettings, accounts, money_out, payments, pins, verification
 
 PASSWORD = "correct horse battery"
 PIN = "2468"
@@ -69,6 +70,11 @@ def seed_history(server: ServerThread, handle: str, count: int) -> None:
             me = await accounts.by_handle(tx.conn, handle)
             other = await accounts.by_handle(tx.conn, "filler")
             await payments.deposit(tx, other, usd(count * 100))
+            # A business's daily limit covers 10,000 dollars in a day; an unverified one's not.
+            papers = SubmitVerification(
+                legal_name="Filler Inc", birth_date=dt.date(1990, 1, 1), country="US", business=True
+            )
+            await verification.submit(tx, other, papers, seconds=0)
             proof = await pins.pinless(tx.conn, other)
             rules = money_out.Rules.of(server.settings)
             for i in range(count):

@@ -33,6 +33,8 @@ from .postgres import Cluster, binaries
 # as the demo world's server does; tests of the bank rail turn it off (test_bank_rail.py).
 # Every server a test starts reads it, `xapp serve` subprocesses too (they inherit it).
 os.environ["XAPP_SERVER_INSTANT_DEPOSITS"] = "1"
+# Identity reviews decide while the request waits (test_verification.py tests the delay).
+os.environ["XAPP_SERVER_VERIFICATION_SECONDS"] = "0"
 
 PASSWORD = "correct horse battery"
 

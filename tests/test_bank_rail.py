@@ -12,6 +12,7 @@ The sandbox behaves by the account number: ...0001 fails, ...0002 is returned.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
@@ -65,7 +66,9 @@ async def status_is(client: ApiClient, status: str) -> Callable[[], Awaitable[bo
 
 
 async def linked(people: People, handle: str, number: str = GOOD) -> ApiClient:
+    """Verified (withdrawals need it) with a bank account linked."""
     client = await people.signed_in(handle)
+    await client.wallet.verify(handle.title(), dt.date(1990, 5, 17), "US")
     await client.wallet.link_bank(handle.title(), CHASE, number)
     return client
 

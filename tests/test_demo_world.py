@@ -24,12 +24,12 @@ from xapp.server.auth import Passwords
 from xapp.server.db import Database
 from xapp.server.demo_lines import VOICES
 from xapp.server.pages import Cursor
-from xapp.server.settings import DEMO_INTERVAL, database_url
+from xapp.server.settings import DEMO_INTERVAL, ServerSettings, database_url
 
 AN_HOUR_AND_A_HALF = int(90 * 60 / DEMO_INTERVAL)
 """Scripted actions in 90 minutes at the embedded world's pace."""
 
-RULES = money_out.Rules(undo_seconds=0)
+RULES = money_out.Rules.of(ServerSettings(undo_seconds=0))
 
 
 @pytest.fixture

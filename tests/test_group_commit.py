@@ -58,9 +58,7 @@ async def test_each_request_in_a_burst_gets_its_own_answer(
     assert balance_of(db_path, "ben") == sum(paid)
     assert balance_of(db_path, "ann") == 100_000 - sum(paid)
     assert balance_of(db_path, "cat") == 0
-    assert query(db_path, "SELECT count(*) FROM transfers WHERE kind = 'payment'") == [
-        (len(paid),)
-    ]
+    assert query(db_path, "SELECT count(*) FROM transfers WHERE kind = 'payment'") == [(len(paid),)]
     assert audit(db_path).returncode == 0
     if backend == "sqlite":
         # Fewer commits than the requests that wrote (each of the 60 wrote at least its

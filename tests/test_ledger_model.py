@@ -7,6 +7,7 @@ the model's and the audit must pass."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import itertools
 import threading
 from collections.abc import Awaitable, Iterator
@@ -153,6 +154,7 @@ def ledger_machine(world: World) -> type[RuleBasedStateMachine]:
             # payments to release, cancel and refund; spending it all still happens.
             self.balance = [0] * PEOPLE
             for who, client in enumerate(self.clients):
+                run(client.wallet.verify(self.handles[who], dt.date(1990, 1, 1), "US"))
                 run(client.wallet.link_bank(self.handles[who], "021000021", BANKS[who]))
                 self._give(who, START)
             self.savings = [0] * PEOPLE

@@ -6,6 +6,7 @@ the exchange; an expired quote says so and keeps what was typed)."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -51,6 +52,7 @@ async def press_in_wallet(pilot, home, *keys: str) -> None:
 async def test_link_a_bank_add_money_and_send_it_back(people: People, tmp_path) -> None:
     ada = await people.signed_in("ada")
     await ada.wallet.set_pin(PASSWORD, PIN)
+    await ada.wallet.verify("Ada Lovelace", dt.date(1990, 12, 10), "GB")
     app = signed_in_app(people.url, "ada", ada.token or "", tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         home = await home_of(pilot)
@@ -166,7 +168,9 @@ async def test_exchange_at_a_quote(people: People, tmp_path) -> None:
 
 
 async def _cash(people: People, client, cents: int) -> None:
-    """Settled money to start with (how it got there is test_bank_rail's business)."""
+    """Verified, and settled money to start with (how it got there is test_bank_rail's
+    business)."""
+    await client.wallet.verify("Ada Lovelace", dt.date(1990, 12, 10), "GB")
     await client.wallet.link_bank("Ada", "021000021", "000123456789", pin=PIN)
     await client.wallet.deposit(usd(cents))
     clock.advance(SETTLE + 1)

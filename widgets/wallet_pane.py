@@ -99,6 +99,14 @@ class WalletPane(Vertical):
         ),
         Binding("B", "bank", "Bank", show=False, id="wallet.bank", tooltip="link my bank account"),
         Binding(
+            "V",
+            "verification",
+            "Verify",
+            show=False,
+            id="wallet.verification",
+            tooltip="my identity, limits and region",
+        ),
+        Binding(
             "O",
             "schedules",
             "Scheduled",
@@ -461,6 +469,9 @@ class WalletPane(Vertical):
 
     def action_receive(self) -> None:
         self.post_message(intents.Receive())
+
+    def action_verification(self) -> None:
+        self.post_message(intents.OpenVerification())
 
     def action_schedules(self) -> None:
         self.post_message(intents.OpenSchedules())

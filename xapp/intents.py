@@ -92,6 +92,10 @@ class Receive(Intent):
     """Show a QR code and a link that ask people to pay me."""
 
 
+class OpenVerification(Intent):
+    """My identity, tier, limits and region."""
+
+
 class OpenSchedules(Intent):
     """My scheduled payments."""
 

@@ -108,6 +108,11 @@ class Navigator:
 
         self._open(EarningsScreen(self._session), intent)
 
+    def on_open_verification(self, intent: intents.OpenVerification) -> None:
+        from xapp.screens.verification import VerificationScreen
+
+        self._open(VerificationScreen(self._session), intent)
+
     def on_open_schedules(self, intent: intents.OpenSchedules) -> None:
         from xapp.screens.schedules import SchedulesScreen
 

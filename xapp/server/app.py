@@ -19,6 +19,7 @@ from xapp.server import (
     payments,
     savings,
     schedules,
+    verification,
 )
 from xapp.server.auth import LoginLimiter, Passwords
 from xapp.server.db import Database
@@ -39,6 +40,7 @@ from xapp.server.routes import (
 )
 from xapp.server.routes import savings as savings_routes
 from xapp.server.routes import schedules as schedule_routes
+from xapp.server.routes import verification as verification_routes
 from xapp.server.settings import ServerSettings
 from xapp.server.signing import ReceiptSigner
 from xapp.server.typing_signals import TypingSignals
@@ -105,6 +107,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         bank,
         savings_routes,
         schedule_routes,
+        verification_routes,
         fx,
         search,
         feed,
@@ -133,7 +136,8 @@ async def _keep_money_moving(
 ) -> None:
     """Complete pending payments when their undo window ends, book what the bank rail
     answered, keep each day's savings rate and pay each month's dividends, pay
-    scheduled payments when their day comes, and pay each month's creator pool. Every
+    scheduled payments when their day comes, pay each month's creator pool, and decide
+    identity reviews whose time has come. Every
     step is safe to run in several server processes at once: settling a payment and
     booking an answer are guarded updates only one process wins, and a savings position
     is locked while it is paid. One failed pass is logged and tried again next tick."""
@@ -146,6 +150,7 @@ async def _keep_money_moving(
                 await savings.pay_dividends(db, settings.savings_apy)
                 await schedules.run_due(db, rules)
                 await creators.pay_ended_month(db, settings.creator_pool)
+                await verification.decide_due(db)
         except Exception:  # keep going: one bad pass must not strand every payment
             log.exception("moving money on failed")
         tick += 1

@@ -19,6 +19,7 @@ The script is meant to be left running for an hour without wearing thin:
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import random
 import secrets
@@ -30,7 +31,7 @@ from typing import Generic, TypeVar
 
 from sqlalchemy import delete, select, update
 
-from xapp.api.models import Account, LinkBankAccount, Message, Money
+from xapp.api.models import Account, LinkBankAccount, Message, Money, SubmitVerification
 from xapp.server import (
     accounts,
     banking,
@@ -43,6 +44,7 @@ from xapp.server import (
     pins,
     posts,
     savings,
+    verification,
 )
 from xapp.server.auth import Passwords, issue_token
 from xapp.server.clock import now_us
@@ -125,6 +127,10 @@ DEMO_BANK = LinkBankAccount(
     holder="You (demo)", routing_number="110000000", account_number="000123456789"
 )
 """The sandbox bank the demo's own account has linked, so `a` adds money at once."""
+DEMO_PAPERS = SubmitVerification(
+    legal_name="You (demo)", birth_date=dt.date(1990, 5, 17), country="US"
+)
+"""The demo account is verified, so it may withdraw to the sandbox bank."""
 
 
 async def seed(
@@ -167,6 +173,7 @@ async def seed(
         for person in people:
             await payments.deposit(tx, person, _money(500))
         await payments.deposit(tx, me, _money(250))
+        await verification.submit(tx, me, DEMO_PAPERS, seconds=0)
         if rail is not None:
             await banking.link(tx, rail, me, DEMO_BANK)
         await savings.move(tx, me, _money(100), True, savings_apy)

@@ -27,7 +27,7 @@ from sqlalchemy import Row, select, update
 
 from xapp.api.models import Account, FxQuote, Money, Transfer
 from xapp.api.money import exponent, format_amount
-from xapp.server import ledger, payments
+from xapp.server import ledger, limits, payments
 from xapp.server.clock import now_us
 from xapp.server.db import Tx
 from xapp.server.errors import AppError, not_found
@@ -77,6 +77,7 @@ def _quote(row: Row) -> FxQuote:
 
 
 async def quote(tx: Tx, me: Account, settings: ServerSettings, sell: Money, buy: str) -> FxQuote:
+    await limits.require(tx.conn, me, "fx")
     fee, bought, mid = price(settings, sell, buy)
     created = now_us()
     values = {
@@ -97,6 +98,7 @@ async def quote(tx: Tx, me: Account, settings: ServerSettings, sell: Money, buy:
 
 async def exchange(tx: Tx, me: Account, quote_id: str) -> Transfer:
     """Carry out `me`'s quote: once, and only before it expires."""
+    await limits.require(tx.conn, me, "fx")
     now = now_us()
     taken = (
         await tx.conn.execute(

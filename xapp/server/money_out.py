@@ -12,8 +12,11 @@ applies the rules in this order:
    first payment to the payee, which the client warns about (a request from a new
    lookalike account is the classic scam). A withdrawal goes to the payer's own linked
    bank, so it has no payee to check.
-3. Limits: none yet. A later issue adds them in `_vet`, after the payee check, where
-   `preview` and `send` both meet them.
+3. The regulated wallet's rules (`limits`): what the payer's region offers (payments;
+   withdrawals, which the tier must allow too), and the tier's daily and monthly send
+   limits: checked in `_vet` (so a preview says it), counted in `send` inside the
+   payment's transaction, where parallel payments cannot pass a limit together. A refund
+   counts against no limit: it is money going back.
 4. The undo window (`Rules.undo_seconds`): every kind is held, refunds too: a refund is
    money out of the refunder's account, and a wrong amount is as easy to type. A
    withdrawal is held by the bank rail instead, until the bank answers.
@@ -32,12 +35,23 @@ sentence the payment itself would answer.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Annotated, Protocol
 
 from fastapi import Depends
 
 from xapp.api.models import Account, Money, PaymentPreview, Transfer, TransferKind
-from xapp.server import accounts, banking, bills, chat, messages, payments, posts, safety
+from xapp.server import (
+    accounts,
+    banking,
+    bills,
+    chat,
+    limits,
+    messages,
+    payments,
+    posts,
+    safety,
+)
 from xapp.server.db import Conn, Tx
 from xapp.server.deps import Settings
 from xapp.server.errors import AppError
@@ -54,9 +68,12 @@ class Rules:
     undo_seconds: float
     """How long money out is held, cancellable by the payer; 0: it completes at once."""
 
+    fx_rates: dict[str, Decimal]
+    """Mid-market rates, to count money out in other currencies against USD limits."""
+
     @classmethod
     def of(cls, settings: ServerSettings) -> Rules:
-        return cls(undo_seconds=settings.undo_seconds)
+        return cls(undo_seconds=settings.undo_seconds, fx_rates=settings.fx_rates)
 
 
 async def _rules(settings: Settings) -> Rules:
@@ -188,20 +205,27 @@ class _Vetted:
     hold_seconds: float
 
 
-async def _vet(conn: Conn, payer: Account, order: Order, rules: Rules) -> _Vetted:
-    """Every rule but the PIN, for `send` and `preview` alike."""
+async def _vet(
+    conn: Conn, payer: Account, order: Order, rules: Rules, previewing: bool = False
+) -> _Vetted:
+    """Every rule but the PIN, for `send` and `preview` alike (a preview checks the
+    limits without counting; `send` counts, which checks)."""
     out = await order.plan(conn, payer)
-    if out.kind == "withdrawal":  # to my own bank: no payee; the rail holds it
-        return _Vetted(out, first_payment=False, hold_seconds=0)
-    first_payment = await payee_check(conn, payer, out.payee, out.kind)
-    # Limits go here (none yet): after the payee check, before the hold.
-    return _Vetted(out, first_payment, rules.undo_seconds)
+    withdrawal = out.kind == "withdrawal"
+    await limits.require(conn, payer, "withdrawals" if withdrawal else "payments")
+    first_payment = False if withdrawal else await payee_check(conn, payer, out.payee, out.kind)
+    if previewing and out.kind != "refund":
+        await limits.check(conn, payer, limits.in_usd(out.amount, rules.fx_rates))
+    # A withdrawal goes to my own bank (no payee to check), held by the rail instead.
+    return _Vetted(out, first_payment, 0 if withdrawal else rules.undo_seconds)
 
 
 async def send(tx: Tx, proof: Authorized, order: Order, rules: Rules) -> Transfer:
     """Move money out of `proof.account` as `order` says, by the rules above."""
     payer = proof.account
     vetted = await _vet(tx.conn, payer, order, rules)
+    if vetted.out.kind != "refund":
+        await limits.count(tx, payer, limits.in_usd(vetted.out.amount, rules.fx_rates))
     sent = await payments.move_out(tx, payer, vetted.out, vetted.hold_seconds)
     await order.done(tx, payer, sent)
     return sent
@@ -209,7 +233,7 @@ async def send(tx: Tx, proof: Authorized, order: Order, rules: Rules) -> Transfe
 
 async def preview(conn: Conn, payer: Account, order: Order, rules: Rules) -> PaymentPreview:
     """What `send` would do, without the PIN and without moving money."""
-    vetted = await _vet(conn, payer, order, rules)
+    vetted = await _vet(conn, payer, order, rules, previewing=True)
     out = vetted.out
     return PaymentPreview(
         kind=out.kind,

@@ -42,7 +42,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from xapp.api.models import Account, EventType, Money, Savings, SavingsDay, Transfer, TransferEvent
 from xapp.api.money import format_amount
-from xapp.server import accounts, events, ledger, payments
+from xapp.server import accounts, events, ledger, limits, payments
 from xapp.server.clock import now_us
 from xapp.server.db import Conn, Database, Tx
 from xapp.server.errors import AppError
@@ -386,6 +386,7 @@ async def move(tx: Tx, me: Account, amount: Money, to_savings: bool, apy: Decima
     every day before today accrues at the balance it ended with."""
     if amount.currency != CURRENCY:
         raise AppError(422, "savings_currency", f"Savings are held in {CURRENCY}")
+    await limits.require(tx.conn, me, "savings")
     position = await _position(tx, me, apy)
     cash = await ledger.user_account(tx, me.id, CURRENCY)
     legs = (cash, position.ledger_id) if to_savings else (position.ledger_id, cash)

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -527,4 +528,54 @@ creator_payout_posts = Table(
     Column("amount", BigInteger, nullable=False),
     Column("transfer_id", String(36), nullable=False),
     Index("ix_creator_payout_posts_creator", "creator_id", "month"),
+)
+
+# --- verification, tiers, regions and limits (verification.py, limits.py) --------------------
+
+tiers = Table(
+    # Data, not code: each tier's send limits (US cents) and whether it may withdraw.
+    "tiers",
+    metadata,
+    Column("name", String(20), primary_key=True),
+    Column("daily_send", BigInteger, nullable=False),
+    Column("monthly_send", BigInteger, nullable=False),
+    Column("withdrawals", Boolean, nullable=False),
+)
+
+regions = Table(
+    # Data, not code: what xapp may offer where (the licences it holds).
+    "regions",
+    metadata,
+    Column("code", String(2), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("payments", Boolean, nullable=False),
+    Column("savings", Boolean, nullable=False),
+    Column("withdrawals", Boolean, nullable=False),
+    Column("fx", Boolean, nullable=False),
+)
+
+verifications = Table(
+    "verifications",
+    metadata,
+    Column("account_id", String(36), ForeignKey("accounts.id"), primary_key=True),
+    Column("status", String(10), nullable=False),  # pending, approved, rejected
+    Column("tier", String(20), nullable=False),  # what approval gives
+    Column("legal_name", Text, nullable=False),
+    Column("birth_date", Date, nullable=False),
+    Column("country", String(2), nullable=False),
+    Column("reason", Text),
+    Column("submitted_at", BigInteger, nullable=False),
+    Column("decide_at", BigInteger, nullable=False),
+    Column("decided_at", BigInteger),
+    Index("ix_verifications_pending", "status", "decide_at"),
+)
+
+send_totals = Table(
+    # Money out per account and period ("d2026-11-29", "m2026-11"), in US cents: the limits'
+    # counters, raised by a guarded upsert inside the payment's own transaction.
+    "send_totals",
+    metadata,
+    Column("account_id", String(36), ForeignKey("accounts.id"), primary_key=True),
+    Column("period", String(12), primary_key=True),
+    Column("sent", BigInteger, nullable=False),
 )

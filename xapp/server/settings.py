@@ -90,6 +90,9 @@ class ServerSettings(BaseSettings):
     fx_quote_seconds: float = 30.0
     """How long a quote holds."""
 
+    verification_seconds: float = 5.0
+    """How long the simulated identity review takes; 0 decides while the request waits."""
+
     creator_pool: int = 100_000
     """The monthly pool shared among creators by engagement, in US cents."""
 
