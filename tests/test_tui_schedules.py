@@ -7,10 +7,10 @@ import datetime as dt
 
 from tests.conftest import PASSWORD, People, usd
 from tests.test_tui_home import drawn, home_of, signed_in_app, visible, wait_for
+from tests.test_tui_own_money import dialog, press_in_wallet
 from tests.test_tui_payments import PIN
 from xapp.screens.dialogs import ConfirmScreen
 from xapp.screens.schedules import ScheduleForm, ScheduleList, SchedulesScreen
-from xapp.widgets.transfer_list import TransferList
 
 
 async def test_schedule_pause_resume_and_cancel(people: People, tmp_path) -> None:
@@ -21,11 +21,8 @@ async def test_schedule_pause_resume_and_cancel(people: People, tmp_path) -> Non
     app = signed_in_app(people.url, "ada", ada.token or "", tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         home = await home_of(pilot)
-        home.query_one(TransferList).focus()
-        await pilot.press("O")
-        await wait_for(pilot, lambda: isinstance(app.screen, SchedulesScreen))
-        screen = app.screen
-        await wait_for(pilot, lambda: bool(screen.query(ScheduleList)))
+        await press_in_wallet(pilot, home, "O")
+        screen = await dialog(pilot, SchedulesScreen, ScheduleList)
         listing = screen.query_one(ScheduleList)
         await wait_for(pilot, lambda: "None yet" in visible(listing))
         await pilot.press("n")

@@ -9,8 +9,8 @@ from textual.widgets import DataTable, Label, Static
 
 from tests.conftest import People, usd
 from tests.test_tui_home import home_of, shown, signed_in_app, wait_for
+from tests.test_tui_own_money import dialog, press_in_wallet
 from xapp.screens.statement import StatementScreen, month_of
-from xapp.widgets.transfer_list import TransferList
 
 
 def rows(table: DataTable) -> str:
@@ -27,11 +27,8 @@ async def test_the_month_reads_like_a_bank_statement(people: People, tmp_path) -
     app = signed_in_app(people.url, "ada", ada.token or "", tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         home = await home_of(pilot)
-        home.query_one(TransferList).focus()
-        await pilot.press("M")
-        await wait_for(pilot, lambda: isinstance(app.screen, StatementScreen))
-        screen = app.screen
-        await wait_for(pilot, lambda: bool(screen.query("#lines")))
+        await press_in_wallet(pilot, home, "M")
+        screen = await dialog(pilot, StatementScreen, "#lines")
         summary = screen.query_one("#summary", Static)
         await wait_for(pilot, lambda: "Cash USD: $0.00 → $74.50 (2 movements)" in shown(summary))
         table = screen.query_one("#lines", DataTable)

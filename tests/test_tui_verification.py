@@ -8,8 +8,8 @@ from textual.widgets import Input, Static
 
 from tests.conftest import People, usd
 from tests.test_tui_home import home_of, shown, signed_in_app, wait_for
+from tests.test_tui_own_money import dialog, press_in_wallet
 from xapp.screens.verification import VerificationScreen
-from xapp.widgets.transfer_list import TransferList
 
 
 async def test_verify_from_the_wallet(people: People, tmp_path) -> None:
@@ -20,11 +20,8 @@ async def test_verify_from_the_wallet(people: People, tmp_path) -> None:
     app = signed_in_app(people.url, "ada", ada.token or "", tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         home = await home_of(pilot)
-        home.query_one(TransferList).focus()
-        await pilot.press("V")
-        await wait_for(pilot, lambda: isinstance(app.screen, VerificationScreen))
-        screen = app.screen
-        await wait_for(pilot, lambda: bool(screen.query("#state")))
+        await press_in_wallet(pilot, home, "V")
+        screen = await dialog(pilot, VerificationScreen, "#state")
         state = screen.query_one("#state", Static)
         await wait_for(pilot, lambda: "Not verified yet." in shown(state))
         assert "You may send $2,500.00 a day ($12.50 sent today)" in shown(state)
