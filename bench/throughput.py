@@ -113,6 +113,7 @@ def _server_env(data_dir: Path) -> dict[str, str]:
     a data folder for the receipt key (as an operator would set for a database URL)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("XAPP_SERVER_")}
     env["XAPP_SERVER_DATA_DIR"] = str(data_dir)
+    env["XAPP_SERVER_INSTANT_DEPOSITS"] = "1"  # accounts are funded over HTTP, with no bank
     return env
 
 
