@@ -526,6 +526,47 @@ class Verification(Wire):
     limits: Limits
 
 
+INVOICE_ITEMS_MAX = 50
+
+
+class InvoiceItem(Wire):
+    description: str
+    quantity: int
+    unit: Money
+
+
+class NewInvoiceItem(RequestBody):
+    description: Annotated[str, _text("An item's description", 80, multiline=False)]
+    quantity: int = Field(ge=1, le=10_000)
+    unit: PositiveMoney
+
+
+class CreateInvoice(RequestBody):
+    to: Handle | None = Field(
+        default=None, description="Who pays it; none makes a link anyone may pay."
+    )
+    items: list[NewInvoiceItem] = Field(min_length=1, max_length=INVOICE_ITEMS_MAX)
+    due: date
+    note: Note = ""
+
+
+InvoiceStatus = Literal["open", "paid", "overdue", "cancelled"]
+
+
+class Invoice(Wire):
+    id: str
+    merchant: Account
+    payer: Account | None = Field(description="Who it is for, or who paid a link.")
+    items: list[InvoiceItem]
+    total: Money
+    note: str
+    due: date
+    status: InvoiceStatus = Field(description="overdue: open past its due day (UTC).")
+    transfer_id: str | None = Field(default=None, description="The payment, once paid.")
+    link: str = Field(description="xapp://invoice/<id>: opens it to pay.")
+    created_at: datetime
+
+
 class CreateWithdrawal(RequestBody):
     amount: PositiveMoney
 
@@ -602,6 +643,7 @@ TransferKind = Literal[
     "dividend",
     "exchange",
     "creator_payout",
+    "invoice",
 ]
 TransferStatus = Literal["pending", "completed", "voided"]
 OWN_MONEY: frozenset[str] = frozenset(
@@ -693,8 +735,15 @@ class PreviewRefund(RequestBody):
     note: Note = ""
 
 
+class PreviewInvoice(RequestBody):
+    """Preview paying an invoice (`POST /v1/invoices/{id}/pay`)."""
+
+    kind: Literal["invoice"]
+    invoice_id: str
+
+
 PaymentToPreview = Annotated[
-    PreviewPayment | PreviewRequestPayment | PreviewTip | PreviewRefund,
+    PreviewPayment | PreviewRequestPayment | PreviewTip | PreviewRefund | PreviewInvoice,
     Field(discriminator="kind"),
 ]
 

@@ -15,6 +15,7 @@ from xapp.api.models import (
     CreatorPayouts,
     Earnings,
     FxQuote,
+    Invoice,
     Money,
     Page,
     Payee,
@@ -217,6 +218,46 @@ class WalletApi:
         return await self._t.get(
             Statement, "/v1/statements", since=since.isoformat(), until=until.isoformat()
         )
+
+    # --- invoices -------------------------------------------------------------------------
+
+    async def invoice(
+        self,
+        to: str | None,
+        items: list[tuple[str, int, Money]],
+        due: dt.date,
+        note: str = "",
+        key: str | None = None,
+    ) -> Invoice:
+        """Issue an invoice: (description, quantity, unit price) per item; `to=None`
+        makes a link anyone may pay."""
+        body = {
+            "to": handle_path(to) if to else None,
+            "items": [
+                {"description": d, "quantity": q, "unit": unit.model_dump()} for d, q, unit in items
+            ],
+            "due": due.isoformat(),
+            "note": note,
+        }
+        return await self._t.send(Invoice, "POST", "/v1/invoices", body, key or new_key())
+
+    async def invoices(self, role: str, before: str | None = None) -> Page[Invoice]:
+        return await self._t.get(Page[Invoice], "/v1/invoices", role=role, before=before)
+
+    async def get_invoice(self, invoice_id: str) -> Invoice:
+        return await self._t.get(Invoice, f"/v1/invoices/{invoice_id}")
+
+    async def pay_invoice(
+        self, invoice_id: str, key: str | None = None, *, pin: str | None = None
+    ) -> Transfer:
+        path = f"/v1/invoices/{invoice_id}/pay"
+        return await self._t.send(Transfer, "POST", path, None, key or new_key(), pin)
+
+    async def preview_invoice(self, invoice_id: str) -> PaymentPreview:
+        return await preview(self._t, {"kind": "invoice", "invoice_id": invoice_id})
+
+    async def cancel_invoice(self, invoice_id: str) -> Invoice:
+        return await self._t.send(Invoice, "POST", f"/v1/invoices/{invoice_id}/cancel")
 
     # --- verification --------------------------------------------------------------------
 

@@ -98,6 +98,7 @@ class WalletPane(Vertical):
             tooltip="convert currency",
         ),
         Binding("B", "bank", "Bank", show=False, id="wallet.bank", tooltip="link my bank account"),
+        Binding("I", "invoices", "Invoices", show=False, id="wallet.invoices", tooltip="invoices"),
         Binding(
             "V",
             "verification",
@@ -469,6 +470,9 @@ class WalletPane(Vertical):
 
     def action_receive(self) -> None:
         self.post_message(intents.Receive())
+
+    def action_invoices(self) -> None:
+        self.post_message(intents.OpenInvoices())
 
     def action_verification(self) -> None:
         self.post_message(intents.OpenVerification())

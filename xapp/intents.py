@@ -92,6 +92,10 @@ class Receive(Intent):
     """Show a QR code and a link that ask people to pay me."""
 
 
+class OpenInvoices(Intent):
+    """Invoices for me, and those I issued."""
+
+
 class OpenVerification(Intent):
     """My identity, tier, limits and region."""
 

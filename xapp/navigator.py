@@ -108,6 +108,11 @@ class Navigator:
 
         self._open(EarningsScreen(self._session), intent)
 
+    def on_open_invoices(self, intent: intents.OpenInvoices) -> None:
+        from xapp.screens.invoices import InvoicesScreen
+
+        self._open(InvoicesScreen(self._session), intent)
+
     def on_open_verification(self, intent: intents.OpenVerification) -> None:
         from xapp.screens.verification import VerificationScreen
 

@@ -38,6 +38,7 @@ from xapp.server.routes import (
     search,
     wallet,
 )
+from xapp.server.routes import invoices as invoice_routes
 from xapp.server.routes import savings as savings_routes
 from xapp.server.routes import schedules as schedule_routes
 from xapp.server.routes import verification as verification_routes
@@ -108,6 +109,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         savings_routes,
         schedule_routes,
         verification_routes,
+        invoice_routes,
         fx,
         search,
         feed,

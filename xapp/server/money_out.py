@@ -2,7 +2,8 @@
 
 Every path that moves someone's money to someone else is an order handed to `send`: a
 payment to a handle (`Payment`, in a chat or not), paying a request (`PayRequest`), a tip
-(`Tip`), a refund (`Refund`) and a withdrawal to one's own bank (`Withdrawal`). `send`
+(`Tip`), a refund (`Refund`), a merchant's invoice (`PayInvoice`) and a withdrawal to
+one's own bank (`Withdrawal`). `send`
 applies the rules in this order:
 
 1. The payments PIN. `send` takes a `pins.Authorized`, which only `pins` makes (after
@@ -46,6 +47,7 @@ from xapp.server import (
     banking,
     bills,
     chat,
+    invoices,
     limits,
     messages,
     payments,
@@ -169,6 +171,22 @@ class Refund:
 
     async def done(self, tx: Tx, payer: Account, sent: Transfer) -> None:
         await payments.count_refund(tx, sent)
+
+
+@dataclass(frozen=True)
+class PayInvoice:
+    """Pay a merchant's invoice, its total to the merchant."""
+
+    invoice_id: str
+
+    async def plan(self, conn: Conn, payer: Account) -> Outgoing:
+        row, merchant = await invoices.payable(conn, payer, self.invoice_id)
+        amount = Money(amount=row.total, currency=row.currency)
+        note = f"Invoice · {row.note}" if row.note else "Invoice"
+        return Outgoing("invoice", merchant, amount, note[:140])
+
+    async def done(self, tx: Tx, payer: Account, sent: Transfer) -> None:
+        await invoices.mark_paid(tx, self.invoice_id, payer, sent.id)
 
 
 @dataclass(frozen=True)

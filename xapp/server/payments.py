@@ -48,7 +48,7 @@ from xapp.server.schema import (
 )
 from xapp.server.schema import posts as posts_table
 
-REFUNDABLE = ("payment", "request", "tip")
+REFUNDABLE = ("payment", "request", "tip", "invoice")
 
 
 def to_transfer(row: Row, people: dict[str, Account]) -> Transfer:

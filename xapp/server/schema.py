@@ -579,3 +579,25 @@ send_totals = Table(
     Column("period", String(12), primary_key=True),
     Column("sent", BigInteger, nullable=False),
 )
+
+# --- merchant invoices (invoices.py) ----------------------------------------------------------
+
+invoices = Table(
+    "invoices",
+    metadata,
+    pk_column(),
+    Column("id", String(36), nullable=False, unique=True),
+    Column("merchant_id", String(36), ForeignKey("accounts.id"), nullable=False),
+    Column("payer_id", String(36), ForeignKey("accounts.id")),  # none: a link anyone pays
+    Column("items", Text, nullable=False),  # JSON: [{"description", "quantity", "unit"}]
+    Column("total", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("due", Date, nullable=False),
+    Column("status", String(10), nullable=False),  # open, paid, cancelled
+    Column("paid_by", String(36), ForeignKey("accounts.id")),
+    Column("transfer_id", String(36)),
+    Column("created_at", BigInteger, nullable=False),
+    Index("ix_invoices_merchant_pk", "merchant_id", "pk"),
+    Index("ix_invoices_payer_pk", "payer_id", "pk"),
+)

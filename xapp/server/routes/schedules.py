@@ -43,7 +43,10 @@ async def pause(schedule_id: str, db: Db, account: CurrentAccount) -> Schedule:
 
 
 @router.post(
-    "/schedules/{schedule_id}/resume", response_model=Schedule, responses=refuses(404, 409)
+    "/schedules/{schedule_id}/resume",
+    response_model=Schedule,
+    summary="Resume a scheduled payment",
+    responses=refuses(404, 409),
 )
 async def resume(schedule_id: str, db: Db, account: CurrentAccount) -> Schedule:
     """Active again from the next occurrence on (one missed meanwhile is not paid late)."""
@@ -51,7 +54,12 @@ async def resume(schedule_id: str, db: Db, account: CurrentAccount) -> Schedule:
         return await schedules.resume(tx, account, schedule_id)
 
 
-@router.delete("/schedules/{schedule_id}", response_model=Schedule, responses=refuses(404, 409))
+@router.delete(
+    "/schedules/{schedule_id}",
+    response_model=Schedule,
+    summary="Cancel a scheduled payment",
+    responses=refuses(404, 409),
+)
 async def cancel(schedule_id: str, db: Db, account: CurrentAccount) -> Schedule:
     async with db.write() as tx:
         return await schedules.cancel(tx, account, schedule_id)

@@ -20,6 +20,7 @@ from xapp.api.models import (
     Payee,
     PaymentPreview,
     PaymentToPreview,
+    PreviewInvoice,
     PreviewPayment,
     PreviewRefund,
     PreviewRequestPayment,
@@ -183,6 +184,8 @@ def _order(body: PaymentToPreview) -> money_out.Order:
             return money_out.Tip(body.post_id, body.amount)
         case PreviewRefund():
             return money_out.Refund(body.transfer_id, body.amount, body.note)
+        case PreviewInvoice():
+            return money_out.PayInvoice(body.invoice_id)
         case _:
             assert_never(body)
 
