@@ -1,4 +1,5 @@
-"""Payment links: `xapp://pay/<handle>?amount=12.50&currency=USD&note=pizza`.
+"""Payment links: `xapp://pay/<handle>?amount=12.50&currency=USD&note=pizza`, and
+invoice links: `xapp://invoice/<id>` (a merchant's invoice, its amount the merchant's).
 
 What a QR code in the wallet carries and what `xapp --open LINK` (or a link pasted into
 the pay dialog) reads back. A link only fills in the pay flow: the payer still sees the
@@ -12,6 +13,7 @@ link is readable before it is scanned.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
@@ -92,3 +94,25 @@ def parse_link(text: str) -> PaymentLink:
     if length(note) > NOTE_MAX:
         raise LinkError(f"The link's note is longer than {NOTE_MAX} characters")
     return PaymentLink(handle, amount, note)
+
+
+@dataclass(frozen=True)
+class InvoiceLink:
+    invoice_id: str
+
+    def __str__(self) -> str:
+        return f"{SCHEME}://invoice/{self.invoice_id}"
+
+
+INVOICE_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def parse_any(text: str) -> PaymentLink | InvoiceLink:
+    """A payment link or an invoice link (what `xapp --open` takes)."""
+    parts = urlsplit(text.strip())
+    if parts.scheme.lower() != SCHEME or parts.netloc.lower() != "invoice":
+        return parse_link(text)
+    invoice_id = parts.path.strip("/").lower()
+    if parts.query or parts.fragment or not INVOICE_ID.match(invoice_id):
+        raise LinkError("An invoice link is xapp://invoice/ and the invoice's id, nothing else")
+    return InvoiceLink(invoice_id)

@@ -16,12 +16,11 @@ from textual.widgets import Input, Label
 from xapp import intents
 from xapp.api.client import AttemptKey
 from xapp.api.errors import ApiError
-from xapp.api.models import Invoice, Transfer
+from xapp.api.models import Invoice
 from xapp.api.money import AmountError, format_amount
 from xapp.screens.dialogs import Dialog
 from xapp.screens.form import FormModal
 from xapp.screens.money_form import read_amount
-from xapp.screens.pay import confirm_and_send
 from xapp.session import Session
 from xapp.widgets.clock import ago
 from xapp.widgets.lines import ItemLines
@@ -99,32 +98,7 @@ class InvoicesScreen(Dialog[None]):
     def action_pay(self) -> None:
         invoice = self._selected("#received")
         if invoice is not None and invoice.status in ("open", "overdue"):
-            self._pay(invoice)
-
-    @worker(group="invoice-pay")
-    async def _pay(self, invoice: Invoice) -> None:
-        wallet = self.session.client.wallet
-        try:
-            preview = await wallet.preview_invoice(invoice.id)
-        except ApiError as exc:
-            self.notify(exc.message, title="Invoice", severity="error")
-            return
-        key = AttemptKey().key_for(invoice.id)
-
-        def paid(transfer: Transfer | None) -> None:
-            if transfer is not None:
-                amount = format_amount(transfer.amount.amount, transfer.amount.currency)
-                self.notify(f"Paid {amount} to @{transfer.recipient.handle}.")
-                self.load()
-
-        confirm_and_send(
-            self.app,
-            self.session,
-            preview,
-            lambda pin: wallet.pay_invoice(invoice.id, key, pin=pin),
-            paid,
-            title="Pay invoice",
-        )
+            self.post_message(intents.PayInvoice(invoice.id, lambda paid: paid and self.load()))
 
     def action_new(self) -> None:
         def issued(invoice: Invoice | None) -> None:

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from textual.widgets import Input
 
 from tests.conftest import PASSWORD, People, usd
-from tests.test_tui_home import drawn, home_of, signed_in_app, wait_for
+from tests.test_tui_home import drawn, home_of, notes, shown, signed_in_app, wait_for
 from tests.test_tui_own_money import dialog, press_in_wallet
 from tests.test_tui_payments import PIN, confirm_screen
+from xapp.api.links import LinkError, parse_any
+from xapp.app import XApp
+from xapp.credentials import Credentials
 from xapp.screens.invoices import InvoiceList, InvoicesScreen, NewInvoiceScreen
 
 
@@ -69,3 +73,34 @@ async def test_a_business_issues_an_invoice(people: People, tmp_path) -> None:
     assert [(i.description, i.quantity, i.unit) for i in invoice.items] == [
         ("Consulting", 3, usd(12_000))
     ]
+
+
+async def test_opening_an_invoice_link_starts_paying_it(people: People, tmp_path) -> None:
+    shop = await business(people)
+    bob = await people.signed_in("bob", "Bob Builder")
+    await bob.wallet.deposit(usd(10_000))
+    await bob.wallet.set_pin(PASSWORD, PIN)
+    invoice = await shop.wallet.invoice(None, [("Ticket", 2, usd(1_500))], dt.date.today())
+    credentials = Credentials(tmp_path, keyring_vault=None)
+    credentials.save(people.url, "bob", bob.token or "", "file")
+    app = XApp(server=people.url, credentials=credentials, open_link=parse_any(invoice.link))
+    async with app.run_test(size=(160, 48)) as pilot:
+        confirm = await confirm_screen(pilot)  # the same confirmation as any payment
+        assert "Corner Shop" in shown(confirm.query_one("#recipient"))
+        assert "$30.00" in shown(confirm.query_one("#amount"))
+        await pilot.press(*PIN, "enter")
+        await wait_for(pilot, lambda: "Paid $30.00 to @shop." in notes(app))
+    assert (await shop.wallet.get_invoice(invoice.id)).status == "paid"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "xapp://invoice/not-an-id",
+        "xapp://invoice/01a22970-c092-7f86-9b6c-a5535e8957a6?amount=1",
+        "xapp://invoice/",
+    ],
+)
+def test_a_bad_invoice_link_is_refused_with_a_sentence(text: str) -> None:
+    with pytest.raises(LinkError, match="An invoice link is xapp://invoice/"):
+        parse_any(text)

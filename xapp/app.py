@@ -20,7 +20,7 @@ from xapp.api.feed import Feed, FeedState
 from xapp.api.models import FeedReset, UnknownEvent
 from xapp.api.prefetch import Prefetch
 from xapp.credentials import Credentials, VaultName
-from xapp.intents import Ask, Pay, SignOut
+from xapp.intents import Ask, Pay, PayInvoice, SignOut
 from xapp.live import FeedStatus, Live
 from xapp.navigator import Navigator
 from xapp.outbox import Outbox
@@ -31,7 +31,7 @@ from xapp.widgets.repaint import PaintAfterBatch
 from xapp.workers import WorkerFailed, worker
 
 if TYPE_CHECKING:  # the server (SQLAlchemy, FastAPI, …) loads only when one is embedded
-    from xapp.api.links import PaymentLink
+    from xapp.api.links import InvoiceLink, PaymentLink
     from xapp.embedded import EmbeddedWorld
     from xapp.screens.login import LoginScreen
 
@@ -52,11 +52,12 @@ class XApp(PaintAfterBatch, Navigator, App[None]):
         retype_above: int = RETYPE_ABOVE,
         bell: bool = False,
         prefetched: Prefetch | None = None,
-        open_link: PaymentLink | None = None,
+        open_link: PaymentLink | InvoiceLink | None = None,
     ) -> None:
         """`prefetched`: the session's first reads, sent on a thread while this module
         loaded (api/prefetch.py); the token they were sent with is the one kept.
-        `open_link`: a payment link to start paying once signed in (`xapp --open`)."""
+        `open_link`: a payment or invoice link to start paying once signed in
+        (`xapp --open`)."""
         super().__init__()
         if (server is None) == (embedded is None):
             raise ValueError("give either a server URL or an embedded world")
@@ -177,11 +178,15 @@ class XApp(PaintAfterBatch, Navigator, App[None]):
         if self.session is not None:
             self.run_feed(self.session, self.session.me.event_seq)
         if self.open_link is not None:
+            from xapp.api.links import InvoiceLink
             from xapp.screens.money_form import link_fields  # screens load when opened
 
             link, self.open_link = self.open_link, None
-            who, amount, note, currency = link_fields(link)
-            self.post_message(Pay(who, amount, note, currency=currency))
+            if isinstance(link, InvoiceLink):
+                self.post_message(PayInvoice(link.invoice_id))
+            else:
+                who, amount, note, currency = link_fields(link)
+                self.post_message(Pay(who, amount, note, currency=currency))
 
     @worker(exclusive=True, group="feed")
     async def run_feed(self, session: Session, since: int) -> None:

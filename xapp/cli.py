@@ -29,10 +29,10 @@ def _tui(args: argparse.Namespace) -> int:
         return 2
     link = None
     if args.open:
-        from xapp.api.links import LinkError, parse_link
+        from xapp.api.links import LinkError, parse_any
 
         try:
-            link = parse_link(args.open)
+            link = parse_any(args.open)
         except LinkError as exc:
             print(f"xapp: --open: {exc}", file=sys.stderr)
             return 2

@@ -92,6 +92,14 @@ class Receive(Intent):
     """Show a QR code and a link that ask people to pay me."""
 
 
+class PayInvoice(Intent):
+    """Pay a merchant's invoice, through the one payment confirmation."""
+
+    def __init__(self, invoice_id: str, done: Done | None = None) -> None:
+        super().__init__(done)
+        self.invoice_id = invoice_id
+
+
 class OpenInvoices(Intent):
     """Invoices for me, and those I issued."""
 

@@ -108,6 +108,34 @@ class Navigator:
 
         self._open(EarningsScreen(self._session), intent)
 
+    def on_pay_invoice(self, intent: intents.PayInvoice) -> None:
+        self._pay_invoice(intent)
+
+    @worker(group="pay-invoice")
+    async def _pay_invoice(self, intent: intents.PayInvoice) -> None:
+        """The server's preview of paying it (merchant, amount, first payment), then the
+        one confirmation, as for a paid request."""
+        from xapp.api.client import AttemptKey
+        from xapp.screens.pay import confirm_and_send
+
+        session, invoice_id = self._session, intent.invoice_id
+        wallet = session.client.wallet
+        try:
+            preview = await wallet.preview_invoice(invoice_id)
+        except ApiError as exc:
+            self._app.notify(exc.message, title="Invoice", severity="error")
+            intent.finish(None)
+            return
+        key = AttemptKey().key_for(invoice_id)
+        confirm_and_send(
+            self._app,
+            session,
+            preview,
+            lambda pin: wallet.pay_invoice(invoice_id, key, pin=pin),
+            lambda paid: self._sent(paid, intent),
+            title="Pay invoice",
+        )
+
     def on_open_invoices(self, intent: intents.OpenInvoices) -> None:
         from xapp.screens.invoices import InvoicesScreen
 
@@ -238,9 +266,12 @@ class Navigator:
                 markup=False,
             )
         else:
-            verb = {"tip": "Tipped", "refund": "Refunded", "request": "Paid"}.get(
-                transfer.kind, "Sent"
-            )
+            verb = {
+                "tip": "Tipped",
+                "refund": "Refunded",
+                "request": "Paid",
+                "invoice": "Paid",
+            }.get(transfer.kind, "Sent")
             self._app.notify(f"{verb} {_amount(transfer)} to {who}.", markup=False)
 
     def on_request_money(self, intent: intents.RequestMoney) -> None:
