@@ -678,6 +678,9 @@ class Transfer(Wire):
     conversation_id: str | None = None
     shared: bool = False
     received: Money | None = Field(default=None, description="What an exchange bought.")
+    under_review: bool = Field(
+        default=False, description="Held for a compliance review: pending until decided."
+    )
 
 
 class CreateRefund(RequestBody):

@@ -258,6 +258,53 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _admin(args: argparse.Namespace) -> int:
+    """An operator's commands, on the database directly (as `xapp audit`): the review
+    queue, approve or reject a held transfer, freeze or unfreeze an account. Each needs
+    who and why, and lands in the append-only operator log."""
+    from xapp.api.money import format_amount
+    from xapp.server import operators
+    from xapp.server.db import Database
+    from xapp.server.errors import AppError
+    from xapp.server.settings import database_url
+
+    if "://" not in args.db and not Path(args.db).exists():
+        print(f"xapp admin: no database at {args.db}", file=sys.stderr)
+        return 2
+
+    async def run() -> None:
+        db = Database(database_url(args.db))
+        try:
+            if args.action == "queue":
+                async with db.read() as conn:
+                    held = await operators.queue(conn)
+                for h in held:
+                    amount = format_amount(h.amount, h.currency)
+                    print(f"{h.transfer_id}  {h.rule}  @{h.payer} → @{h.payee}  {amount}  {h.note}")
+                if not held:
+                    print("nothing is waiting for review")
+                return
+            async with db.write() as tx:
+                if args.action in ("approve", "reject"):
+                    await operators.decide(
+                        tx, args.target, args.action == "approve", args.operator, args.reason
+                    )
+                else:
+                    await operators.freeze(
+                        tx, args.target, args.action == "freeze", args.operator, args.reason
+                    )
+            print(f"{args.action} {args.target}: done, logged")
+        finally:
+            await db.close()
+
+    try:
+        asyncio.run(run())
+    except AppError as exc:
+        print(f"xapp admin: {exc.message}", file=sys.stderr)
+        return 1
+    return 0
+
+
 SERVE_SETTINGS: dict[str, tuple[str, str, dict[str, Any]]] = {
     "db": ("SQLite file path or postgresql:// URL", "xapp.db", {}),
     "workers": (
@@ -322,6 +369,12 @@ def parser() -> argparse.ArgumentParser:
     verify.add_argument(
         "--key", help="the server's public key (base64) to require, from /v1/receipts/key"
     )
+    admin = sub.add_parser("admin", help="operators: the review queue, decisions, freezes")
+    admin.add_argument("action", choices=["queue", "approve", "reject", "freeze", "unfreeze"])
+    admin.add_argument("target", nargs="?", default="", help="a transfer id, or @handle")
+    admin.add_argument("--db", required=True, help="SQLite file path or database URL")
+    admin.add_argument("--operator", default="", help="who is acting (logged)")
+    admin.add_argument("--reason", default="", help="why (logged)")
     export = sub.add_parser("export", help="write my statement as a file (CSV, beancount or JSON)")
     export.add_argument("--format", choices=["csv", "beancount", "json"], default="csv")
     # Also after the subcommand (`xapp export --server URL`); absent unless given.
@@ -346,6 +399,12 @@ def _date(text: str) -> Any:
 
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
-    commands = {"serve": _serve, "audit": _audit, "receipt": _verify_receipt, "export": _export}
+    commands = {
+        "serve": _serve,
+        "audit": _audit,
+        "receipt": _verify_receipt,
+        "export": _export,
+        "admin": _admin,
+    }
     command = commands.get(args.command, _tui)
     sys.exit(command(args))

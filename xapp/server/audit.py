@@ -9,7 +9,8 @@
 6. every savings position's dividends paid are its dividend transfers, and the interest
    expense is all of them;
 7. every creator month pays out what it was funded with, less what it carries on, and
-   the creator fund has paid exactly the creator payouts.
+   the creator fund has paid exactly the creator payouts;
+8. the operators' log is whole: each entry's hash covers the one before.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
-from xapp.server import ledger
+from xapp.server import ledger, operators
 from xapp.server.db import Conn, Database
 from xapp.server.payments import BANK_HOLDS
 from xapp.server.schema import (
@@ -99,6 +100,7 @@ async def audit(db: Database) -> AuditReport:
         await _holds(conn, report)
         await _dividends(conn, report)
         await _creator_months(conn, report)
+        report.problems += await operators.verify_log(conn)
     return report
 
 

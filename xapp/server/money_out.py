@@ -18,7 +18,10 @@ applies the rules in this order:
    limits: checked in `_vet` (so a preview says it), counted in `send` inside the
    payment's transaction, where parallel payments cannot pass a limit together. A refund
    counts against no limit: it is money going back.
-4. The undo window (`Rules.undo_seconds`): every kind is held, refunds too: a refund is
+4. Compliance screening (`compliance.screen`, rules as data): a match holds the transfer
+   for an operator's review instead of the undo window; frozen accounts neither send nor
+   receive.
+5. The undo window (`Rules.undo_seconds`): every kind is held, refunds too: a refund is
    money out of the refunder's account, and a wrong amount is as easy to type. A
    withdrawal is held by the bank rail instead, until the bank answers.
 
@@ -47,6 +50,7 @@ from xapp.server import (
     banking,
     bills,
     chat,
+    compliance,
     invoices,
     limits,
     messages,
@@ -73,9 +77,16 @@ class Rules:
     fx_rates: dict[str, Decimal]
     """Mid-market rates, to count money out in other currencies against USD limits."""
 
+    sanctions: tuple[str, ...] = ()
+    """Names money may not go to without a review (`compliance`)."""
+
     @classmethod
     def of(cls, settings: ServerSettings) -> Rules:
-        return cls(undo_seconds=settings.undo_seconds, fx_rates=settings.fx_rates)
+        return cls(
+            undo_seconds=settings.undo_seconds,
+            fx_rates=settings.fx_rates,
+            sanctions=tuple(settings.sanctions),
+        )
 
 
 async def _rules(settings: Settings) -> Rules:
@@ -230,6 +241,7 @@ async def _vet(
     limits without counting; `send` counts, which checks)."""
     out = await order.plan(conn, payer)
     withdrawal = out.kind == "withdrawal"
+    await compliance.require_unfrozen(conn, payer, None if withdrawal else out.payee)
     await limits.require(conn, payer, "withdrawals" if withdrawal else "payments")
     first_payment = False if withdrawal else await payee_check(conn, payer, out.payee, out.kind)
     if previewing and out.kind != "refund":
@@ -242,9 +254,18 @@ async def send(tx: Tx, proof: Authorized, order: Order, rules: Rules) -> Transfe
     """Move money out of `proof.account` as `order` says, by the rules above."""
     payer = proof.account
     vetted = await _vet(tx.conn, payer, order, rules)
-    if vetted.out.kind != "refund":
-        await limits.count(tx, payer, limits.in_usd(vetted.out.amount, rules.fx_rates))
-    sent = await payments.move_out(tx, payer, vetted.out, vetted.hold_seconds)
+    out = vetted.out
+    rule = None
+    if out.kind != "refund":
+        usd = limits.in_usd(out.amount, rules.fx_rates)
+        await limits.count(tx, payer, usd)
+        if out.kind != "withdrawal":  # the rail's own checks stand for a withdrawal
+            rule = await compliance.screen(
+                tx.conn, payer, out.payee, usd, out.kind, list(rules.sanctions)
+            )
+    sent = await payments.move_out(tx, payer, out, vetted.hold_seconds, review=rule is not None)
+    if rule is not None:
+        await compliance.hold(tx, sent.id, rule)
     await order.done(tx, payer, sent)
     return sent
 

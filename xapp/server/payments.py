@@ -35,7 +35,7 @@ from xapp.api.models import (
     TransferKind,
 )
 from xapp.api.money import format_amount
-from xapp.server import accounts, bills, events, ledger, posts
+from xapp.server import accounts, bills, compliance, events, ledger, posts
 from xapp.server.clock import now_us
 from xapp.server.db import Conn, Tx
 from xapp.server.errors import AppError, not_found
@@ -51,8 +51,9 @@ from xapp.server.schema import posts as posts_table
 REFUNDABLE = ("payment", "request", "tip", "invoice")
 
 
-def to_transfer(row: Row, people: dict[str, Account]) -> Transfer:
+def to_transfer(row: Row, people: dict[str, Account], under_review: bool = False) -> Transfer:
     return Transfer(
+        under_review=under_review,
         id=row.id,
         kind=row.kind,
         sender=people.get(row.sender_id) if row.sender_id else None,
@@ -80,7 +81,8 @@ async def _wire(conn: Conn, rows: Sequence[Row[Any]]) -> list[Transfer]:
     people = await accounts.by_ids(
         conn, {r.recipient_id for r in rows} | {r.sender_id for r in rows if r.sender_id}
     )
-    return [to_transfer(r, people) for r in rows]
+    held = await compliance.under_review(conn, [r.id for r in rows if r.status == "pending"])
+    return [to_transfer(r, people, r.id in held) for r in rows]
 
 
 async def by_ids(conn: Conn, ids: Iterable[str]) -> dict[str, Transfer]:
@@ -256,7 +258,9 @@ async def insert_row(
     ).one()
 
 
-async def announce_new(tx: Tx, row: Row, people: list[Account], moved: dict[str, int]) -> Transfer:
+async def announce_new(
+    tx: Tx, row: Row, people: list[Account], moved: dict[str, int], under_review: bool = False
+) -> Transfer:
     """Tell a just-written transfer's parties, with the balances its moves left."""
     by_id = {person.id: person for person in people}
     balances = {
@@ -267,7 +271,7 @@ async def announce_new(tx: Tx, row: Row, people: list[Account], moved: dict[str,
         )
         if party and ledger_id in moved
     }
-    known = Known(row, to_transfer(row, by_id), balances)
+    known = Known(row, to_transfer(row, by_id, under_review), balances)
     return await _announce(tx, row.id, known=known)
 
 
@@ -282,11 +286,15 @@ async def _create(
     links: Links = Links(),
     hold_seconds: float = 0,
     bank_held: bool = False,
+    review: bool = False,
 ) -> Transfer:
-    """A transfer and its first moves: completed at once, held for its undo window, or
-    (`bank_held`) held until the rail answers."""
-    pending = hold_seconds > 0 or bank_held
-    release_at = now_us() + int(hold_seconds * 1_000_000) if hold_seconds > 0 else None
+    """A transfer and its first moves: completed at once, held for its undo window,
+    (`bank_held`) held until the rail answers, or (`review`) held until an operator
+    decides."""
+    pending = hold_seconds > 0 or bank_held or review
+    release_at = (
+        now_us() + int(hold_seconds * 1_000_000) if hold_seconds > 0 and not review else None
+    )
     legs = await _legs(tx, kind, sender, recipient, amount.currency)
     row = await insert_row(
         tx,
@@ -306,7 +314,8 @@ async def _create(
     else:
         moved = await ledger.move(tx, row.id, legs[0], legs[1], amount)
         await _completed(tx, row)
-    return await announce_new(tx, row, [recipient, *([sender] if sender else [])], moved)
+    people = [recipient, *([sender] if sender else [])]
+    return await announce_new(tx, row, people, moved, under_review=review)
 
 
 async def _completed(tx: Tx, row: Row) -> None:
@@ -345,6 +354,13 @@ async def deposit(
         note=note,
         bank_held=pending,
     )
+
+
+async def decide_held(tx: Tx, transfer_id: str, to_payee: bool) -> Transfer:
+    """An operator's decision on a payment held for review: on to the payee, or back."""
+    row = await _row(tx.conn, transfer_id)
+    assert row is not None and row.status == "pending"
+    return await _settle(tx, row, to_payee=to_payee)
 
 
 async def bank_answered(tx: Tx, transfer_id: str, settled: bool) -> bool:
@@ -399,9 +415,12 @@ async def bank_return(tx: Tx, transfer_id: str, reason: str) -> Transfer:
     return await announce_new(tx, back, [owner], moved)
 
 
-async def move_out(tx: Tx, payer: Account, out: Outgoing, hold_seconds: float) -> Transfer:
-    """Write the transfer and its postings, held for `hold_seconds` (0: completed now).
-    Only `money_out.send` calls this, after the PIN, payee check and limits passed."""
+async def move_out(
+    tx: Tx, payer: Account, out: Outgoing, hold_seconds: float, review: bool = False
+) -> Transfer:
+    """Write the transfer and its postings, held for `hold_seconds` (0: completed now),
+    or for review. Only `money_out.send` calls this, after the PIN, payee check, limits
+    and screening."""
     return await _create(
         tx,
         kind=out.kind,
@@ -412,6 +431,7 @@ async def move_out(tx: Tx, payer: Account, out: Outgoing, hold_seconds: float) -
         links=out.links,
         hold_seconds=hold_seconds,
         bank_held=out.kind in BANK_HOLDS,
+        review=review,
     )
 
 
@@ -470,6 +490,8 @@ async def cancel(tx: Tx, me: Account, transfer_id: str) -> Transfer:
         raise AppError(403, "not_yours", "Only the payer can cancel a payment")
     if row.kind in BANK_HOLDS:
         raise AppError(409, "sent_to_bank", "A bank transfer can't be cancelled once it is sent")
+    if await compliance.under_review(tx.conn, [row.id]):
+        raise AppError(409, "under_review", "This payment is under review")
     if row.status != "pending":
         raise AppError(
             409,

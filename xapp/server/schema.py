@@ -601,3 +601,52 @@ invoices = Table(
     Index("ix_invoices_merchant_pk", "merchant_id", "pk"),
     Index("ix_invoices_payer_pk", "payer_id", "pk"),
 )
+
+# --- compliance review (compliance.py, operators.py) -----------------------------------------
+
+monitoring_rules = Table(
+    # Data, not code: what the money path looks for, and its numbers (JSON).
+    "monitoring_rules",
+    metadata,
+    Column("code", String(20), primary_key=True),
+    Column("description", Text, nullable=False),
+    Column("params", Text, nullable=False),
+    Column("enabled", Boolean, nullable=False),
+)
+
+reviews = Table(
+    # A transfer held for review, the rule that held it (never shown to the payer), and
+    # what an operator decided.
+    "reviews",
+    metadata,
+    Column("transfer_id", String(36), ForeignKey("transfers.id"), primary_key=True),
+    Column("rule", String(20), nullable=False),
+    Column("status", String(10), nullable=False),  # open, approved, rejected
+    Column("reason", Text),
+    Column("operator", Text),
+    Column("created_at", BigInteger, nullable=False),
+    Column("decided_at", BigInteger),
+    Index("ix_reviews_status", "status"),
+)
+
+operator_log = Table(
+    # Append-only: each entry's hash covers the one before, so `xapp audit` finds any
+    # entry changed, removed or reordered.
+    "operator_log",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("at", BigInteger, nullable=False),
+    Column("operator", Text, nullable=False),
+    Column("action", String(20), nullable=False),
+    Column("target", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+frozen_accounts = Table(
+    "frozen_accounts",
+    metadata,
+    Column("account_id", String(36), ForeignKey("accounts.id"), primary_key=True),
+    Column("reason", Text, nullable=False),
+    Column("at", BigInteger, nullable=False),
+)

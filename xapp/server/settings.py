@@ -93,6 +93,10 @@ class ServerSettings(BaseSettings):
     verification_seconds: float = 5.0
     """How long the simulated identity review takes; 0 decides while the request waits."""
 
+    sanctions: list[str] = ["Ivan Sanctionov", "Acme Front Company"]
+    """Names money may not go to (matched after normalising case, accents and spacing);
+    a payment to one is held for review."""
+
     creator_pool: int = 100_000
     """The monthly pool shared among creators by engagement, in US cents."""
 
