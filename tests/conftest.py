@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from textual.app import App
 
 from xapp.api.client import ApiClient
 from xapp.api.errors import ApiError
@@ -105,6 +106,21 @@ def db_path(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Ite
         cluster.drop_database(url)
     else:
         yield tmp_path / "xapp.db"
+
+
+@pytest.fixture(autouse=True)
+def notes_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A toast leaves the screen after a few seconds of wall time, and a test on a busy
+    machine may look later than that (Pilot's pauses wait for an idle app): every note
+    an app raises is also kept in `app.told`, which `notes(app)` reads. The real
+    `notify` still runs, so what a person would see is unchanged."""
+    from xapp.app import XApp
+
+    def notify(self: XApp, message: str, *args: object, **kwargs: object) -> None:
+        self.__dict__.setdefault("told", []).append(str(message))
+        App.notify(self, message, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(XApp, "notify", notify)
 
 
 def server_settings(db_path: Store, **settings: object) -> ServerSettings:

@@ -8,12 +8,11 @@ import subprocess
 import sys
 
 from tests.conftest import query, take
-from tests.test_tui_home import drawn, wait_for
+from tests.test_tui_home import drawn, home_of, wait_for
 from xapp.api.client import ApiClient
 from xapp.api.feed import Feed
 from xapp.app import XApp
 from xapp.embedded import EmbeddedWorld
-from xapp.screens.home import HomeScreen
 from xapp.widgets.timeline import Timeline
 
 
@@ -55,8 +54,7 @@ async def test_the_app_opens_signed_in_on_the_embedded_world(tmp_path) -> None:
     app = XApp(embedded=world)
     try:
         async with app.run_test(size=(160, 48)) as pilot:
-            await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), timeout=30)
-            timeline = app.screen.query_one(Timeline)
+            timeline = (await home_of(pilot, timeout=30)).query_one(Timeline)
             await wait_for(pilot, lambda: "Hello from xapp!" in drawn(timeline))
     finally:
         await asyncio.to_thread(world.stop)

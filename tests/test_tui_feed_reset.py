@@ -4,6 +4,7 @@ so and loads everything again, instead of waiting in silence on stale panes."""
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 
 from tests.conftest import People, server_settings
@@ -25,19 +26,21 @@ async def test_a_restored_database_makes_the_app_reload(db_path, tmp_path) -> No
         async with app.run_test(size=(160, 48)) as pilot:
             home = await home_of(pilot)
             await wait_for(pilot, lambda: "kept in the backup" in drawn(home.query_one(Timeline)))
-            first.stop()
+            # The server is another process to the app: its restarts must not hold the
+            # app's loop (a feed that cannot answer the close would hold up the stop).
+            await asyncio.to_thread(first.stop)
             backup = tmp_path / "backup.db"
             shutil.copy(db_path, backup)  # taken now: alice's session, bob's first post
-            second = ServerThread(server_settings(db_path), port=first.port).start()
+            second = await restarted(db_path, first.port)
             await bob.posts.create("lost with the restore")
             await wait_for(
                 pilot, lambda: "lost with the restore" in drawn(app.home.query_one(Timeline))
             )
-            second.stop()
+            await asyncio.to_thread(second.stop)
             for suffix in ("", "-wal", "-shm"):
                 (db_path.parent / (db_path.name + suffix)).unlink(missing_ok=True)
             shutil.copy(backup, db_path)  # the operator restores the backup
-            second = ServerThread(server_settings(db_path), port=first.port).start()
+            second = await restarted(db_path, first.port)
             # The feed finds the server back after its backoff (longer on a busy machine).
             await wait_for(pilot, lambda: "history was reset" in notes(app), timeout=90)
             await wait_for(pilot, lambda: app.screen is app.home and app.home is not home)
@@ -51,3 +54,7 @@ async def test_a_restored_database_makes_the_app_reload(db_path, tmp_path) -> No
         await people.close()
         if second is not None:
             second.stop()
+
+
+async def restarted(db_path, port: int) -> ServerThread:
+    return await asyncio.to_thread(ServerThread(server_settings(db_path), port=port).start)

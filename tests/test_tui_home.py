@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from textual.css.query import NoMatches
 from textual.widgets import Input, Static
 
 from tests.conftest import People, usd
@@ -36,11 +37,20 @@ def shown(widget: Static) -> str:
 
 
 async def wait_for(pilot, condition, timeout: float = 10.0) -> None:
+    """Wait until the condition holds; a widget it asks for that is not mounted yet (a
+    screen can be current before its compose has finished) counts as not yet."""
     deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
+    while not _holds(condition):
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError("the screen never showed what was expected")
         await pilot.pause(0.05)
+
+
+def _holds(condition) -> bool:
+    try:
+        return bool(condition())
+    except NoMatches:
+        return False
 
 
 def signed_in_app(url: str, handle: str, token: str, data_dir: Path) -> XApp:
@@ -49,7 +59,7 @@ def signed_in_app(url: str, handle: str, token: str, data_dir: Path) -> XApp:
     return XApp(server=url, credentials=credentials)
 
 
-async def home_of(pilot) -> HomeScreen:
+async def home_of(pilot, timeout: float = 10.0) -> HomeScreen:
     """The home screen, once it is composed (a screen can be current before its widgets
     are mounted)."""
 
@@ -61,7 +71,7 @@ async def home_of(pilot) -> HomeScreen:
             and bool(screen.query("#chat-input"))
         )
 
-    await wait_for(pilot, ready)
+    await wait_for(pilot, ready, timeout)
     return pilot.app.screen
 
 
@@ -73,7 +83,9 @@ async def type_in_chat(pilot, home, text: str) -> None:
 
 
 def notes(app) -> str:
-    return "\n".join(str(n.message) for n in app._notifications)
+    """Every note the app has raised (kept by conftest's `notes_are_kept`), whether or
+    not its toast is still on screen."""
+    return "\n".join(app.__dict__.get("told", []))
 
 
 async def test_write_a_post_and_see_it_on_top(people: People, tmp_path) -> None:

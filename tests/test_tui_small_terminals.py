@@ -57,10 +57,11 @@ async def test_a_narrow_terminal_shows_which_pane_is_on_screen(people: People, t
     async with app.run_test(size=(80, 24)) as pilot:
         home = await home_of(pilot)
         tabs = home.query_one(PaneTabs)
-        assert tabs.display
-        assert "1 Timeline" in shown(tabs) and "3 Wallet" in shown(tabs)
+        # The layout follows the screen's first resize, which may come after its widgets.
+        await wait_for(pilot, lambda: tabs.display and "1 Timeline" in shown(tabs))
+        assert "3 Wallet" in shown(tabs)
         await pilot.press("2")
-        assert tabs.active == 1
+        await wait_for(pilot, lambda: tabs.active == 1)
         await pilot.resize_terminal(160, 48)
         await wait_for(pilot, lambda: not tabs.display)  # all three panes show
 

@@ -97,11 +97,12 @@ class ChatLog(Vertical):
     def compose(self) -> ComposeResult:
         yield Label("", id="chat-title")
         yield MessageLog(self.me, id="messages", empty="Pick a conversation, or press m.")
-        yield Label("", id="typing", classes="chat-note")
+        typing = Label("", id="typing", classes="chat-note")
+        typing.display = False  # who is typing takes no room while nobody is
+        yield typing
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self._expire_typers)
-        self._typing_line("")
 
     @property
     def messages(self) -> MessageLog:

@@ -8,6 +8,7 @@ and it binds a loopback socket before it starts, so its address is known up fron
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import socket
 import sys
@@ -23,6 +24,8 @@ from fastapi import FastAPI
 from xapp.server import ServerSettings, create_app
 from xapp.server.demo import DEMO_PASSWORD, demo_token
 from xapp.server.settings import DEMO_INTERVAL
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -101,10 +104,12 @@ class ServerThread:
         assert self._loop is not None
         return asyncio.run_coroutine_threadsafe(fn(), self._loop).result(timeout)  # type: ignore[arg-type]
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 15.0) -> None:
         self._server.should_exit = True
         if self._thread.is_alive():
-            self._thread.join(timeout=15)
+            self._thread.join(timeout)
+            if self._thread.is_alive():  # it still holds its connections and database
+                log.warning("the server on %s did not stop within %.0f s", self.url, timeout)
         self._sock.close()
 
     def __enter__(self) -> ServerThread:
