@@ -17,6 +17,7 @@ from xapp.api.models import BankAccount, Money, Transfer, Wallet
 from xapp.api.money import AmountError
 from xapp.screens.form import FormModal
 from xapp.screens.money_form import CURRENCY, read_amount
+from xapp.screens.pin import pin_field, typed_pin
 from xapp.session import Session
 
 NO_BANK = "Link a bank account first: press B in the wallet."
@@ -40,12 +41,6 @@ def own_money_screen(session: Session, what: str, wallet: Wallet | None) -> Scre
             return ExchangeScreen(session, wallet)
         case _:
             return LinkBankScreen(session)
-
-
-def pin_field(session: Session) -> ComposeResult:
-    if session.me.has_pin:
-        yield Label("Payments PIN")
-        yield Input(password=True, max_length=6, restrict=r"[0-9]*", id="pin")
 
 
 class LinkBankScreen(FormModal[BankAccount | None]):
@@ -84,19 +79,6 @@ class LinkBankScreen(FormModal[BankAccount | None]):
             return
         wallet = self.session.client.wallet
         self.call(lambda: wallet.link_bank(holder, routing, number, pin=pin), self.dismiss)
-
-
-def typed_pin(form: FormModal[Any]) -> str | None:
-    """The PIN typed (None when the account has none); "" after saying it is missing."""
-    pins = form.query("#pin")
-    if not pins:
-        return None
-    pin = pins.first(Input).value
-    if not pin:
-        form.show_error("Type your payments PIN")
-        return ""
-    pins.first(Input).value = ""  # ready for the next try at once
-    return pin
 
 
 class _BankMove(FormModal[Transfer | None]):

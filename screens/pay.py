@@ -23,7 +23,7 @@ from xapp.api.models import PaymentPreview, Transfer
 from xapp.api.money import AmountError, format_amount, parse_amount
 from xapp.screens.form import FormModal
 from xapp.screens.money_form import MoneyForm, link_fields
-from xapp.screens.pin import ensure_pin
+from xapp.screens.pin import ensure_pin, pin_field, typed_pin
 from xapp.session import Session
 from xapp.widgets.clock import age
 
@@ -149,9 +149,7 @@ class ConfirmPayScreen(FormModal[Transfer | None]):
         if self.retype:
             yield Label("This is a large amount: type it again to confirm")
             yield Input(placeholder="the amount again", id="retype")
-        if self.session.me.has_pin:
-            yield Label("Payments PIN")
-            yield Input(password=True, max_length=6, restrict=r"[0-9]*", id="pin")
+        yield from pin_field(self.session)
 
     def on_mount(self) -> None:
         inputs = self.query(Input)
@@ -171,15 +169,9 @@ class ConfirmPayScreen(FormModal[Transfer | None]):
                 amount = format_amount(self.amount.amount, self.amount.currency)
                 self.show_error(f"That is not the same amount; the payment is {amount}")
                 return
-        pins = self.query("#pin")
-        pin = pins.first(Input).value if pins else None
-        if pins and not pin:
-            self.show_error("Type your payments PIN")
+        pin = typed_pin(self)
+        if pin == "":
             return
-        if pins:
-            # The PIN goes with this try; the field is ready for the next one at once,
-            # so digits typed while it is checked start a fresh PIN.
-            pins.first(Input).value = ""
         self.call(lambda: self.send(pin), self.dismiss)
 
     def explain(self, error: ApiError) -> str:

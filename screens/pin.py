@@ -57,6 +57,28 @@ class SetPinScreen(FormModal[bool]):
         self.dismiss(True)
 
 
+def pin_field(session: Session) -> ComposeResult:
+    """The PIN field of a dialog that moves money, if the account has a PIN."""
+    if session.me.has_pin:
+        yield Label("Payments PIN")
+        yield Input(password=True, max_length=6, restrict=r"[0-9]*", id="pin")
+
+
+def typed_pin(form: FormModal[Any]) -> str | None:
+    """The PIN typed (None when the account has none); "" after saying it is missing. The
+    PIN goes with this try and the field is emptied at once, so digits typed while it is
+    checked start a fresh PIN."""
+    pins = form.query("#pin")
+    if not pins:
+        return None
+    pin = pins.first(Input).value
+    if not pin:
+        form.show_error("Type your payments PIN")
+        return ""
+    pins.first(Input).value = ""
+    return pin
+
+
 def ensure_pin(app: App[Any], session: Session, then: Callable[[], object]) -> None:
     """Run `then` once the account has a payments PIN, asking for one first if needed."""
     if session.me.has_pin:

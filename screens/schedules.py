@@ -17,10 +17,9 @@ from textual.widgets import Input, Label, Select
 from xapp.api.errors import ApiError
 from xapp.api.models import Schedule
 from xapp.api.money import format_amount
-from xapp.screens.bank import pin_field, typed_pin
 from xapp.screens.dialogs import ConfirmScreen, Dialog
 from xapp.screens.money_form import MoneyForm
-from xapp.screens.pin import ensure_pin
+from xapp.screens.pin import ensure_pin, pin_field, typed_pin
 from xapp.session import Session
 from xapp.widgets.lines import ItemLines
 from xapp.workers import worker

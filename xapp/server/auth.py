@@ -15,12 +15,11 @@ import secrets
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Executable, bindparam, case, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from xapp.api.models import Account
 from xapp.server.accounts import ACCOUNT_COLUMNS, to_account
 from xapp.server.clock import now_us
-from xapp.server.db import Conn, Database, Tx
+from xapp.server.db import Conn, Database, Tx, upsert
 from xapp.server.errors import AppError
 from xapp.server.schema import accounts, login_attempts, tokens
 
@@ -155,8 +154,7 @@ class LoginLimiter:
 @functools.cache
 def _count(dialect: str, window_us: int) -> Executable:
     """One more attempt on `:key` at `:now`: a new window once the last one has passed."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt: postgresql.Insert | sqlite.Insert = insert(login_attempts).values(
+    stmt = upsert(dialect, login_attempts).values(
         key=bindparam("key"), window_start=bindparam("now"), attempts=1
     )
     stale = login_attempts.c.window_start <= stmt.excluded.window_start - window_us

@@ -13,6 +13,7 @@ with `time.monotonic()` instead: they store nothing and end with the process.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 _offset_us = 0
@@ -21,6 +22,21 @@ _offset_us = 0
 def now_us() -> int:
     """Now, in microseconds since the epoch, as far as the server is concerned."""
     return time.time_ns() // 1000 + _offset_us
+
+
+def day_of(us: int) -> dt.date:
+    """The UTC day a server time falls on."""
+    return dt.datetime.fromtimestamp(us / 1_000_000, tz=dt.UTC).date()
+
+
+def today() -> dt.date:
+    """The server's UTC day now (savings, schedules, limits and payouts count in days)."""
+    return day_of(now_us())
+
+
+def day_start_us(day: dt.date) -> int:
+    """The first microsecond of a UTC day, as the server stores times."""
+    return int(dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC).timestamp() * 1_000_000)
 
 
 def advance(seconds: float) -> None:

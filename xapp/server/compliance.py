@@ -32,7 +32,7 @@ from xapp.api.models import Account
 from xapp.server.clock import now_us
 from xapp.server.db import Conn, Tx
 from xapp.server.errors import AppError
-from xapp.server.schema import accounts, frozen_accounts, monitoring_rules, reviews, transfers
+from xapp.server.schema import frozen_accounts, monitoring_rules, reviews, transfers
 
 HOUR_US = 3_600_000_000
 DAY_US = 24 * HOUR_US
@@ -59,8 +59,9 @@ async def require_unfrozen(conn: Conn, payer: Account, payee: Account | None) ->
         raise AppError(403, "payee_frozen", f"@{payee.handle} can't receive money right now")
 
 
-async def _created(conn: Conn, account_id: str) -> int:
-    return int(await conn.scalar(select(accounts.c.created_at).where(accounts.c.id == account_id)))
+def _new(account: Account, now: int, days: int) -> bool:
+    """The account was opened within `days` (its wire form says when: no query)."""
+    return account.created_at.timestamp() * 1_000_000 >= now - days * DAY_US
 
 
 async def screen(
@@ -98,7 +99,7 @@ async def screen(
                 if (others or 0) + 1 >= params["count"]:
                     return code
         elif code == "rapid_in_out":
-            if await _created(conn, payer.id) >= now - params["account_days"] * DAY_US:
+            if _new(payer, now, params["account_days"]):
                 since = now - params["hours"] * HOUR_US
                 received = await conn.scalar(
                     select(func.coalesce(func.sum(transfers.c.amount), 0)).where(
@@ -120,7 +121,7 @@ async def screen(
                 if received >= params["min"] and int(sent or 0) + usd >= params["share"] * received:
                     return code
         elif code == "many_payers" and kind != "withdrawal":
-            if await _created(conn, payee.id) >= now - params["account_days"] * DAY_US:
+            if _new(payee, now, params["account_days"]):
                 since = now - params["hours"] * HOUR_US
                 rows = (
                     await conn.execute(

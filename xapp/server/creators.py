@@ -24,12 +24,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import Executable, literal, select, union_all
-from sqlalchemy.dialects import postgresql, sqlite
 
 from xapp.api.models import Account, CreatorPayouts, Money, Payout, PayoutPost
 from xapp.server import accounts, ledger, payments
-from xapp.server.clock import now_us
-from xapp.server.db import Conn, Database, Tx
+from xapp.server.clock import day_start_us, now_us, today
+from xapp.server.db import Conn, Database, Tx, upsert
 from xapp.server.schema import (
     blocks,
     creator_months,
@@ -47,14 +46,6 @@ def _month_start(day: dt.date) -> dt.date:
 
 def _next_month(first: dt.date) -> dt.date:
     return (first + dt.timedelta(days=32)).replace(day=1)
-
-
-def _us(day: dt.date) -> int:
-    return int(dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC).timestamp() * 1_000_000)
-
-
-def today() -> dt.date:
-    return dt.datetime.fromtimestamp(now_us() / 1_000_000, tz=dt.UTC).date()
 
 
 @dataclass(frozen=True)
@@ -78,7 +69,7 @@ class Points:
 async def points(conn: Conn, first: dt.date, end: dt.date) -> Points:
     """Each post's engagement made in [first, end): distinct (post, account, kind),
     without its author's own and without any across a block."""
-    start, stop = _us(first), _us(end)
+    start, stop = day_start_us(first), day_start_us(end)
     engaged = union_all(
         select(likes.c.post_id, likes.c.account_id, literal("like").label("kind")).where(
             likes.c.created_at >= start, likes.c.created_at < stop
@@ -143,9 +134,10 @@ def split(amount: int, weights: dict[str, int]) -> dict[str, int]:
 
 
 def _claim(dialect: str) -> Executable:
-    """This dialect's INSERT … ON CONFLICT DO NOTHING of the month's row."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(creator_months).on_conflict_do_nothing().returning(creator_months.c.month)
+    """Claim the month: its row, unless it was paid already."""
+    return (
+        upsert(dialect, creator_months).on_conflict_do_nothing().returning(creator_months.c.month)
+    )
 
 
 async def pay_month(tx: Tx, first: dt.date, pool: int) -> int | None:

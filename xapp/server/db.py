@@ -32,7 +32,8 @@ from typing import Any, Protocol
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Executable, Result, create_engine, event, make_url
+from sqlalchemy import Executable, Result, Table, create_engine, event, make_url
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
@@ -74,6 +75,13 @@ class LoopConnection:
 
     async def scalar(self, statement: Executable, parameters: Any = None) -> Any:
         return self.sync.scalar(statement, parameters)
+
+
+def upsert(dialect: str, table: Table) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT into `table` that can say what to do on a conflict (`ON CONFLICT`): both
+    stores speak it alike, but SQLAlchemy builds it per dialect."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(table)
 
 
 @dataclass

@@ -20,11 +20,10 @@ from typing import Annotated
 from fastapi import Depends, Header, Request, Response
 from pydantic import BaseModel
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from xapp.api.models import Account
 from xapp.server.clock import now_us
-from xapp.server.db import Database, Tx
+from xapp.server.db import Database, Tx, upsert
 from xapp.server.deps import CurrentAccount, Db
 from xapp.server.errors import AppError
 from xapp.server.openapi import answers
@@ -64,8 +63,10 @@ _THIS_KEY = (
 )
 _STORED = select(idempotency_keys).where(*_THIS_KEY)
 _CLAIM = {
-    dialect: insert(idempotency_keys).on_conflict_do_nothing().returning(idempotency_keys.c.key)
-    for dialect, insert in (("sqlite", sqlite.insert), ("postgresql", postgresql.insert))
+    dialect: upsert(dialect, idempotency_keys)
+    .on_conflict_do_nothing()
+    .returning(idempotency_keys.c.key)
+    for dialect in ("sqlite", "postgresql")
 }
 """Insert the key unless it is there (on PostgreSQL: once its first claim has ended)."""
 _ANSWER = (

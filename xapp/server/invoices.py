@@ -11,28 +11,23 @@ Only a `business` tier may issue invoices. Who may see one: its merchant, its pa
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 from sqlalchemy import Row, or_, select, update
 
 from xapp.api.models import Account, CreateInvoice, Invoice, InvoiceItem, Money, Page
 from xapp.server import accounts, limits, safety
-from xapp.server.clock import now_us
+from xapp.server.clock import now_us, today
 from xapp.server.db import Conn, Tx
 from xapp.server.errors import AppError, not_found
 from xapp.server.pages import Cursor
 from xapp.server.schema import invoices, new_id, to_datetime
 
 
-def _today() -> dt.date:
-    return dt.datetime.fromtimestamp(now_us() / 1_000_000, tz=dt.UTC).date()
-
-
 def _wire(row: Row, people: dict[str, Account]) -> Invoice:
     payer = row.paid_by or row.payer_id
     status = row.status
-    if status == "open" and row.due < _today():
+    if status == "open" and row.due < today():
         status = "overdue"
     return Invoice(
         id=row.id,
@@ -66,7 +61,7 @@ async def issue(tx: Tx, me: Account, body: CreateInvoice) -> Invoice:
     currencies = {item.unit.currency for item in body.items}
     if len(currencies) > 1:
         raise AppError(422, "mixed_currencies", "An invoice's items are all in one currency")
-    if body.due < _today():
+    if body.due < today():
         raise AppError(422, "due_in_the_past", "An invoice can't be due before today")
     payer = None
     if body.to is not None:

@@ -20,19 +20,17 @@ names the rule. An unverified account has no region yet: its tier's limits bind 
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
 from sqlalchemy import Executable, Row, bindparam, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from xapp.api.models import Account, Limits, Money
 from xapp.api.money import exponent, format_amount
-from xapp.server.clock import now_us
-from xapp.server.db import Conn, Tx
+from xapp.server.clock import today
+from xapp.server.db import Conn, Tx, upsert
 from xapp.server.errors import AppError
 from xapp.server.schema import regions, send_totals, tiers, verifications
 
@@ -103,8 +101,8 @@ async def require(conn: Conn, me: Account, feature: Feature) -> None:
 
 
 def _periods() -> tuple[str, str]:
-    today = dt.datetime.fromtimestamp(now_us() / 1_000_000, tz=dt.UTC).date()
-    return f"d{today.isoformat()}", f"m{today:%Y-%m}"
+    day = today()
+    return f"d{day.isoformat()}", f"m{day:%Y-%m}"
 
 
 def _over(row: Row, daily: bool, sent: int) -> AppError:
@@ -136,8 +134,7 @@ async def check(conn: Conn, me: Account, usd: int) -> None:
 
 @functools.cache
 def _raise(dialect: str) -> Executable:
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt: postgresql.Insert | sqlite.Insert = insert(send_totals).values(
+    stmt = upsert(dialect, send_totals).values(
         account_id=bindparam("account_id"), period=bindparam("period"), sent=bindparam("usd")
     )
     return stmt.on_conflict_do_update(

@@ -36,7 +36,7 @@ from xapp.api.models import (
 )
 from xapp.api.money import format_amount
 from xapp.server import accounts, bills, compliance, events, ledger, posts
-from xapp.server.clock import now_us
+from xapp.server.clock import day_start_us, now_us
 from xapp.server.db import Conn, Tx
 from xapp.server.errors import AppError, not_found
 from xapp.server.members import member_ids
@@ -576,10 +576,6 @@ class Filters:
     text: str | None = None
 
 
-def _day_us(day: dt.date) -> int:
-    return int(dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC).timestamp() * 1_000_000)
-
-
 def _like(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -595,9 +591,9 @@ async def history(
     if filters.kind:
         common.append(transfers.c.kind == filters.kind)
     if filters.since:
-        common.append(transfers.c.created_at >= _day_us(filters.since))
+        common.append(transfers.c.created_at >= day_start_us(filters.since))
     if filters.until:
-        common.append(transfers.c.created_at < _day_us(filters.until + dt.timedelta(days=1)))
+        common.append(transfers.c.created_at < day_start_us(filters.until + dt.timedelta(days=1)))
     if filters.text:
         common.append(func.lower(transfers.c.note).like(_like(filters.text.lower()), "\\"))
     if cursor.before is not None:

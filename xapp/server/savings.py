@@ -38,13 +38,12 @@ from decimal import Decimal, localcontext
 
 from pydantic import BaseModel
 from sqlalchemy import Row, bindparam, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from xapp.api.models import Account, EventType, Money, Savings, SavingsDay, Transfer, TransferEvent
 from xapp.api.money import format_amount
-from xapp.server import accounts, events, ledger, limits, payments
+from xapp.server import accounts, clock, events, ledger, limits, payments
 from xapp.server.clock import now_us
-from xapp.server.db import Conn, Database, Tx
+from xapp.server.db import Conn, Database, Tx, upsert
 from xapp.server.errors import AppError
 from xapp.server.schema import (
     ledger_accounts,
@@ -71,12 +70,9 @@ def daily_rate_e18(apy_percent: Decimal) -> int:
         return int((nominal / 365 * SCALE).to_integral_value())
 
 
-def day_of(us: int) -> int:
-    return dt.datetime.fromtimestamp(us / 1_000_000, tz=dt.UTC).date().toordinal()
-
-
 def today() -> int:
-    return day_of(now_us())
+    """Today as a proleptic ordinal, the savings calendar's day numbers."""
+    return clock.today().toordinal()
 
 
 def month_end(first: int) -> int:
@@ -91,11 +87,6 @@ def month_start(day: int) -> int:
 # --- each day's rate --------------------------------------------------------------------
 
 
-def _insert_ignore(dialect: str) -> postgresql.Insert | sqlite.Insert:
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(savings_rates).on_conflict_do_nothing()
-
-
 async def keep_rates(tx: Tx, through: int, apy_percent: Decimal) -> None:
     """Write the rate of every day up to `through` not written yet, at today's yield."""
     last = await tx.conn.scalar(select(func.max(savings_rates.c.day)))
@@ -105,7 +96,7 @@ async def keep_rates(tx: Tx, through: int, apy_percent: Decimal) -> None:
     apy_bp = int(apy_percent * 100)
     rate = daily_rate_e18(apy_percent)
     await tx.conn.execute(
-        _insert_ignore(tx.conn.dialect.name),
+        upsert(tx.conn.dialect.name, savings_rates).on_conflict_do_nothing(),
         [{"day": d, "apy_bp": apy_bp, "rate_e18": rate} for d in range(first, through + 1)],
     )
 
@@ -491,7 +482,7 @@ async def _day_end_balances(
     )
     by_day: dict[int, int] = {}
     for created, amount in rows:
-        moved_on = day_of(created)
+        moved_on = clock.day_of(created).toordinal()
         by_day[moved_on] = by_day.get(moved_on, 0) + amount
     ends: dict[int, int] = {}
     running = balance - by_day.get(day, 0)

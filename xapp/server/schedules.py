@@ -24,15 +24,15 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 
 from sqlalchemy import Executable, Row, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from xapp.api.models import Account, CreateSchedule, Money, Page, Schedule
 from xapp.api.money import format_amount
-from xapp.server import accounts, money_out, notifications, pins
+from xapp.server import accounts, clock, money_out, notifications, pins
 from xapp.server.clock import now_us
-from xapp.server.db import Conn, Database, Tx
+from xapp.server.db import Conn, Database, Tx, upsert
 from xapp.server.errors import AppError, not_found
 from xapp.server.pages import Cursor
 from xapp.server.schema import new_id, schedule_runs, schedules, to_datetime
@@ -41,7 +41,8 @@ MAX_FAILURES = 3
 
 
 def today() -> int:
-    return dt.datetime.fromtimestamp(now_us() / 1_000_000, tz=dt.UTC).date().toordinal()
+    """Today as a proleptic ordinal, the schedules' day numbers."""
+    return clock.today().toordinal()
 
 
 def _monthly(year: int, month: int, day_of_month: int) -> int:
@@ -168,9 +169,10 @@ async def page(conn: Conn, me: Account, cursor: Cursor) -> Page[Schedule]:
 # --- running them ---------------------------------------------------------------------------
 
 
+@functools.cache
 def _claim(dialect: str) -> Executable:
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(schedule_runs).on_conflict_do_nothing().returning(schedule_runs.c.day)
+    """Claim an occurrence: its row, unless a run of it is there already."""
+    return upsert(dialect, schedule_runs).on_conflict_do_nothing().returning(schedule_runs.c.day)
 
 
 async def _due_row(tx: Tx, schedule_id: str, day: int) -> Row | None:

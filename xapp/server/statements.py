@@ -21,6 +21,7 @@ from sqlalchemy import Row, and_, func, select
 
 from xapp.api.models import Account, Money, Statement, StatementAccount, StatementLine
 from xapp.server import accounts
+from xapp.server.clock import day_start_us
 from xapp.server.db import Conn
 from xapp.server.errors import AppError
 from xapp.server.schema import ledger_accounts, postings, to_datetime, transfers
@@ -28,16 +29,12 @@ from xapp.server.schema import ledger_accounts, postings, to_datetime, transfers
 MAX_DAYS = 366
 
 
-def _day_us(day: dt.date) -> int:
-    return int(dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC).timestamp() * 1_000_000)
-
-
 async def statement(conn: Conn, me: Account, since: dt.date, until: dt.date) -> Statement:
     if until < since:
         raise AppError(422, "bad_dates", "The statement's end comes before its start")
     if (until - since).days >= MAX_DAYS:
         raise AppError(422, "too_long", f"A statement covers at most {MAX_DAYS} days")
-    start, end = _day_us(since), _day_us(until + dt.timedelta(days=1))
+    start, end = day_start_us(since), day_start_us(until + dt.timedelta(days=1))
     mine = sorted(
         (
             await conn.execute(

@@ -15,7 +15,7 @@ import datetime as dt
 from sqlalchemy import select, update
 
 from xapp.api.models import Account, Region, SubmitVerification, Verification
-from xapp.server import limits
+from xapp.server import clock, limits
 from xapp.server.clock import now_us
 from xapp.server.db import Conn, Database, Tx
 from xapp.server.errors import AppError
@@ -69,10 +69,9 @@ async def _decide(tx: Tx, account_id: str) -> None:
     ).first()
     if row is None:
         return
-    today = dt.datetime.fromtimestamp(now_us() / 1_000_000, tz=dt.UTC).date()
     operates = await tx.conn.scalar(select(regions.c.name).where(regions.c.code == row.country))
     reason = None
-    if _age(row.birth_date, today) < ADULT_YEARS:
+    if _age(row.birth_date, clock.today()) < ADULT_YEARS:
         reason = f"You must be {ADULT_YEARS} or older to use xapp's money features"
     elif operates is None:
         reason = f"xapp doesn't operate in {row.country} yet"
