@@ -1,6 +1,7 @@
 """`ApiClient`: one transport, and one namespace per resource, shaped like the server's
 `routes/` (`client.accounts`, `client.posts`, `client.chat`, `client.notifications`,
-`client.search`, `client.wallet`, `client.bills`), so a call reads as the route it hits."""
+`client.search`, `client.wallet`, `client.bills`, `client.rules`), so a call reads as
+the route it hits."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from xapp.api.models import Health
 from xapp.api.notifications import Notifications
 from xapp.api.posts import Posts
 from xapp.api.prefetch import Prefetch
+from xapp.api.rules import Rules
 from xapp.api.search import Search
 from xapp.api.transport import AttemptKey, Transport, new_key, parse
 from xapp.api.wallet import WalletApi
@@ -41,6 +43,7 @@ class ApiClient:
         self.search = Search(self.transport)
         self.wallet = WalletApi(self.transport)
         self.bills = Bills(self.transport)
+        self.rules = Rules(self.transport)
 
     @property
     def base_url(self) -> str:

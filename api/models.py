@@ -470,6 +470,75 @@ class Schedule(Wire):
     created_at: datetime
 
 
+MoneyRuleKind = Literal["sweep", "monthly_pay", "tip_on_like"]
+
+
+class SweepRule(RequestBody):
+    """When my cash falls below `below`, move `amount` from savings (USD, as savings)."""
+
+    kind: Literal["sweep"] = "sweep"
+    below: PositiveMoney
+    amount: PositiveMoney = Field(description="Moved from savings each time cash falls below.")
+
+
+class MonthlyPayRule(RequestBody):
+    """Every month on `day_of_month` (31: the month's last day), pay @to `amount`."""
+
+    kind: Literal["monthly_pay"] = "monthly_pay"
+    to: Handle
+    amount: PositiveMoney
+    day_of_month: int = Field(ge=1, le=31)
+    note: Note = ""
+
+
+class TipOnLikeRule(RequestBody):
+    """Tip `amount` on every post I like from @author."""
+
+    kind: Literal["tip_on_like"] = "tip_on_like"
+    author: Handle
+    amount: PositiveMoney
+
+
+CreateMoneyRule = Annotated[SweepRule | MonthlyPayRule | TipOnLikeRule, Field(discriminator="kind")]
+
+
+class MoneyRule(Wire):
+    id: str
+    kind: MoneyRuleKind
+    status: Literal["off", "on"]
+    summary: str = Field(description="The rule in a sentence, as the person would say it.")
+    amount: Money
+    below: Money | None = Field(default=None, description="A sweep's threshold.")
+    counterparty: Account | None = Field(
+        default=None, description="Who a monthly payment pays, or whose posts are tipped."
+    )
+    day_of_month: int | None = None
+    note: str = ""
+    next_run: date | None = Field(default=None, description="A monthly payment's next day.")
+    acted: int = Field(description="How many times it has moved money.")
+    last_error: str | None = Field(default=None, description="Why its last action failed.")
+    created_at: datetime
+
+
+class RuleAction(Wire):
+    at: datetime
+    what: str = Field(description="What the rule would have done, in a sentence.")
+    amount: Money
+    refused: str | None = Field(
+        default=None, description="Why it would have been refused then (too little money)."
+    )
+
+
+class RuleDryRun(Wire):
+    """What a rule would have done over the last days, against what really happened."""
+
+    since: date
+    until: date = Field(description="Inclusive.")
+    actions: list[RuleAction]
+    total: Money = Field(description="What the actions that would have gone through moved.")
+    summary: str
+
+
 class PayoutPost(Wire):
     post_id: str
     label: str = Field(description="The post's opening words.")
@@ -961,7 +1030,14 @@ class Typing(Wire):
 
 
 NotificationKind = Literal[
-    "mention", "reply", "quote", "like", "repost", "follow", "scheduled_payment_failed"
+    "mention",
+    "reply",
+    "quote",
+    "like",
+    "repost",
+    "follow",
+    "scheduled_payment_failed",
+    "money_rule_failed",
 ]
 
 

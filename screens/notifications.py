@@ -31,6 +31,7 @@ SAYS = {
     "repost": ("🔁", "reposted your post"),
     "follow": ("+", "followed you"),
     "scheduled_payment_failed": ("!", "was not paid: your scheduled payment failed"),
+    "money_rule_failed": ("!", "· a money rule of yours did not act"),
 }
 
 

@@ -16,6 +16,7 @@ from xapp.server import (
     demo,
     errors,
     money_out,
+    money_rules,
     payments,
     savings,
     schedules,
@@ -39,6 +40,7 @@ from xapp.server.routes import (
     wallet,
 )
 from xapp.server.routes import invoices as invoice_routes
+from xapp.server.routes import money_rules as rule_routes
 from xapp.server.routes import savings as savings_routes
 from xapp.server.routes import schedules as schedule_routes
 from xapp.server.routes import verification as verification_routes
@@ -108,6 +110,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         bank,
         savings_routes,
         schedule_routes,
+        rule_routes,
         verification_routes,
         invoice_routes,
         fx,
@@ -138,7 +141,8 @@ async def _keep_money_moving(
 ) -> None:
     """Complete pending payments when their undo window ends, book what the bank rail
     answered, keep each day's savings rate and pay each month's dividends, pay
-    scheduled payments when their day comes, pay each month's creator pool, and decide
+    scheduled payments when their day comes, act on money rules (a tip a like queued, a
+    sweep from savings), pay each month's creator pool, and decide
     identity reviews whose time has come. Every
     step is safe to run in several server processes at once: settling a payment and
     booking an answer are guarded updates only one process wins, and a savings position
@@ -151,6 +155,7 @@ async def _keep_money_moving(
                 await banking.book_answers(db, rail)
                 await savings.pay_dividends(db, settings.savings_apy)
                 await schedules.run_due(db, rules)
+                await money_rules.run_due(db, rules, settings.savings_apy)
                 await creators.pay_ended_month(db, settings.creator_pool)
                 await verification.decide_due(db)
         except Exception:  # keep going: one bad pass must not strand every payment

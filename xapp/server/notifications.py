@@ -30,8 +30,14 @@ async def notify(
     actor: Account,
     post_id: str | None,
     detail: str | None = None,
+    about_self: bool = False,
 ) -> None:
-    if recipient_id == actor.id or await _unwelcome(tx.conn, recipient_id, actor.id):
+    """Tell `recipient_id` what `actor` did; nobody hears of their own likes and replies,
+    except when the news is about their own money (`about_self`: a rule of theirs that
+    failed)."""
+    if recipient_id == actor.id and not about_self:
+        return
+    if recipient_id != actor.id and await _unwelcome(tx.conn, recipient_id, actor.id):
         return
     created = now_us()
     pk = await tx.conn.scalar(

@@ -372,9 +372,12 @@ async def _position(tx: Tx, me: Account, apy_percent: Decimal) -> Position:
     return position
 
 
-async def move(tx: Tx, me: Account, amount: Money, to_savings: bool, apy: Decimal) -> Transfer:
+async def move(
+    tx: Tx, me: Account, amount: Money, to_savings: bool, apy: Decimal, note: str = ""
+) -> Transfer:
     """Cash to savings or back, at once. The position is brought up to date first, so
-    every day before today accrues at the balance it ended with."""
+    every day before today accrues at the balance it ended with. `note` says why, when
+    it was not by hand (a sweep rule)."""
     if amount.currency != CURRENCY:
         raise AppError(422, "savings_currency", f"Savings are held in {CURRENCY}")
     await limits.require(tx.conn, me, "savings")
@@ -387,7 +390,7 @@ async def move(tx: Tx, me: Account, amount: Money, to_savings: bool, apy: Decima
         sender=me,
         recipient=me,
         amount=amount,
-        note="To Savings" if to_savings else "From Savings",
+        note=note or ("To Savings" if to_savings else "From Savings"),
         legs=legs,
     )
     try:

@@ -45,7 +45,8 @@ def today() -> int:
     return clock.today().toordinal()
 
 
-def _monthly(year: int, month: int, day_of_month: int) -> int:
+def monthly_day(year: int, month: int, day_of_month: int) -> int:
+    """The ordinal of a monthly occurrence: `day_of_month`, or the month's last day."""
     last = calendar.monthrange(year, month)[1]
     return dt.date(year, month, min(day_of_month, last)).toordinal()
 
@@ -63,7 +64,7 @@ def following(row: Row, after: int) -> int | None:
         month += 1
         if month > 12:
             year, month = year + 1, 1
-        candidate = _monthly(year, month, row.day_of_month)
+        candidate = monthly_day(year, month, row.day_of_month)
         if candidate > after:
             return candidate
 

@@ -168,6 +168,7 @@ likes = Table(
     Column("post_id", String(36), ForeignKey("posts.id"), primary_key=True),
     Column("account_id", String(36), ForeignKey("accounts.id"), primary_key=True),
     Column("created_at", BigInteger, nullable=False),
+    Index("ix_likes_account_at", "account_id", "created_at"),  # what I liked, when
 )
 
 bookmarks = Table(
@@ -649,4 +650,45 @@ frozen_accounts = Table(
     Column("account_id", String(36), ForeignKey("accounts.id"), primary_key=True),
     Column("reason", Text, nullable=False),
     Column("at", BigInteger, nullable=False),
+)
+
+# --- money rules (money_rules.py) -------------------------------------------------------------
+
+money_rules = Table(
+    # A person's own automations: a sweep from savings, a monthly payment (run by the
+    # schedule it makes), a tip on every post liked from someone.
+    "money_rules",
+    metadata,
+    pk_column(),
+    Column("id", String(36), nullable=False, unique=True),
+    Column("owner_id", String(36), ForeignKey("accounts.id"), nullable=False),
+    Column("kind", String(12), nullable=False),  # sweep, monthly_pay, tip_on_like
+    Column("status", String(8), nullable=False),  # off, on, deleted
+    Column("amount", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("threshold", BigInteger),  # sweep: cash below this
+    Column("counterparty_id", String(36), ForeignKey("accounts.id")),  # payee or author
+    Column("day_of_month", Integer),  # monthly_pay
+    Column("note", Text, nullable=False),
+    Column("armed", Boolean, nullable=False),  # sweep: fires on the next fall below
+    Column("schedule_id", String(36), ForeignKey("schedules.id")),  # monthly_pay, once on
+    Column("acted", Integer, nullable=False),  # sweeps and tips that moved money
+    Column("last_error", Text),  # why the last action failed; cleared by one that worked
+    Column("created_at", BigInteger, nullable=False),
+    Index("ix_money_rules_owner_pk", "owner_id", "pk"),
+    Index("ix_money_rules_kind_status", "kind", "status"),
+)
+
+money_rule_runs = Table(
+    # What a rule did (or was asked to do): its primary key is the claim that makes it
+    # once (a tip's key is the post, so a like undone and redone tips once).
+    "money_rule_runs",
+    metadata,
+    Column("rule_id", String(36), ForeignKey("money_rules.id"), primary_key=True),
+    Column("key", String(80), primary_key=True),
+    Column("status", String(8), nullable=False),  # pending, done, failed, skipped
+    Column("transfer_id", String(36)),
+    Column("error", Text),
+    Column("created_at", BigInteger, nullable=False),
+    Index("ix_money_rule_runs_status", "status"),
 )

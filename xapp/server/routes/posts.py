@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 from xapp.api.models import CreatePost, EditPost, Page, Post, PostCounts, PostVersion, Thread
-from xapp.server import posts
+from xapp.server import money_rules, posts
 from xapp.server.deps import CurrentAccount, Db
 from xapp.server.idempotency import Idempotent
 from xapp.server.openapi import refuses
@@ -66,9 +66,14 @@ async def delete_post(post_id: str, db: Db, account: CurrentAccount) -> Post:
     response_model=PostCounts,
 )
 async def like(post_id: str, request: Request, db: Db, account: CurrentAccount) -> PostCounts:
-    """PUT likes, DELETE unlikes; either way the post's counts come back."""
+    """PUT likes, DELETE unlikes; either way the post's counts come back. A like queues
+    the tip a money rule of mine asks for (paid by the money loop)."""
+    on = request.method == "PUT"
     async with db.write() as tx:
-        return await posts.like(tx, account, post_id, on=request.method == "PUT")
+        counts = await posts.like(tx, account, post_id, on=on)
+        if on:
+            await money_rules.liked(tx, account, post_id)
+        return counts
 
 
 @router.post(
