@@ -116,6 +116,14 @@ class WalletPane(Vertical):
             tooltip="scheduled payments (standing orders)",
         ),
         Binding(
+            "A",
+            "rules",
+            "Rules",
+            show=False,
+            id="wallet.rules",
+            tooltip="money rules: sweeps, monthly payments, tips on likes",
+        ),
+        Binding(
             "M",
             "statement",
             "Statement",
@@ -482,6 +490,9 @@ class WalletPane(Vertical):
 
     def action_statement(self) -> None:
         self.post_message(intents.OpenStatement())
+
+    def action_rules(self) -> None:
+        self.post_message(intents.OpenRules())
 
     def _move(self, what: str) -> None:
         """Open a move's dialog; once it did something, read the wallet again (linking a

@@ -112,6 +112,10 @@ class OpenSchedules(Intent):
     """My scheduled payments."""
 
 
+class OpenRules(Intent):
+    """My money rules."""
+
+
 class OpenStatement(Intent):
     """The monthly statement of my accounts."""
 

@@ -151,6 +151,11 @@ class Navigator:
 
         self._open(SchedulesScreen(self._session), intent)
 
+    def on_open_rules(self, intent: intents.OpenRules) -> None:
+        from xapp.screens.rules import RulesScreen
+
+        self._open(RulesScreen(self._session), intent)
+
     def on_open_statement(self, intent: intents.OpenStatement) -> None:
         from xapp.screens.statement import StatementScreen
 

@@ -553,14 +553,21 @@ class _Trigger:
 
 
 def _movements(statement: Statement, currency: str) -> list[tuple[dt.datetime, int, int]]:
-    """(when, change to cash, change to savings), in the order they happened."""
-    moves: list[tuple[dt.datetime, int, int]] = []
+    """(when, change to cash, change to savings) per transfer, in the order they happened:
+    a move between cash and savings is one step, so no rule sees it half done."""
+    steps: dict[tuple[str, dt.datetime], tuple[dt.datetime, int, int]] = {}
     for section in statement.accounts:
-        if section.account == "cash" and section.currency == currency:
-            moves += [(line.at, line.amount.amount, 0) for line in section.lines]
-        elif section.account == "savings":
-            moves += [(line.at, 0, line.amount.amount) for line in section.lines]
-    return sorted(moves, key=lambda move: move[0])
+        if section.account == "cash" and section.currency != currency:
+            continue
+        for line in section.lines:
+            step = (line.transfer_id, line.at)  # a hold and its later void stay two
+            at, cash, saved = steps.get(step, (line.at, 0, 0))
+            if section.account == "savings":
+                saved += line.amount.amount
+            else:
+                cash += line.amount.amount
+            steps[step] = (at, cash, saved)
+    return sorted(steps.values(), key=lambda step: step[0])
 
 
 def _opening(statement: Statement, currency: str) -> _Books:
