@@ -1,6 +1,7 @@
-"""Money rules from the wallet (A, automations): the list (each rule in a sentence, on or off, what it
-has done), a new rule (n) written in a form, its dry run against the last 30 days shown
-before it is switched on (with the PIN), switching off (o) and deleting (x, after a yes)."""
+"""Money rules from the wallet (A, automations): the list (each rule in a sentence, on or
+off, what it has done), a new rule (n) written in a form, its dry run against the last 30
+days shown before it is switched on (with the PIN), switching off (o) and deleting (x,
+after a yes)."""
 
 from __future__ import annotations
 

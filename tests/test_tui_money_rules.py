@@ -1,6 +1,6 @@
-"""Money rules from the wallet (A, automations): write a sweep in the form, read its dry run, switch it
-on with the PIN, see it on in the list; an unfinished form keeps what was typed; switch
-it off with o."""
+"""Money rules from the wallet (A, automations): write a sweep in the form, read its dry
+run, switch it on with the PIN, see it on in the list; an unfinished form keeps what was
+typed; switch it off with o."""
 
 from __future__ import annotations
 

@@ -271,6 +271,14 @@ def _admin(args: argparse.Namespace) -> int:
     if "://" not in args.db and not Path(args.db).exists():
         print(f"xapp admin: no database at {args.db}", file=sys.stderr)
         return 2
+    if args.action == "console":
+        if not args.operator.strip():
+            print("xapp admin console: say who is acting (--operator)", file=sys.stderr)
+            return 2
+        from xapp.operator_console import OperatorConsole
+
+        OperatorConsole(args.db, args.operator).run()
+        return 0
 
     async def run() -> None:
         db = Database(database_url(args.db))
@@ -370,7 +378,11 @@ def parser() -> argparse.ArgumentParser:
         "--key", help="the server's public key (base64) to require, from /v1/receipts/key"
     )
     admin = sub.add_parser("admin", help="operators: the review queue, decisions, freezes")
-    admin.add_argument("action", choices=["queue", "approve", "reject", "freeze", "unfreeze"])
+    admin.add_argument(
+        "action",
+        choices=["queue", "approve", "reject", "freeze", "unfreeze", "console"],
+        help="console: the review queue and the operator log in a terminal app",
+    )
     admin.add_argument("target", nargs="?", default="", help="a transfer id, or @handle")
     admin.add_argument("--db", required=True, help="SQLite file path or database URL")
     admin.add_argument("--operator", default="", help="who is acting (logged)")

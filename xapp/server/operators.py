@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
 
@@ -18,7 +19,7 @@ from xapp.server import accounts, payments
 from xapp.server.clock import now_us
 from xapp.server.db import Conn, Tx
 from xapp.server.errors import AppError
-from xapp.server.schema import frozen_accounts, operator_log, reviews, transfers
+from xapp.server.schema import frozen_accounts, operator_log, reviews, to_datetime, transfers
 
 GENESIS = "0" * 64
 
@@ -127,6 +128,22 @@ async def freeze(tx: Tx, handle: str, frozen: bool, operator: str, reason: str) 
         await tx.conn.execute(
             delete(frozen_accounts).where(frozen_accounts.c.account_id == account.id)
         )
+
+
+@dataclass(frozen=True)
+class Entry:
+    seq: int
+    at: datetime
+    operator: str
+    action: str
+    target: str
+    reason: str
+
+
+async def recent_log(conn: Conn, limit: int) -> list[Entry]:
+    """The operator log's newest entries, newest first (the operators' console)."""
+    rows = await conn.execute(select(operator_log).order_by(operator_log.c.seq.desc()).limit(limit))
+    return [Entry(r.seq, to_datetime(r.at), r.operator, r.action, r.target, r.reason) for r in rows]
 
 
 async def verify_log(conn: Conn) -> list[str]:
