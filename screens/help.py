@@ -68,6 +68,17 @@ class HelpScreen(Dialog[None]):
     def on_mount(self) -> None:
         self.query_one("#keys").focus()  # the arrows scroll it at once
 
+    def _keys(self, binding: Binding) -> list[str]:
+        """The keys a binding answers to: the config file's `[keys]` may have remapped it
+        (the App's keymap, which Textual keeps privately)."""
+        remapped = self.app._keymap.get(binding.id) if binding.id else None
+        if remapped is None:
+            return [self.app.get_key_display(binding)]
+        return [
+            self.app.get_key_display(Binding(key.strip(), binding.action))
+            for key in remapped.split(",")
+        ]
+
     def text(self) -> Content:
         lines: list[Content] = []
         for title, classes in areas():
@@ -75,14 +86,20 @@ class HelpScreen(Dialog[None]):
             shown: dict[str, tuple[list[str], str]] = {}
             for cls in classes:
                 for binding in own_bindings(cls):
-                    key = self.app.get_key_display(binding)
                     what = binding.tooltip or binding.description
                     keys, _ = shown.setdefault(binding.id or what, ([], what))
-                    if key not in keys:
-                        keys.append(key)
-            rows = [(" / ".join(keys), what) for keys, what in shown.values()]
+                    for key in self._keys(binding):
+                        if key not in keys:
+                            keys.append(key)
+            rows = [(" / ".join(keys), what, name) for name, (keys, what) in shown.items()]
             if title == "The message box":
-                rows += list(COMMANDS.values())
-            for key, what in rows:
-                lines.append(Content.assemble((f"  {key:<{KEYS_WIDTH}}", "$accent"), f" {what}"))
+                rows += [(key, what, "") for key, what in COMMANDS.values()]
+            for key, what, name in rows:
+                lines.append(
+                    Content.assemble(
+                        (f"  {key:<{KEYS_WIDTH}}", "$accent"),
+                        f" {what}",
+                        (f"  {name}" if "." in name else "", "$text-muted"),
+                    )
+                )
         return Content("\n").join(lines)

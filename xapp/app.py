@@ -53,12 +53,16 @@ class XApp(PaintAfterBatch, Navigator, App[None]):
         bell: bool = False,
         prefetched: Prefetch | None = None,
         open_link: PaymentLink | InvoiceLink | None = None,
+        keymap: dict[str, str] | None = None,
     ) -> None:
         """`prefetched`: the session's first reads, sent on a thread while this module
         loaded (api/prefetch.py); the token they were sent with is the one kept.
         `open_link`: a payment or invoice link to start paying once signed in
-        (`xapp --open`)."""
+        (`xapp --open`). `keymap`: binding ids to the keys they answer (the config
+        file's `[keys]`)."""
         super().__init__()
+        if keymap:
+            self.set_keymap(keymap)
         if (server is None) == (embedded is None):
             raise ValueError("give either a server URL or an embedded world")
         self.server = server

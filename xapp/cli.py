@@ -1,5 +1,5 @@
 """The `xapp` command: the TUI (embedded default or `--server URL`), `serve`, `audit`,
-`receipt verify` and `export`."""
+`receipt verify`, `export`, `admin` and `config`."""
 
 from __future__ import annotations
 
@@ -13,19 +13,34 @@ from pathlib import Path
 from typing import Any
 
 from xapp import __version__
-from xapp.config import ClientSettings
+from xapp.config import ClientSettings, ConfigError, config_path
+
+
+def _settings(command: str) -> ClientSettings | None:
+    """The client's settings (config file, then environment), or None after saying on
+    stderr what is wrong and where."""
+    from pydantic import ValidationError
+
+    try:
+        return ClientSettings.load()
+    except ConfigError as exc:
+        print(f"{command}: {exc}", file=sys.stderr)
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        where = ".".join(str(part) for part in problem["loc"])
+        print(
+            f"{command}: setting {where} (in {config_path()} or XAPP_{where.upper()}): "
+            f"{problem['msg']}",
+            file=sys.stderr,
+        )
+    return None
 
 
 def _tui(args: argparse.Namespace) -> int:
-    from pydantic import ValidationError
-
     from xapp.credentials import Credentials, system_keyring
 
-    try:
-        settings = ClientSettings.from_env()
-    except ValidationError as exc:
-        problem = exc.errors()[0]
-        print(f"xapp: XAPP_{str(problem['loc'][0]).upper()}: {problem['msg']}", file=sys.stderr)
+    settings = _settings("xapp")
+    if settings is None:
         return 2
     link = None
     if args.open:
@@ -62,6 +77,7 @@ def _tui(args: argparse.Namespace) -> int:
             bell=settings.bell,
             prefetched=prefetched,
             open_link=link,
+            keymap=settings.keys,
         )
         app.run()
         return 0
@@ -80,6 +96,7 @@ def _tui(args: argparse.Namespace) -> int:
             retype_above=settings.retype_above,
             bell=settings.bell,
             open_link=link,
+            keymap=settings.keys,
         ).run()
     finally:
         world.stop()
@@ -206,7 +223,9 @@ def _export(args: argparse.Namespace) -> int:
     from xapp.api.exports import render
     from xapp.credentials import Credentials, system_keyring
 
-    settings = ClientSettings.from_env()
+    settings = _settings("xapp export")
+    if settings is None:
+        return 2
     data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir
     today = dt.datetime.now(dt.UTC).date()
     until = args.to or today
@@ -256,6 +275,36 @@ def _export(args: argparse.Namespace) -> int:
         Path(args.output).write_text(text, encoding="utf-8")
         print(f"wrote {args.output}: {args.format}, {since} to {until}")
     return 0
+
+
+def _config(args: argparse.Namespace) -> int:
+    """Where the config file is, or open it in the person's editor (written first, every
+    setting commented out, when there is none)."""
+    import os
+    import shlex
+    import subprocess
+
+    from xapp.config import TEMPLATE
+
+    path = config_path()
+    if args.action == "path":
+        print(path)
+        return 0
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(TEMPLATE, encoding="utf-8")
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    try:
+        done = subprocess.call([*shlex.split(editor), str(path)])
+    except OSError as exc:
+        print(
+            f"xapp config edit: cannot run {editor!r} ({exc.strerror}); edit {path}",
+            file=sys.stderr,
+        )
+        return 1
+    if done != 0:
+        return done
+    return 0 if _settings("xapp config edit") is not None else 1
 
 
 def _admin(args: argparse.Namespace) -> int:
@@ -368,6 +417,10 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8700)
     _serve_settings(serve)
+    config = sub.add_parser(
+        "config", help="the settings file: where it is (path), or open it (edit)"
+    )
+    config.add_argument("action", choices=["path", "edit"])
     audit = sub.add_parser("audit", help="check the ledger's invariants")
     audit.add_argument("--db", required=True, help="SQLite file path or database URL")
     receipt = sub.add_parser("receipt", help="work with signed payment receipts")
@@ -417,6 +470,7 @@ def main(argv: list[str] | None = None) -> None:
         "receipt": _verify_receipt,
         "export": _export,
         "admin": _admin,
+        "config": _config,
     }
     command = commands.get(args.command, _tui)
     sys.exit(command(args))
