@@ -9,8 +9,11 @@ import logging
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import click
 
 from xapp import __version__
 from xapp.config import ClientSettings, ConfigError, config_path
@@ -369,7 +372,7 @@ SERVE_SETTINGS: dict[str, tuple[str, str, dict[str, Any]]] = {
         "1",
         {"type": int},
     ),
-    "demo": ("seed and animate the demo world", "", {"action": "store_true"}),
+    "demo": ("seed and animate the demo world", "", {"is_flag": True, "default": None}),
     "undo_seconds": (
         "keep payments pending (cancellable) this long; 0 turns the undo window off",
         "0",
@@ -378,99 +381,144 @@ SERVE_SETTINGS: dict[str, tuple[str, str, dict[str, Any]]] = {
     "log_level": (
         "what to log to stderr",
         "WARNING",
-        {"type": str.upper, "choices": ["DEBUG", "INFO", "WARNING", "ERROR"]},
+        {"type": click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False)},
     ),
-    "access_log": ("log every request, at INFO", "", {"action": "store_true"}),
+    "access_log": ("log every request, at INFO", "", {"is_flag": True, "default": None}),
 }
 """`xapp serve` flags, each for the `ServerSettings` field of its name: what it does,
-the default it falls back to, and its argparse options."""
+the default it falls back to, and its click options. A flag not given is None (absent),
+so the XAPP_SERVER_* variable, or the field's own default, applies to it (a constructor
+argument beats the environment)."""
 
 
-def _serve_settings(serve: argparse.ArgumentParser) -> None:
-    """The settings flags are absent unless given (SUPPRESS), so the XAPP_SERVER_*
-    variable, or the field's own default, applies to whatever the command line leaves
-    out (a constructor argument beats the environment)."""
-    for name, (what, or_else, options) in SERVE_SETTINGS.items():
+class _Date(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        import datetime as dt
+
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            self.fail(f"{value!r} is not a date like 2026-11-30", param, ctx)
+
+
+EXIT_CODES = """\b
+Exit codes: 0 done · 1 refused or failed (a sentence on stderr says why) · 2 usage
+(a flag, a setting or the config file is wrong)."""
+
+
+@click.group(
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=EXIT_CODES,
+)
+@click.version_option(__version__, prog_name="xapp", message="%(prog)s %(version)s")
+@click.option("--server", help="a server URL; without it xapp runs a local demo server")
+@click.option("--data-dir", help="folder for the local server's data and xapp's state")
+@click.option(
+    "--open",
+    "open_link",
+    metavar="LINK",
+    help="a payment or invoice link (xapp://pay/@handle?amount=…&note=…): start paying "
+    "it, through the usual confirmation",
+)
+@click.pass_context
+def cli(
+    ctx: click.Context, server: str | None, data_dir: str | None, open_link: str | None
+) -> None:
+    """Post, chat and pay from your terminal. Without a command: the app."""
+    ctx.obj = argparse.Namespace(server=server, data_dir=data_dir)
+    if ctx.invoked_subcommand is None:
+        ctx.exit(_tui(argparse.Namespace(server=server, data_dir=data_dir, open=open_link)))
+
+
+def _serve_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    for name, (what, or_else, options) in reversed(SERVE_SETTINGS.items()):
         variable = f"XAPP_SERVER_{name.upper()}"
         default = f"{variable}, or {or_else}" if or_else else variable
-        serve.add_argument(
-            "--" + name.replace("_", "-"),
-            default=argparse.SUPPRESS,
-            help=f"{what} (default: {default})",
-            **options,
-        )
+        command = click.option(
+            "--" + name.replace("_", "-"), help=f"{what} (default: {default})", **options
+        )(command)
+    return command
 
 
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="xapp", description="Post, chat and pay from your terminal.")
-    p.add_argument("--version", action="version", version=f"xapp {__version__}")
-    p.add_argument("--server", help="a server URL; without it xapp runs a local demo server")
-    p.add_argument("--data-dir", help="folder for the local server's data and xapp's state")
-    p.add_argument(
-        "--open",
-        metavar="LINK",
-        help="a payment link (xapp://pay/@handle?amount=…&note=…): start paying it, "
-        "through the usual confirmation",
-    )
-    sub = p.add_subparsers(dest="command")
-    serve = sub.add_parser("serve", help="run the xapp server")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8700)
-    _serve_settings(serve)
-    config = sub.add_parser(
-        "config", help="the settings file: where it is (path), or open it (edit)"
-    )
-    config.add_argument("action", choices=["path", "edit"])
-    audit = sub.add_parser("audit", help="check the ledger's invariants")
-    audit.add_argument("--db", required=True, help="SQLite file path or database URL")
-    receipt = sub.add_parser("receipt", help="work with signed payment receipts")
-    receipt_sub = receipt.add_subparsers(dest="receipt_command", required=True)
-    verify = receipt_sub.add_parser("verify", help="check a receipt's signature, offline")
-    verify.add_argument("file", help="a receipt saved by xapp (JSON)")
-    verify.add_argument(
-        "--key", help="the server's public key (base64) to require, from /v1/receipts/key"
-    )
-    admin = sub.add_parser("admin", help="operators: the review queue, decisions, freezes")
-    admin.add_argument(
-        "action",
-        choices=["queue", "approve", "reject", "freeze", "unfreeze", "console"],
-        help="console: the review queue and the operator log in a terminal app",
-    )
-    admin.add_argument("target", nargs="?", default="", help="a transfer id, or @handle")
-    admin.add_argument("--db", required=True, help="SQLite file path or database URL")
-    admin.add_argument("--operator", default="", help="who is acting (logged)")
-    admin.add_argument("--reason", default="", help="why (logged)")
-    export = sub.add_parser("export", help="write my statement as a file (CSV, beancount or JSON)")
-    export.add_argument("--format", choices=["csv", "beancount", "json"], default="csv")
-    # Also after the subcommand (`xapp export --server URL`); absent unless given.
-    export.add_argument("--server", default=argparse.SUPPRESS, help="the server signed in to")
-    export.add_argument("--data-dir", default=argparse.SUPPRESS, help="xapp's data folder")
-    export.add_argument(
-        "--from", dest="since", type=_date, help="first day (UTC, YYYY-MM-DD); default: the 1st"
-    )
-    export.add_argument("--to", type=_date, help="last day, included; default: today")
-    export.add_argument("-o", "--output", default="-", help="the file to write; - for stdout")
-    return p
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8700, show_default=True)
+@_serve_options
+def serve(host: str, port: int, **settings: Any) -> None:
+    """Run the xapp server."""
+    given = {name: value for name, value in settings.items() if value is not None}
+    if "log_level" in given:
+        given["log_level"] = given["log_level"].upper()
+    sys.exit(_serve(argparse.Namespace(host=host, port=port, **given)))
 
 
-def _date(text: str) -> Any:
-    import datetime as dt
+@cli.command()
+@click.argument("action", type=click.Choice(["path", "edit"]))
+def config(action: str) -> None:
+    """The settings file: where it is (path), or open it in your editor (edit)."""
+    sys.exit(_config(argparse.Namespace(action=action)))
 
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-30") from None
+
+@cli.command()
+@click.option("--db", required=True, help="SQLite file path or database URL")
+def audit(db: str) -> None:
+    """Check the ledger's invariants."""
+    sys.exit(_audit(argparse.Namespace(db=db)))
+
+
+@cli.group()
+def receipt() -> None:
+    """Work with signed payment receipts."""
+
+
+@receipt.command("verify")
+@click.argument("file")
+@click.option("--key", help="the server's public key (base64) to require, from /v1/receipts/key")
+def verify_receipt(file: str, key: str | None) -> None:
+    """Check a receipt's signature, offline."""
+    sys.exit(_verify_receipt(argparse.Namespace(file=file, key=key)))
+
+
+@cli.command()
+@click.argument(
+    "action", type=click.Choice(["queue", "approve", "reject", "freeze", "unfreeze", "console"])
+)
+@click.argument("target", default="")
+@click.option("--db", required=True, help="SQLite file path or database URL")
+@click.option("--operator", default="", help="who is acting (logged)")
+@click.option("--reason", default="", help="why (logged)")
+def admin(action: str, target: str, db: str, operator: str, reason: str) -> None:
+    """Operators: the review queue, decisions, freezes (console: all of it in a terminal
+    app). TARGET is a transfer id, or @handle."""
+    args = argparse.Namespace(action=action, target=target, db=db, operator=operator, reason=reason)
+    sys.exit(_admin(args))
+
+
+@cli.command()
+@click.option("--format", "format_", type=click.Choice(["csv", "beancount", "json"]), default="csv")
+@click.option("--server", help="the server signed in to")
+@click.option("--data-dir", help="xapp's data folder")
+@click.option("--from", "since", type=_Date(), help="first day (UTC); default: the 1st")
+@click.option("--to", type=_Date(), help="last day, included; default: today")
+@click.option("-o", "--output", default="-", help="the file to write; - for stdout")
+@click.pass_obj
+def export(
+    root: argparse.Namespace, format_: str, server: str | None, data_dir: str | None, **rest: Any
+) -> None:
+    """Write my statement as a file (CSV, beancount or JSON)."""
+    args = argparse.Namespace(
+        format=format_, server=server or root.server, data_dir=data_dir or root.data_dir, **rest
+    )
+    sys.exit(_export(args))
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = parser().parse_args(argv)
-    commands = {
-        "serve": _serve,
-        "audit": _audit,
-        "receipt": _verify_receipt,
-        "export": _export,
-        "admin": _admin,
-        "config": _config,
-    }
-    command = commands.get(args.command, _tui)
-    sys.exit(command(args))
+    from xapp import scripting  # the account's commands: post, pay, balance, …
+
+    scripting.register(cli)
+    cli.main(args=argv, prog_name="xapp")
