@@ -15,13 +15,14 @@ class NewConversationScreen(FormModal[Conversation | None]):
     TITLE_TEXT = "Message someone"
     SUBMIT_LABEL = "Open"
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, who: str = "") -> None:
         super().__init__()
         self.session = session
+        self.who = who
 
     def compose_fields(self) -> ComposeResult:
         yield Label("Who (several handles make a group)")
-        yield Input(placeholder="@ada or @ada @grace @alan", id="handle")
+        yield Input(self.who, placeholder="@ada or @ada @grace @alan", id="handle")
         yield Label("Group name (optional)")
         yield Input(placeholder="Climbing club", id="name", max_length=GROUP_NAME_MAX)
 

@@ -244,13 +244,21 @@ class HomeScreen(Screen[None]):
     def action_compose(self) -> None:
         self.post_message(intents.WritePost())
 
-    def action_new_conversation(self) -> None:
+    def action_new_conversation(self, who: str = "") -> None:
+        """Message someone (`who`: the handles to fill in, from the command palette)."""
+
         def started(conversation: Conversation | None) -> None:
             if conversation is not None:
                 self.action_pane(1)
                 self.chat.start(conversation)
 
-        self.post_message(intents.NewConversation(started))
+        self.post_message(intents.NewConversation(started, who))
+
+    def show_conversation(self, conversation: Conversation) -> None:
+        """Bring a conversation on screen (picked in the command palette)."""
+        self.action_pane(1)
+        self.chat.open(conversation)
+        self.chat.composer.input.focus()
 
     def action_pay(self) -> None:
         """Pay someone; from a one-to-one chat, pay the other person inside that chat."""

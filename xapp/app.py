@@ -24,6 +24,7 @@ from xapp.intents import Ask, Pay, PayInvoice, SignOut
 from xapp.live import FeedStatus, Live
 from xapp.navigator import Navigator
 from xapp.outbox import Outbox
+from xapp.palette import XappCommands
 from xapp.screens.home import HomeScreen
 from xapp.screens.start import StartScreen
 from xapp.session import RETYPE_ABOVE, Session, open_session
@@ -38,6 +39,7 @@ if TYPE_CHECKING:  # the server (SQLAlchemy, FastAPI, …) loads only when one i
 
 class XApp(PaintAfterBatch, Navigator, App[None]):
     CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {XappCommands}  # ctrl+p: xapp's own beside the theme
     TITLE = "xapp"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", priority=True, id="quit", tooltip="quit xapp"),

@@ -196,7 +196,12 @@ class SignOut(Intent):
 
 
 class NewConversation(Intent):
-    """Message one or several people; `done(Conversation)`."""
+    """Message one or several people (`who`: handles filled in already);
+    `done(Conversation)`."""
+
+    def __init__(self, done: Done | None = None, who: str = "") -> None:
+        super().__init__(done)
+        self.who = who
 
 
 class MoneyForm(Intent):

@@ -243,7 +243,7 @@ class Navigator:
     def on_new_conversation(self, intent: intents.NewConversation) -> None:
         from xapp.screens.conversation import NewConversationScreen
 
-        self._open(NewConversationScreen(self._session), intent)
+        self._open(NewConversationScreen(self._session, intent.who), intent)
 
     def on_pay(self, intent: intents.Pay) -> None:
         from xapp.screens.pay import PayScreen
