@@ -34,25 +34,33 @@ async def seed(url: str) -> str:
         return alice.token
 
 
+async def loaded(pilot) -> None:
+    home = await home_of(pilot)
+
+    def count(kind: type) -> int:  # 0 until the list is mounted
+        return sum(len(found.items) for found in home.query(kind))
+
+    await wait_for(pilot, lambda: count(Timeline) == 2)
+    await wait_for(pilot, lambda: any("yes! 12:30" in drawn(m) for m in home.query(MessageLog)))
+    await wait_for(pilot, lambda: count(TransferList) == 2)
+    await wait_for(pilot, lambda: count(RequestList) == 1)
+    await wait_for(pilot, lambda: "online" in shown(home.query_one("#status")))
+    # To the chat and back: Textual's footer sometimes keeps the keys it drew before
+    # the first focus (about one start in six here), and a focus change redraws it.
+    await pilot.press("2", "1")
+    await wait_for(pilot, lambda: "Like" in [k.description for k in home.query(FooterKey)])
+    await pilot.pause()
+
+
 def test_home_screen(snap_compare, server, tmp_path) -> None:
     token = asyncio.run(seed(server.url))
     app = signed_in_app(server.url, "alice", token, tmp_path)
+    assert snap_compare(app, terminal_size=(160, 48), run_before=loaded)
 
-    async def loaded(pilot) -> None:
-        home = await home_of(pilot)
 
-        def count(kind: type) -> int:  # 0 until the list is mounted
-            return sum(len(found.items) for found in home.query(kind))
-
-        await wait_for(pilot, lambda: count(Timeline) == 2)
-        await wait_for(pilot, lambda: any("yes! 12:30" in drawn(m) for m in home.query(MessageLog)))
-        await wait_for(pilot, lambda: count(TransferList) == 2)
-        await wait_for(pilot, lambda: count(RequestList) == 1)
-        await wait_for(pilot, lambda: "online" in shown(home.query_one("#status")))
-        # To the chat and back: Textual's footer sometimes keeps the keys it drew before
-        # the first focus (about one start in six here), and a focus change redraws it.
-        await pilot.press("2", "1")
-        await wait_for(pilot, lambda: "Like" in [k.description for k in home.query(FooterKey)])
-        await pilot.pause()
-
+def test_home_screen_in_high_contrast(snap_compare, server, tmp_path) -> None:
+    """The same screen in xapp's high-contrast theme: every pane, list and key readable."""
+    token = asyncio.run(seed(server.url))
+    app = signed_in_app(server.url, "alice", token, tmp_path)
+    app.chosen_theme = "xapp-high-contrast"
     assert snap_compare(app, terminal_size=(160, 48), run_before=loaded)

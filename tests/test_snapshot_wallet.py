@@ -25,18 +25,25 @@ async def seed(url: str) -> str:
         return alice.token
 
 
+async def loaded(pilot) -> None:
+    home = await home_of(pilot)
+    await pilot.press("3")
+    history = home.query_one(TransferList)
+    await wait_for(pilot, lambda: len(history.items) == 3)
+    await wait_for(pilot, lambda: "Savings" in shown(home.query_one("#money-more")))
+    await wait_for(pilot, lambda: "€183.08" in shown(home.query_one("#balance")))
+    await wait_for(pilot, lambda: "to savings" in drawn(history))
+    await pilot.pause()
+
+
 def test_wallet_with_savings_and_two_currencies(snap_compare, server, tmp_path) -> None:
     token = asyncio.run(seed(server.url))
     app = signed_in_app(server.url, "alice", token, tmp_path)
+    assert snap_compare(app, terminal_size=(100, 32), run_before=loaded)
 
-    async def loaded(pilot) -> None:
-        home = await home_of(pilot)
-        await pilot.press("3")
-        history = home.query_one(TransferList)
-        await wait_for(pilot, lambda: len(history.items) == 3)
-        await wait_for(pilot, lambda: "Savings" in shown(home.query_one("#money-more")))
-        await wait_for(pilot, lambda: "€183.08" in shown(home.query_one("#balance")))
-        await wait_for(pilot, lambda: "to savings" in drawn(history))
-        await pilot.pause()
 
+def test_wallet_in_high_contrast(snap_compare, server, tmp_path) -> None:
+    token = asyncio.run(seed(server.url))
+    app = signed_in_app(server.url, "alice", token, tmp_path)
+    app.chosen_theme = "xapp-high-contrast"
     assert snap_compare(app, terminal_size=(100, 32), run_before=loaded)

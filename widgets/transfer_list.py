@@ -19,8 +19,8 @@ OWN = {
     "withdrawal": "[b]-$amount[/b] to your bank",
     "to_savings": "$amount to savings",
     "from_savings": "$amount from savings",
-    "dividend": "[green]+$amount[/green] savings dividend",
-    "creator_payout": "[green]+$amount[/green] creator payout",
+    "dividend": "[$text-success]+$amount[/] savings dividend",
+    "creator_payout": "[$text-success]+$amount[/] creator payout",
 }
 """Money between my own pockets, said as such (never "from You @me")."""
 
@@ -53,10 +53,10 @@ class TransferList(ItemLines[Transfer]):
         elif item.kind == "return" and item.sender is not None:
             head = Content.from_markup("[b]-$amount[/b] back to your bank", amount=amount)
         elif item.sender is None:
-            head = Content.from_markup("[green]+$amount[/green] from your bank", amount=amount)
+            head = Content.from_markup("[$text-success]+$amount[/] from your bank", amount=amount)
         elif incoming:
             head = Content.from_markup(
-                "[green]+$amount[/green] from [bold]$name[/bold] [dim]@$handle[/dim]",
+                "[$text-success]+$amount[/] from [bold]$name[/bold] [dim]@$handle[/dim]",
                 amount=amount,
                 name=item.sender.display_name,
                 handle=item.sender.handle,

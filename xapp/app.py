@@ -28,6 +28,7 @@ from xapp.palette import XappCommands
 from xapp.screens.home import HomeScreen
 from xapp.screens.start import StartScreen
 from xapp.session import RETYPE_ABOVE, Session, open_session
+from xapp.themes import THEMES
 from xapp.widgets.repaint import PaintAfterBatch
 from xapp.workers import WorkerFailed, worker
 
@@ -56,13 +57,17 @@ class XApp(PaintAfterBatch, Navigator, App[None]):
         prefetched: Prefetch | None = None,
         open_link: PaymentLink | InvoiceLink | None = None,
         keymap: dict[str, str] | None = None,
+        theme: str | None = None,
     ) -> None:
         """`prefetched`: the session's first reads, sent on a thread while this module
         loaded (api/prefetch.py); the token they were sent with is the one kept.
         `open_link`: a payment or invoice link to start paying once signed in
         (`xapp --open`). `keymap`: binding ids to the keys they answer (the config
-        file's `[keys]`)."""
+        file's `[keys]`). `theme`: the config file's choice, over the one remembered."""
         super().__init__()
+        for own in THEMES:
+            self.register_theme(own)
+        self.chosen_theme = theme
         if keymap:
             self.set_keymap(keymap)
         if (server is None) == (embedded is None):
@@ -89,10 +94,15 @@ class XApp(PaintAfterBatch, Navigator, App[None]):
         return self.credentials.state_path.parent if self.credentials else None
 
     def on_mount(self) -> None:
-        if self.data_dir is not None:
-            chosen = preferences.load(self.data_dir).theme
-            if chosen in self.available_themes:
-                self.theme = chosen
+        remembered = preferences.load(self.data_dir).theme if self.data_dir else None
+        if self.chosen_theme is not None and self.chosen_theme not in self.available_themes:
+            self.notify(
+                f"There is no theme {self.chosen_theme!r}; ctrl+p lists them.", severity="warning"
+            )
+        for name in (self.chosen_theme, remembered):
+            if name in self.available_themes:
+                self.theme = name
+                break
         status = "Starting the local server…" if self.embedded else f"Connecting to {self.server}…"
         self.push_screen(StartScreen(status))
         self.connect()

@@ -81,6 +81,7 @@ def _tui(args: argparse.Namespace) -> int:
             prefetched=prefetched,
             open_link=link,
             keymap=settings.keys,
+            theme=settings.theme,
         )
         app.run()
         return 0
@@ -100,6 +101,7 @@ def _tui(args: argparse.Namespace) -> int:
             bell=settings.bell,
             open_link=link,
             keymap=settings.keys,
+            theme=settings.theme,
         ).run()
     finally:
         world.stop()

@@ -35,7 +35,7 @@ def config_path(environ: Mapping[str, str] = os.environ) -> Path:
 SECTIONS: dict[str, dict[str, str]] = {
     "server": {"url": "server", "data_dir": "data_dir", "undo_seconds": "undo_seconds"},
     "wallet": {"retype_above": "retype_above"},
-    "display": {"bell": "bell"},
+    "display": {"bell": "bell", "theme": "theme"},
 }
 """The file's sections and settings, and the field each one fills (`[keys]` is a table
 of binding ids to keys, the app's keymap)."""
@@ -53,6 +53,7 @@ TEMPLATE = """\
 
 [display]
 # bell = true                        # ring for a message in a conversation not on screen
+# theme = "xapp-high-contrast"       # or nord, gruvbox, textual-light, ... (ctrl+p lists them)
 
 [keys]
 # Binding ids (press ? in the app to see them) and the keys they should answer to:
@@ -107,6 +108,9 @@ class ClientSettings(BaseModel):
 
     bell: bool = False
     """Ring the terminal bell for a message in a conversation that is not on screen."""
+
+    theme: str | None = None
+    """A theme by name (Textual's, or xapp-high-contrast); none: the one last chosen."""
 
     retype_above: int = 200_00
     """Payments above this many cents (minor units) need the amount typed again."""
