@@ -17,6 +17,7 @@ from textual.content import Content
 from textual.widgets import Label, OptionList
 
 from xapp import intents
+from xapp.alerts import terminal_writer
 from xapp.api.errors import ApiError
 from xapp.api.feed import FeedState
 from xapp.api.models import (
@@ -285,13 +286,10 @@ class ChatPane(Vertical):
     def _notify(self, message: Message, conversation: Conversation | None) -> None:
         mentioned = f"@{self.me.handle}" in message.text.casefold()
         where = f" in {conversation.name}" if conversation and conversation.name else ""
-        self.notify(
-            f"{message.sender.display_name}{where}: {message.text[:80]}",
-            title="You were mentioned" if mentioned else "New message",
-            markup=False,
-        )
-        if self.session.bell:
-            self.app.bell()
+        title = "You were mentioned" if mentioned else "New message"
+        said = f"{message.sender.display_name}{where}: {message.text[:80]}"
+        self.notify(said, title=title, markup=False)
+        self.session.alerts("message", title, said, terminal_writer(self.app))
 
     def message_changed(self, message: Message) -> None:
         if message.conversation_id == self.open_id:

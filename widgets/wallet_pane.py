@@ -18,6 +18,7 @@ from textual.content import Content
 from textual.widgets import Label, Static
 
 from xapp import intents
+from xapp.alerts import terminal_writer
 from xapp.api.errors import ApiError
 from xapp.api.models import (
     OWN_MONEY,
@@ -292,12 +293,11 @@ class WalletPane(Vertical):
             and (transfer.status == "completed")
         ):
             verb = VERBS.get(transfer.kind, "paid")
-            self.notify(
-                f"@{transfer.sender.handle} {verb} you {_amount(transfer.amount)}"
-                + (f" · {transfer.note}" if transfer.note else ""),
-                title="Money in",
-                markup=False,
+            said = f"@{transfer.sender.handle} {verb} you {_amount(transfer.amount)}" + (
+                f" · {transfer.note}" if transfer.note else ""
             )
+            self.notify(said, title="Money in", markup=False)
+            self.session.alerts("payment", "Money in", said, terminal_writer(self.app))
 
     def _bank_said(self, transfer: Transfer, known: bool) -> None:
         """What the bank did, when it did it (what I did myself the dialog said)."""
@@ -326,12 +326,11 @@ class WalletPane(Vertical):
                 continue
             if before is None or before.reminded_at != request.reminded_at:
                 title = "Reminder" if before else "Money requested"
-                self.notify(
-                    f"@{bill.requester.handle} asks you for {_amount(request.amount)}"
-                    + (f" · {request.note}" if request.note else ""),
-                    title=title,
-                    markup=False,
+                said = f"@{bill.requester.handle} asks you for {_amount(request.amount)}" + (
+                    f" · {request.note}" if request.note else ""
                 )
+                self.notify(said, title=title, markup=False)
+                self.session.alerts("request", title, said, terminal_writer(self.app))
 
     # --- actions on the selection ---------------------------------------------------
 

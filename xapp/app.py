@@ -14,6 +14,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from xapp import preferences
+from xapp.alerts import Alerts
 from xapp.api.client import ApiClient
 from xapp.api.errors import ApiError, ServerNewer, Unauthorized
 from xapp.api.feed import Feed, FeedState
@@ -53,7 +54,7 @@ class XApp(PaintAfterBatch, Navigator, App[None]):
         credentials: Credentials | None = None,
         embedded: EmbeddedWorld | None = None,
         retype_above: int = RETYPE_ABOVE,
-        bell: bool = False,
+        alerts: Alerts | None = None,
         prefetched: Prefetch | None = None,
         open_link: PaymentLink | InvoiceLink | None = None,
         keymap: dict[str, str] | None = None,
@@ -76,7 +77,7 @@ class XApp(PaintAfterBatch, Navigator, App[None]):
         self.credentials = credentials
         self.embedded = embedded
         self.retype_above = retype_above
-        self.ring_bell = bell  # not `bell`: that is App.bell(), which Textual calls
+        self.alerts = alerts or Alerts()
         self.prefetched = prefetched
         self.open_link = open_link
         self.session: Session | None = None
@@ -181,7 +182,7 @@ class XApp(PaintAfterBatch, Navigator, App[None]):
         if self.embedded is not None:
             session.password_hint = f"The demo account's password is {self.embedded.password}"
         session.retype_above = self.retype_above
-        session.bell = self.ring_bell
+        session.alerts = self.alerts
         if session.data_dir is not None:
             # One outbox per server and account: a queued message never goes elsewhere.
             name = hashlib.sha256(f"{session.server} {session.me.id}".encode()).hexdigest()[:16]

@@ -40,6 +40,7 @@ def _settings(command: str) -> ClientSettings | None:
 
 
 def _tui(args: argparse.Namespace) -> int:
+    from xapp.alerts import Alerts
     from xapp.credentials import Credentials, system_keyring
 
     settings = _settings("xapp")
@@ -77,7 +78,7 @@ def _tui(args: argparse.Namespace) -> int:
             server=server,
             credentials=credentials,
             retype_above=settings.retype_above,
-            bell=settings.bell,
+            alerts=Alerts(settings.alert_kinds()),
             prefetched=prefetched,
             open_link=link,
             keymap=settings.keys,
@@ -98,7 +99,7 @@ def _tui(args: argparse.Namespace) -> int:
         XApp(
             embedded=world,
             retype_above=settings.retype_above,
-            bell=settings.bell,
+            alerts=Alerts(settings.alert_kinds()),
             open_link=link,
             keymap=settings.keys,
             theme=settings.theme,

@@ -3,7 +3,7 @@ platform's config folder), then `XAPP_*` environment variables, then command-lin
 
 A plain pydantic model: pydantic-settings would do the same and cost ~50 ms of imports
 on every start of the app (the server keeps it). The file has sections a person reads
-(`[server]`, `[wallet]`, `[display]`, `[keys]`); each setting in them is one field here,
+(`[server]`, `[wallet]`, `[display]`, `[alerts]`, `[keys]`); each setting in them is one field here,
 and the environment names the field (`XAPP_RETYPE_ABOVE`).
 """
 
@@ -17,6 +17,8 @@ from typing import Any
 
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field
+
+from xapp.alerts import How
 
 PREFIX = "XAPP_"
 
@@ -36,6 +38,7 @@ SECTIONS: dict[str, dict[str, str]] = {
     "server": {"url": "server", "data_dir": "data_dir", "undo_seconds": "undo_seconds"},
     "wallet": {"retype_above": "retype_above"},
     "display": {"bell": "bell", "theme": "theme"},
+    "alerts": {"message": "alert_message", "payment": "alert_payment", "request": "alert_request"},
 }
 """The file's sections and settings, and the field each one fills (`[keys]` is a table
 of binding ids to keys, the app's keymap)."""
@@ -54,6 +57,13 @@ TEMPLATE = """\
 [display]
 # bell = true                        # ring for a message in a conversation not on screen
 # theme = "xapp-high-contrast"       # or nord, gruvbox, textual-light, ... (ctrl+p lists them)
+
+[alerts]
+# Outside the app, for when you are not looking: off, bell, desktop (a notification:
+# notify-send, or your terminal's own) or both.
+# message = "bell"                   # a message in a chat not on screen
+# payment = "desktop"                # money received
+# request = "both"                   # someone asks you for money
 
 [keys]
 # Binding ids (press ? in the app to see them) and the keys they should answer to:
@@ -108,6 +118,22 @@ class ClientSettings(BaseModel):
 
     bell: bool = False
     """Ring the terminal bell for a message in a conversation that is not on screen."""
+
+    alert_message: How = "off"
+    """A message in a chat not on screen: off, bell, desktop (a notification) or both."""
+
+    alert_payment: How = "off"
+    """Money received."""
+
+    alert_request: How = "off"
+    """Someone asks me for money (or reminds me)."""
+
+    def alert_kinds(self) -> dict[str, How]:
+        """How each kind is told; `bell = true` (the older setting) rings for messages."""
+        message = self.alert_message
+        if self.bell and message == "off":
+            message = "bell"
+        return {"message": message, "payment": self.alert_payment, "request": self.alert_request}
 
     theme: str | None = None
     """A theme by name (Textual's, or xapp-high-contrast); none: the one last chosen."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from xapp.alerts import Alerts
 from xapp.api.client import ApiClient
 from xapp.api.models import Me
 from xapp.api.prefetch import Prefetch
@@ -23,8 +24,8 @@ class Session:
     retype_above: int = RETYPE_ABOVE
     password_hint: str = field(default="")
     """Shown where the password is asked again (the demo account's is public)."""
-    bell: bool = False
-    """Ring the terminal bell for a message in a conversation that is not on screen."""
+    alerts: Alerts = field(default_factory=Alerts)
+    """The bell and desktop notifications, per kind (the config file's `[alerts]`)."""
     outbox: Outbox | None = None
     """Messages and posts waiting for the server (in the data dir, so restarts keep them)."""
 
