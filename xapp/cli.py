@@ -313,6 +313,60 @@ def _config(args: argparse.Namespace) -> int:
     return 0 if _settings("xapp config edit") is not None else 1
 
 
+def _web(args: argparse.Namespace) -> int:
+    """Serve the app to browsers. Without --server the local demo world runs here, once,
+    and every tab connects to it as the demo account (a tab of its own xapp would each
+    want the data folder to itself)."""
+    import ipaddress
+    import shlex
+
+    from textual_serve.server import Server
+
+    from xapp.credentials import Credentials
+
+    settings = _settings("xapp web")
+    if settings is None:
+        return 2
+    data_dir = Path(args.data_dir) if args.data_dir else settings.data_dir
+    server, world = args.server or settings.server, None
+    tabs_dir = data_dir
+    if not server:
+        from xapp.embedded import AlreadyRunning, EmbeddedWorld
+
+        try:
+            world = EmbeddedWorld(data_dir, activity_interval=0)
+        except AlreadyRunning as exc:
+            print(f"xapp web: {exc}", file=sys.stderr)
+            return 1
+        server, token = world.start()
+        tabs_dir = data_dir / "web"  # the demo account's session for every tab
+        tabs_dir.mkdir(parents=True, exist_ok=True)
+        Credentials(tabs_dir).save(server, "you", token, "file")
+    try:
+        loopback = ipaddress.ip_address(args.host).is_loopback
+    except ValueError:
+        loopback = args.host == "localhost"
+    if not loopback:
+        print(
+            f"xapp web: listening on {args.host}: anyone who reaches it can use xapp as "
+            "whoever signs in there; serve it behind HTTPS and a login.",
+            file=sys.stderr,
+        )
+    command = shlex.join(
+        [sys.executable, "-m", "xapp", "--server", server, "--data-dir", str(tabs_dir)]
+    )
+    shown = args.public_url or f"http://{args.host}:{args.port}"
+    print(f"xapp web on {shown} · the app for each tab: {server}", flush=True)
+    try:
+        Server(
+            command, host=args.host, port=args.port, title="xapp", public_url=args.public_url
+        ).serve()
+    finally:
+        if world is not None:
+            world.stop()
+    return 0
+
+
 def _admin(args: argparse.Namespace) -> int:
     """An operator's commands, on the database directly (as `xapp audit`): the review
     queue, approve or reject a held transfer, freeze or unfreeze an account. Each needs
@@ -518,6 +572,18 @@ def export(
         format=format_, server=server or root.server, data_dir=data_dir or root.data_dir, **rest
     )
     sys.exit(_export(args))
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="the address to listen on")
+@click.option("--port", type=int, default=8765, show_default=True)
+@click.option("--public-url", help="the address people open, when a proxy is in front")
+@click.pass_obj
+def web(root: argparse.Namespace, host: str, port: int, public_url: str | None) -> None:
+    """The app in a browser (textual-serve): each tab runs its own xapp. Anyone who can
+    reach the address gets a terminal that is signed in as whoever signs in there, so it
+    listens on loopback unless told otherwise; put it behind HTTPS and a login to share it."""
+    sys.exit(_web(argparse.Namespace(host=host, port=port, public_url=public_url, **vars(root))))
 
 
 def main(argv: list[str] | None = None) -> None:
