@@ -44,6 +44,8 @@ def own_money_screen(session: Session, what: str, wallet: Wallet | None) -> Scre
 
 
 class LinkBankScreen(FormModal[BankAccount | None]):
+    MONEY = True
+
     TITLE_TEXT = "Link your bank account"
     SUBMIT_LABEL = "Link"
 
@@ -83,6 +85,8 @@ class LinkBankScreen(FormModal[BankAccount | None]):
 
 class _BankMove(FormModal[Transfer | None]):
     """An amount, to or from the linked bank."""
+
+    MONEY = True
 
     def __init__(self, session: Session, bank: BankAccount | None) -> None:
         super().__init__()

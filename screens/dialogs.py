@@ -5,6 +5,7 @@ confirm, a list to read, pick a reaction, search messages."""
 from __future__ import annotations
 
 from typing import ClassVar, TypeVar
+from urllib.parse import urlsplit
 
 from textual import on
 from textual.app import ComposeResult
@@ -24,6 +25,20 @@ from xapp.workers import worker
 T = TypeVar("T")
 
 QUICK_REACTIONS = ("👍", "❤️", "😂", "🎉", "😮", "😢")
+
+
+def acting_as(session: Session) -> Label:
+    """Which account a money screen acts as, and where: with several accounts signed in,
+    money never leaves the wrong one unseen."""
+    host = urlsplit(session.server).netloc or session.server
+    return Label(
+        Content.assemble(
+            ("acting as ", "$text-muted"),
+            (f"@{session.me.handle}", "bold"),
+            (f" · {host}", "$text-muted"),
+        ),
+        classes="acting-as",
+    )
 
 
 class Dialog(ModalScreen[T]):

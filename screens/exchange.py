@@ -26,6 +26,8 @@ def _shown(money: Money) -> str:
 
 
 class ExchangeScreen(FormModal[Transfer | None]):
+    MONEY = True
+
     TITLE_TEXT = "Exchange"
     SUBMIT_LABEL = "Get a quote"
 

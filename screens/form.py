@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.widgets import Button, Input, Label
 
 from xapp.api.errors import ApiError, ServerUnavailable
-from xapp.screens.dialogs import Dialog
+from xapp.screens.dialogs import Dialog, acting_as
 from xapp.workers import worker
 
 T = TypeVar("T")
@@ -29,6 +29,8 @@ class FormModal(Dialog[T]):
 
     TITLE_TEXT = ""
     SUBMIT_LABEL = "OK"
+    MONEY: ClassVar[bool] = False
+    """A dialog about money: it says which account it acts as (`acting_as`)."""
     _busy = False
     _again = False
 
@@ -38,6 +40,8 @@ class FormModal(Dialog[T]):
     def compose(self) -> ComposeResult:
         with self.dialog():
             yield Label(self.TITLE_TEXT, classes="title")
+            if self.MONEY:
+                yield acting_as(getattr(self, "session"))  # noqa: B009 (every money form has one)
             yield from self.compose_fields()
             yield Label("", id="error", classes="-empty")  # takes no rows until it speaks
             with Horizontal(classes="buttons form-buttons"):

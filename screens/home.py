@@ -46,6 +46,14 @@ class HomeScreen(Screen[None]):
         Binding("p", "pay", "Pay", id="home.pay", tooltip="pay someone by @handle"),
         Binding("R", "request", "Request", show=False, id="home.request", tooltip="request money"),
         Binding(
+            "W",
+            "accounts",
+            "Accounts",
+            show=False,
+            id="home.accounts",
+            tooltip="accounts: switch to another, sign in to one more",
+        ),
+        Binding(
             "u",
             "undo",
             "Undo payment",
@@ -240,6 +248,9 @@ class HomeScreen(Screen[None]):
 
     def action_sign_out(self) -> None:
         self.post_message(intents.SignOut())
+
+    def action_accounts(self) -> None:
+        self.post_message(intents.OpenAccounts())
 
     def action_compose(self) -> None:
         self.post_message(intents.WritePost())

@@ -18,7 +18,7 @@ from xapp.api.client import AttemptKey
 from xapp.api.errors import ApiError
 from xapp.api.models import Invoice
 from xapp.api.money import AmountError, format_amount
-from xapp.screens.dialogs import Dialog
+from xapp.screens.dialogs import Dialog, acting_as
 from xapp.screens.form import FormModal
 from xapp.screens.money_form import read_amount
 from xapp.session import Session
@@ -69,6 +69,7 @@ class InvoicesScreen(Dialog[None]):
         me = self.session.me.id
         with self.dialog("wide"):
             yield Label("Invoices", classes="title")
+            yield acting_as(self.session)
             yield Label("For me · enter pays", classes="section")
             yield InvoiceList(me, id="received", empty="No invoices for you.")
             yield Label("Issued by me · n new · x cancel · b refund", classes="section")
@@ -138,6 +139,8 @@ class InvoicesScreen(Dialog[None]):
 
 
 class NewInvoiceScreen(FormModal[Invoice | None]):
+    MONEY = True
+
     TITLE_TEXT = "Issue an invoice"
     SUBMIT_LABEL = "Issue"
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Center, Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
@@ -23,11 +26,27 @@ class LoginScreen(Screen[None]):
             super().__init__()
             self.session = session
 
-    def __init__(self, server: str, handle: str = "", notice: str = "") -> None:
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Back", id="login.back", tooltip="back to the account in use")
+    ]
+
+    def __init__(
+        self, server: str, handle: str = "", notice: str = "", can_cancel: bool = False
+    ) -> None:
+        """`can_cancel`: signing in to one more account, over the one in use (esc goes
+        back to it)."""
         super().__init__()
         self.server = server
         self.handle = handle
         self.notice = notice
+        self.can_cancel = can_cancel
+
+    def action_cancel(self) -> None:
+        if self.can_cancel:
+            self.dismiss()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.can_cancel if action == "cancel" else True
 
     def compose(self) -> ComposeResult:
         with Center(), Vertical(id="form"):

@@ -43,6 +43,8 @@ def currency_select(currency: str, id: str = "currency") -> Select[str]:
 
 
 class MoneyForm(FormModal[T]):
+    MONEY = True
+
     WHO_LABEL = "To"
     WHO_PLACEHOLDER = "@handle"
     AMOUNT_LABEL = "Amount"

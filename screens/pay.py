@@ -110,6 +110,8 @@ class PayScreen(MoneyForm[Transfer | None]):
 
 
 class ConfirmPayScreen(FormModal[Transfer | None]):
+    MONEY = True
+
     SUBMIT_LABEL = "Send"
 
     def __init__(
@@ -133,6 +135,15 @@ class ConfirmPayScreen(FormModal[Transfer | None]):
                 handle=who.handle,
             ),
             id="recipient",
+        )
+        me = self.session.me
+        yield Static(
+            Content.from_markup(
+                "from [bold]$name[/bold] [dim]@$handle[/dim]",
+                name=me.display_name,
+                handle=me.handle,
+            ),
+            id="payer",
         )
         yield Static(Content.from_markup("note: $note", note=preview.note or "none"), id="note")
         if preview.first_payment:

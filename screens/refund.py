@@ -16,6 +16,8 @@ from xapp.session import Session
 
 
 class RefundScreen(FormModal[Transfer | None]):
+    MONEY = True
+
     TITLE_TEXT = "Refund"
     SUBMIT_LABEL = "Review"
 

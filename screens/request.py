@@ -47,6 +47,8 @@ class RequestScreen(MoneyForm[Bill | None]):
 class SplitBillScreen(FormModal[Bill | None]):
     """A total shared by the chat's members: equal by default, or typed per person."""
 
+    MONEY = True
+
     TITLE_TEXT = "Split a bill"
     SUBMIT_LABEL = "Split"
 

@@ -19,7 +19,7 @@ from xapp.api.handles import normalize_handle
 from xapp.api.models import MoneyRule, Notification, RuleAction, RuleDryRun
 from xapp.api.money import AmountError, format_amount
 from xapp.live import live, subscribe
-from xapp.screens.dialogs import ConfirmScreen, Dialog
+from xapp.screens.dialogs import ConfirmScreen, Dialog, acting_as
 from xapp.screens.form import FormModal
 from xapp.screens.money_form import currency_select, read_amount
 from xapp.screens.pin import ensure_pin, pin_field, typed_pin
@@ -74,6 +74,7 @@ class RulesScreen(Dialog[None]):
     def compose(self) -> ComposeResult:
         with self.dialog("wide"):
             yield Label("Money rules", classes="title")
+            yield acting_as(self.session)
             yield RuleList(id="rules", empty="None yet: n writes one.")
             yield Label(
                 "n new · enter dry run · o on or off · x delete · esc closes", classes="hint"
@@ -168,6 +169,8 @@ class RulesScreen(Dialog[None]):
 
 class RuleForm(FormModal[MoneyRule]):
     """One form for the three kinds: the fields a kind does not use are hidden."""
+
+    MONEY = True
 
     TITLE_TEXT = "Write a money rule"
     SUBMIT_LABEL = "Dry run"
@@ -279,6 +282,8 @@ class ActionList(ItemLines[tuple[int, RuleAction]]):
 class DryRunScreen(FormModal[MoneyRule]):
     """What the rule would have done in the last 30 days; switching it on from here (with
     the PIN) is the only way on, so nobody switches one on unseen."""
+
+    MONEY = True
 
     TITLE_TEXT = "What this rule would have done"
     SUBMIT_LABEL = "Switch on"

@@ -27,6 +27,8 @@ def _shown(money: Money) -> str:
 
 
 class SavingsScreen(FormModal[Transfer | None]):
+    MONEY = True
+
     TITLE_TEXT = "Savings"
     SUBMIT_LABEL = "Move to savings"
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -17,7 +17,7 @@ from textual.widgets import Input, Label, Select
 from xapp.api.errors import ApiError
 from xapp.api.models import Schedule
 from xapp.api.money import format_amount
-from xapp.screens.dialogs import ConfirmScreen, Dialog
+from xapp.screens.dialogs import ConfirmScreen, Dialog, acting_as
 from xapp.screens.money_form import MoneyForm
 from xapp.screens.pin import ensure_pin, pin_field, typed_pin
 from xapp.session import Session
@@ -64,6 +64,7 @@ class SchedulesScreen(Dialog[None]):
     def compose(self) -> ComposeResult:
         with self.dialog("wide"):
             yield Label("Scheduled payments", classes="title")
+            yield acting_as(self.session)
             yield ScheduleList(id="schedules", empty="None yet: n schedules one.")
             yield Label("n new · p pause or resume · x cancel · esc closes", classes="hint")
 

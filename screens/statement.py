@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Label, Static
 from xapp.api.errors import ApiError
 from xapp.api.models import Money, Statement, StatementLine
 from xapp.api.money import format_amount
-from xapp.screens.dialogs import Dialog
+from xapp.screens.dialogs import Dialog, acting_as
 from xapp.session import Session
 from xapp.workers import worker
 
@@ -57,6 +57,7 @@ class StatementScreen(Dialog[None]):
     def compose(self) -> ComposeResult:
         with self.dialog("wide"):
             yield Label("", id="statement-title", classes="title")
+            yield acting_as(self.session)
             yield Static("Loading…", id="summary")
             yield DataTable(id="lines", cursor_type="row", zebra_stripes=True)
             yield Label(

@@ -20,6 +20,8 @@ PRESETS = (100, 200, 500)
 
 
 class TipScreen(FormModal[Transfer | None]):
+    MONEY = True
+
     TITLE_TEXT = "Tip"
     SUBMIT_LABEL = "Review"
 

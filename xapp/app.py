@@ -20,8 +20,8 @@ from xapp.api.errors import ApiError, ServerNewer, Unauthorized
 from xapp.api.feed import Feed, FeedState
 from xapp.api.models import FeedReset, UnknownEvent
 from xapp.api.prefetch import Prefetch
-from xapp.credentials import Credentials, VaultName
-from xapp.intents import Ask, Pay, PayInvoice, SignOut
+from xapp.credentials import Credentials, Kept, VaultName
+from xapp.intents import Ask, OpenAccounts, Pay, PayInvoice, SignOut
 from xapp.live import FeedStatus, Live
 from xapp.navigator import Navigator
 from xapp.outbox import Outbox
@@ -128,7 +128,7 @@ class XApp(PaintAfterBatch, Navigator, App[None]):
             try:
                 session = await open_session(self.server, token, self.prefetched)
             except Unauthorized:
-                await asyncio.to_thread(self.credentials.forget, self.server)
+                await asyncio.to_thread(self.credentials.forget, self.server, handle)
                 notice = "Your session has ended. Please sign in again."
                 await self._sign_in(handle, notice)
                 return
@@ -178,6 +178,17 @@ class XApp(PaintAfterBatch, Navigator, App[None]):
         await self.begin(session)
 
     async def begin(self, session: Session) -> None:
+        previous = self.session
+        if previous is not None and previous is not session:
+            # Another account: the old one's feed and client end, and its screens go.
+            if self.feed is not None:
+                await self.feed.close()
+            self.workers.cancel_group(self, "feed")
+            await previous.client.aclose()
+            while len(self.screen_stack) > 2:
+                await self.pop_screen()
+        if self.embedded is None:
+            self.server = session.server
         session.data_dir = self.data_dir
         if self.embedded is not None:
             session.password_hint = f"The demo account's password is {self.embedded.password}"
@@ -240,6 +251,86 @@ class XApp(PaintAfterBatch, Navigator, App[None]):
     def _feed_state(self, state: FeedState) -> None:
         self.live.publish_status(FeedStatus(state, newer_server=bool(self.missed_kinds)))
 
+    # --- several accounts --------------------------------------------------------------------
+
+    def on_open_accounts(self, intent: OpenAccounts) -> None:
+        if self.credentials is None or self.session is None:
+            self.notify(
+                "The demo world has one account; xapp --server URL signs in to several.",
+                markup=False,
+            )
+            return
+        from xapp.screens.accounts import AccountsScreen
+
+        current = (self.session.server, self.session.me.handle)
+        accounts = self.credentials.accounts()
+        if current not in [(k.server, k.handle) for k in accounts]:
+            accounts.insert(0, Kept(current[0], current[1], "memory"))
+        self.push_screen(AccountsScreen(accounts, current), self._account_chosen)
+
+    def _account_chosen(self, choice: tuple[str, str, str] | None) -> None:
+        if choice is None:
+            return
+        action, server, handle = choice
+        if action == "switch":
+            self.switch_account(server, handle)
+        elif action == "add":
+            self.add_account(server)
+        else:
+            self.forget_account(server, handle)
+
+    @worker(exclusive=True, group="connect")
+    async def switch_account(self, server: str, handle: str) -> None:
+        """Act as another account kept here; the one in use stays if that fails."""
+        assert self.credentials is not None
+        saved = await asyncio.to_thread(self.credentials.load, server, handle)
+        if saved is None:
+            self.notify(f"@{handle}'s session is gone; n signs in again.", severity="warning")
+            return
+        try:
+            session = await open_session(server, saved[1])
+        except Unauthorized:
+            await asyncio.to_thread(self.credentials.forget, server, handle)
+            self.notify(f"@{handle}'s session has ended; n signs in again.", severity="warning")
+            return
+        except ApiError as exc:
+            self.notify(exc.message, severity="error", markup=False)
+            return
+        await asyncio.to_thread(self.credentials.use, server, handle)
+        await self.begin(session)
+        self.notify(f"Acting as @{handle}.", markup=False)
+
+    @worker(exclusive=True, group="connect")
+    async def add_account(self, server: str) -> None:
+        """Sign in to one more account (the sign-in screen over the current one; esc
+        comes back)."""
+        from xapp.screens.login import LoginScreen
+
+        try:
+            async with ApiClient(server) as probe:
+                await probe.health()
+        except ApiError as exc:
+            self.notify(exc.message, severity="error", markup=False)
+            return
+        await self.push_screen(LoginScreen(server, can_cancel=True))
+
+    @worker(group="connect")
+    async def forget_account(self, server: str, handle: str) -> None:
+        """Sign out of an account kept here (the one in use: as L does)."""
+        assert self.credentials is not None and self.session is not None
+        if (server, handle) == (self.session.server, self.session.me.handle):
+            self.sign_out()
+            return
+        saved = await asyncio.to_thread(self.credentials.load, server, handle)
+        if saved is not None:
+            try:
+                async with ApiClient(server, saved[1]) as client:
+                    await client.accounts.logout()
+            except ApiError:
+                pass  # gone already, or unreachable: forgetting it here is what was asked
+        await asyncio.to_thread(self.credentials.forget, server, handle)
+        self.notify(f"Signed out of @{handle}.", markup=False)
+
     def on_sign_out(self, intent: SignOut) -> None:
         if self.embedded is not None or self.server is None:
             self.notify("The demo account stays signed in; ctrl+q quits.", markup=False)
@@ -264,7 +355,7 @@ class XApp(PaintAfterBatch, Navigator, App[None]):
             if not isinstance(exc, Unauthorized):
                 self.notify(f"Could not sign out: {exc.message}", severity="error")
                 return
-        await asyncio.to_thread(self.credentials.forget, server)
+        await asyncio.to_thread(self.credentials.forget, server, session.me.handle)
         if self.feed is not None:
             await self.feed.close()
         self.workers.cancel_group(self, "feed")

@@ -4,7 +4,8 @@ The OS keyring first (service per server URL, user = handle). Where no keyring b
 exists (SSH, CI, a bare container) the user is told so and chooses: keep the token for
 this run only, or store it in a file only they can read (0600) in the data dir. Nothing
 is ever written in plain text without that choice. `state.json` beside it holds only
-non-secrets: the last handle per server and where its token lives.
+non-secrets: every account signed in to (server, handle, where its token lives), and the
+last one used on each server.
 
 Keyring calls can block (D-Bus), so callers run these methods off the event loop; and
 the keyring package itself (and the probe for a backend) is loaded on the first call,
@@ -16,10 +17,22 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
 VaultName = Literal["keyring", "file", "memory"]
+ACCOUNTS = "@accounts"
+"""state.json's list of every account kept (a key no server URL can be)."""
+
+
+@dataclass(frozen=True)
+class Kept:
+    """An account signed in to, and where its token is."""
+
+    server: str
+    handle: str
+    vault: VaultName
 
 
 class Vault(Protocol):
@@ -137,6 +150,7 @@ class Credentials:
         if keyring_vault is not None:
             self._vaults["keyring"] = keyring_vault
         self._find_keyring = find_keyring
+        self._this_run: list[Kept] = []
 
     def vault(self, name: str | None) -> Vault | None:
         """The named vault; the keyring is looked for only when it is asked for."""
@@ -150,30 +164,83 @@ class Credentials:
     def has_keyring(self) -> bool:
         return self.vault("keyring") is not None
 
-    def load(self, server: str) -> tuple[str, str] | None:
-        """(handle, token) kept for `server`, if any."""
-        entry = _read_json(self.state_path).get(server, {})
-        vault = self.vault(entry.get("vault"))
-        handle = entry.get("handle")
+    def load(self, server: str, handle: str | None = None) -> tuple[str, str] | None:
+        """(handle, token) kept for `server`: the account last used there, or `handle`."""
+        state = _read_json(self.state_path)
+        if handle is None:
+            entry = state.get(server, {})
+            handle, where = entry.get("handle"), entry.get("vault")
+        else:
+            found = [k for k in self.accounts() if (k.server, k.handle) == (server, handle)]
+            where = found[0].vault if found else None
+        vault = self.vault(where)
         if vault is None or not handle:
             return None
         token = vault.get(server, handle)
         return (handle, token) if token else None
 
+    def accounts(self) -> list[Kept]:
+        """Every account signed in to, kept or for this run only, in the order first
+        signed in."""
+        kept = [
+            Kept(entry["server"], entry["handle"], entry["vault"])
+            for entry in _read_json(self.state_path).get(ACCOUNTS, [])
+            if isinstance(entry, dict) and {"server", "handle", "vault"} <= entry.keys()
+        ]
+        return kept + [k for k in self._this_run if k not in kept]
+
     def save(self, server: str, handle: str, token: str, where: VaultName) -> None:
         vault = self.vault(where)
         assert vault is not None, f"no {where} vault here"
         vault.set(server, handle, token)
-        if where != "memory":
-            state = _read_json(self.state_path)
-            state[server] = {"handle": handle, "vault": where}
+        account = Kept(server, handle, where)
+        if where == "memory":
+            if account not in self._this_run:
+                self._this_run.append(account)
+            return
+        state = _read_json(self.state_path)
+        state[server] = {"handle": handle, "vault": where}
+        others = [
+            e
+            for e in state.get(ACCOUNTS, [])
+            if isinstance(e, dict) and (e.get("server"), e.get("handle")) != (server, handle)
+        ]
+        state[ACCOUNTS] = [*others, {"server": server, "handle": handle, "vault": where}]
+        _write_json(self.state_path, state, 0o600)
+
+    def use(self, server: str, handle: str) -> None:
+        """`handle` is the account to start in on `server` next time."""
+        state = _read_json(self.state_path)
+        found = [k for k in self.accounts() if (k.server, k.handle) == (server, handle)]
+        if found and found[0].vault != "memory":
+            state[server] = {"handle": handle, "vault": found[0].vault}
             _write_json(self.state_path, state, 0o600)
 
-    def forget(self, server: str) -> None:
+    def forget(self, server: str, handle: str | None = None) -> None:
+        """Forget an account's token (the one last used on `server`, or `handle`); the
+        server's next start is then in another account kept there, if any."""
         state = _read_json(self.state_path)
-        entry = state.pop(server, None)
-        if entry:
-            vault = self.vault(entry.get("vault"))
+        last = state.get(server, {})
+        handle = handle or last.get("handle")
+        if not handle:
+            return
+        mine = (server, handle)
+        wheres = {k.vault for k in self.accounts() if (k.server, k.handle) == mine}
+        if last.get("handle") == handle and last.get("vault"):
+            wheres.add(last["vault"])
+        for where in wheres:
+            vault = self.vault(where)
             if vault is not None:
-                vault.delete(server, entry.get("handle", ""))
-            _write_json(self.state_path, state, 0o600)
+                vault.delete(server, handle)
+        self._this_run = [k for k in self._this_run if (k.server, k.handle) != mine]
+        state[ACCOUNTS] = [
+            e
+            for e in state.get(ACCOUNTS, [])
+            if isinstance(e, dict) and (e.get("server"), e.get("handle")) != mine
+        ]
+        if last.get("handle") == handle:
+            state.pop(server, None)
+            others = [e for e in state[ACCOUNTS] if e.get("server") == server]
+            if others:
+                state[server] = {"handle": others[-1]["handle"], "vault": others[-1]["vault"]}
+        _write_json(self.state_path, state, 0o600)

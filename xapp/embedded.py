@@ -105,9 +105,16 @@ class ServerThread:
         return asyncio.run_coroutine_threadsafe(fn(), self._loop).result(timeout)  # type: ignore[arg-type]
 
     def stop(self, timeout: float = 15.0) -> None:
+        """Stop gracefully (open requests finish, sockets are told to close); if that
+        takes more than a third of `timeout`, stop without waiting for connections (a
+        websocket whose client is busy would otherwise hold a stopped server alive, still
+        answering on its port with its old database)."""
         self._server.should_exit = True
         if self._thread.is_alive():
-            self._thread.join(timeout)
+            self._thread.join(timeout / 3)
+        if self._thread.is_alive():
+            self._server.force_exit = True
+            self._thread.join(timeout * 2 / 3)
             if self._thread.is_alive():  # it still holds its connections and database
                 log.warning("the server on %s did not stop within %.0f s", self.url, timeout)
         self._sock.close()

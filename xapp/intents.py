@@ -112,6 +112,10 @@ class OpenSchedules(Intent):
     """My scheduled payments."""
 
 
+class OpenAccounts(Intent):
+    """The accounts signed in to: switch, add, forget."""
+
+
 class OpenRules(Intent):
     """My money rules."""
 
