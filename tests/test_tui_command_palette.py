@@ -9,6 +9,7 @@ from textual.widgets import Input
 
 from tests.conftest import People
 from tests.test_tui_home import home_of, signed_in_app, wait_for
+from xapp.screens.accounts import AccountsScreen
 from xapp.screens.conversation import NewConversationScreen
 from xapp.screens.pay import PayScreen
 from xapp.screens.profile import ProfileScreen
@@ -56,3 +57,6 @@ async def test_the_palette_pays_messages_and_opens(people: People, tmp_path) -> 
         await wait_for(pilot, lambda: app.screen is home and home.chat.open_id is not None)
 
         await run_command(pilot, "savings", SavingsScreen)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is home)
+        await run_command(pilot, "switch account", AccountsScreen)

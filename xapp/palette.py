@@ -1,6 +1,6 @@
 """xapp's own commands in Textual's command palette (ctrl+p), beside its theme switcher:
 pay, request from or message @someone, open a profile, open a conversation by its name,
-search, and the wallet's screens.
+search, switch account, and the wallet's screens.
 
 Typing a handle offers what can be done with that person ("@ada", "pay ada" → Pay
 @ada, Message @ada, …); the conversations already loaded are offered by name. Every
@@ -44,6 +44,7 @@ class XappCommands(Provider):
             ("Search posts and people", "words, @handles or #tags", home.action_search),
             ("Notifications", "", home.action_notifications),
             ("Bookmarks", "", home.action_bookmarks),
+            ("Switch account", "or sign in to one more", home.action_accounts),
             ("Savings", "wallet: yield, move money in and out", wallet.action_savings),
             ("Money rules", "wallet: sweeps, monthly payments, tips", wallet.action_rules),
             ("Scheduled payments", "wallet: standing orders", wallet.action_schedules),
