@@ -19,7 +19,7 @@ from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from xapp.api.errors import ApiError, ServerUnavailable
 from xapp.api.links import LinkError, is_link, parse_link
-from xapp.api.models import PaymentPreview, Transfer
+from xapp.api.models import Account, PaymentPreview, Transfer
 from xapp.api.money import AmountError, format_amount, parse_amount
 from xapp.screens.form import FormModal
 from xapp.screens.money_form import MoneyForm, link_fields
@@ -109,6 +109,15 @@ class PayScreen(MoneyForm[Transfer | None]):
         )
 
 
+def _person(word: str, who: Account) -> Content:
+    return Content.from_markup(
+        "$word [bold]$name[/bold] [dim]@$handle[/dim]",
+        word=word,
+        name=who.display_name,
+        handle=who.handle,
+    )
+
+
 class ConfirmPayScreen(FormModal[Transfer | None]):
     MONEY = True
 
@@ -128,23 +137,8 @@ class ConfirmPayScreen(FormModal[Transfer | None]):
     def compose_fields(self) -> ComposeResult:
         who, preview = self.preview.payee, self.preview
         yield Static(format_amount(self.amount.amount, self.amount.currency), id="amount")
-        yield Static(
-            Content.from_markup(
-                "to [bold]$name[/bold] [dim]@$handle[/dim]",
-                name=who.display_name,
-                handle=who.handle,
-            ),
-            id="recipient",
-        )
-        me = self.session.me
-        yield Static(
-            Content.from_markup(
-                "from [bold]$name[/bold] [dim]@$handle[/dim]",
-                name=me.display_name,
-                handle=me.handle,
-            ),
-            id="payer",
-        )
+        yield Static(_person("to", who), id="recipient")
+        yield Static(_person("from", self.session.me), id="payer")
         yield Static(Content.from_markup("note: $note", note=preview.note or "none"), id="note")
         if preview.first_payment:
             yield Static(
