@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import os
 import re
 import shutil
 import socket
@@ -66,6 +67,25 @@ KEYS = {
 
 def chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def install_chromium() -> str | None:
+    """Debian's chromium, installed now if it is missing and this machine lets the test
+    session install packages (root and apt-get, as on CI); None when it cannot be."""
+    found = chromium()
+    if found or os.geteuid() != 0 or shutil.which("apt-get") is None:
+        return found
+    try:
+        subprocess.run(
+            ["apt-get", "install", "-y", "-q", "chromium"],
+            capture_output=True,
+            timeout=900,
+            check=False,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return chromium()
 
 
 def free_port() -> int:
