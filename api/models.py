@@ -96,6 +96,9 @@ class Amount(Money):
 
 PositiveMoney = Annotated[Amount, AfterValidator(_positive)]
 
+CURRENCY_PATTERN = f"^({'|'.join(sorted(SUPPORTED_CURRENCIES))})$"
+"""A supported ISO 4217 code, as the OpenAPI document states it (a query's currency)."""
+
 
 # --- accounts and sessions -------------------------------------------------------------
 

@@ -76,10 +76,16 @@ class Found:
 CursorText = Annotated[str | None, Query(max_length=20)]
 
 
+LARGEST = 2**63 - 1
+"""The largest key a cursor can name (a BIGINT on PostgreSQL, an INTEGER on SQLite)."""
+
+
 def _position(cursor: str | None) -> int | None:
+    """A cursor this server gave out: ASCII digits naming a key a row can have. Anything
+    else ("²" passes str.isdigit, 20 digits overflow the column) is a 422, never a 500."""
     if cursor is None:
         return None
-    if not cursor.lstrip("-").isdigit():
+    if not (cursor.isascii() and cursor.isdigit()) or int(cursor) > LARGEST:
         raise AppError(422, "invalid_cursor", "The page cursor is not one this server gave out")
     return int(cursor)
 

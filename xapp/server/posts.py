@@ -348,10 +348,24 @@ async def undo_repost(tx: Tx, me: Account, post_id: str) -> None:
     original = await _row(tx.conn, post_id, me)
     if original.repost_of is not None:
         original = await _row(tx.conn, original.repost_of, me)
+    repost = (
+        await tx.conn.execute(
+            select(posts.c.id).where(posts.c.author_id == me.id, posts.c.repost_of == original.id)
+        )
+    ).first()
+    if repost is None:
+        return
+    # Bookmarks of the repost (kept before bookmarks went to the original) move to the
+    # original, unless its reader has that one already: the repost row can then go.
+    already = select(bookmarks.c.account_id).where(bookmarks.c.post_id == original.id)
+    await tx.conn.execute(
+        update(bookmarks)
+        .where(bookmarks.c.post_id == repost.id, bookmarks.c.account_id.not_in(already))
+        .values(post_id=original.id)
+    )
+    await tx.conn.execute(delete(bookmarks).where(bookmarks.c.post_id == repost.id))
     removed = await tx.conn.scalar(
-        delete(posts)
-        .where(posts.c.author_id == me.id, posts.c.repost_of == original.id)
-        .returning(posts.c.pk)
+        delete(posts).where(posts.c.id == repost.id).returning(posts.c.pk)
     )
     if removed is not None:
         await timelines.withdraw(tx, removed)
@@ -378,7 +392,10 @@ async def like(tx: Tx, me: Account, post_id: str, on: bool) -> PostCounts:
 
 
 async def bookmark(tx: Tx, me: Account, post_id: str, on: bool) -> None:
+    """A repost's bookmark is the original's (as its like is): the repost can be undone."""
     row = await _row(tx.conn, post_id, me)
+    if row.repost_of is not None:
+        row = await _row(tx.conn, row.repost_of, me)
     mine = (bookmarks.c.account_id == me.id, bookmarks.c.post_id == row.id)
     exists = await tx.conn.scalar(select(func.count()).select_from(bookmarks).where(*mine))
     if on and not exists:

@@ -10,6 +10,7 @@ from typing import Annotated, Literal, assert_never
 from fastapi import APIRouter, Query, Request, Response
 
 from xapp.api.models import (
+    CURRENCY_PATTERN,
     CreateRefund,
     CreateTip,
     CreateTransfer,
@@ -50,6 +51,8 @@ from xapp.server.openapi import refuses
 from xapp.server.pages import PageParams
 from xapp.server.pins import PinChecked
 from xapp.server.retries import RetriedRoute
+
+CurrencyParam = Annotated[str, Query(pattern=CURRENCY_PATTERN, description="ISO 4217")]
 
 router = APIRouter(prefix="/v1", tags=["wallet"], route_class=RetriedRoute)
 
@@ -244,6 +247,6 @@ async def payouts(db: Db, account: CurrentAccount, settings: Settings) -> Creato
 
 
 @router.get("/wallet/earnings", response_model=Earnings, summary="My tip earnings")
-async def earnings(db: Db, account: CurrentAccount, currency: str = "USD") -> Earnings:
+async def earnings(db: Db, account: CurrentAccount, currency: CurrencyParam = "USD") -> Earnings:
     async with db.read() as conn:
         return await payments.earnings(conn, account, currency)
