@@ -28,6 +28,11 @@ PIN_HEADER = "Payment-PIN"
 
 def _text(what: str, max_len: int, *, multiline: bool, required: bool = True) -> AfterValidator:
     def check(value: str) -> str:
+        # Length before any per-character work: cleaning a huge text would cost the
+        # server's loop what the limit is there to refuse (blank runs and CR LF shrink
+        # when cleaned, hence the headroom).
+        if len(value) > 2 * max_len * CODE_POINTS_PER_CHARACTER:
+            raise ValueError(f"{what} is far longer than the limit of {max_len}")
         value = clean_text(value, multiline=multiline)
         if required and not value:
             raise ValueError(f"{what} is empty")

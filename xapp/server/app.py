@@ -26,6 +26,7 @@ from xapp.server.auth import LoginLimiter, Passwords
 from xapp.server.db import Database
 from xapp.server.deps import STATE_KEY, Services
 from xapp.server.rail import Rail, SandboxRail
+from xapp.server.request_size import RequestSizeLimit
 from xapp.server.routes import (
     accounts,
     bank,
@@ -96,6 +97,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
 
     app = FastAPI(title="xapp", version=__version__, lifespan=lifespan)
     app.add_middleware(feed.KeepTransport)
+    app.add_middleware(RequestSizeLimit)  # outermost: a huge body is refused unread
     errors.install(app)
     # FastAPI tries routers in this order and each router's routes in turn (about 5 µs a
     # route, twice): the busiest come first, so a chat message is matched among 17
