@@ -32,7 +32,7 @@ def _text(what: str, max_len: int, *, multiline: bool, required: bool = True) ->
         # server's loop what the limit is there to refuse (blank runs and CR LF shrink
         # when cleaned, hence the headroom).
         if len(value) > 2 * max_len * CODE_POINTS_PER_CHARACTER:
-            raise ValueError(f"{what} is far longer than the limit of {max_len}")
+            raise ValueError(f"{what} is far too long; the limit is {max_len}")
         value = clean_text(value, multiline=multiline)
         if required and not value:
             raise ValueError(f"{what} is empty")
