@@ -423,7 +423,11 @@ def _admin(args: argparse.Namespace) -> int:
 
 
 SERVE_SETTINGS: dict[str, tuple[str, str, dict[str, Any]]] = {
-    "db": ("SQLite file path or postgresql:// URL", "xapp.db", {}),
+    "db": (
+        "SQLite file path or postgresql:// URL",
+        "xapp.db in the platform's data folder (~/.local/share/xapp/server on Linux)",
+        {},
+    ),
     "workers": (
         "server processes sharing the port and the database (PostgreSQL only)",
         "1",

@@ -247,9 +247,17 @@ class Database:
             self.listener = Listener(self, conninfo.render_as_string(hide_password=False))
 
     def _ensure_parent_dir(self) -> None:
+        """The SQLite file's folder, and the file itself readable by its owner only: it
+        holds password hashes, every message and the ledger. SQLite gives the -wal and
+        -shm files the database file's mode."""
         path = self.url.split(":///", 1)[1]
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            file = Path(path)
+            file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            file.touch(mode=0o600, exist_ok=True)
+            for kept in (file, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                if kept.exists():
+                    kept.chmod(0o600)
 
     async def start(self) -> None:
         """Migrate, then (on PostgreSQL) listen for the other processes' events."""

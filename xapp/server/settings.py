@@ -6,7 +6,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
-from pydantic import field_validator
+import platformdirs
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
@@ -28,11 +29,19 @@ def database_url(path_or_url: str | Path) -> str:
     return f"sqlite:///{Path(text).expanduser().resolve()}"
 
 
+def default_data_dir() -> Path:
+    """The server's own folder in the platform's data folder (beside, not inside, the
+    app's embedded world)."""
+    return Path(platformdirs.user_data_dir("xapp", appauthor=False)) / "server"
+
+
 class ServerSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="XAPP_SERVER_")
 
-    db: str = "xapp.db"
-    """A SQLite file path or a database URL."""
+    db: str = Field(default_factory=lambda: str(default_data_dir() / "xapp.db"))
+    """A SQLite file path or a database URL; by default a file in the platform's data
+    folder (never the folder `xapp serve` happens to run in: its receipt-signing key lies
+    beside the database, one `git add .` from being published)."""
 
     workers: int = 1
     """Server processes sharing the port and the database (`processes.py`; PostgreSQL)."""
