@@ -18,7 +18,7 @@ from xapp.api.models import (
     SessionCreated,
     SetPreferences,
 )
-from xapp.server import accounts, notifications, profiles
+from xapp.server import accounts, notifications, password_strength, profiles
 from xapp.server.auth import bearer_token, issue_token, revoke_token
 from xapp.server.deps import CurrentAccount, Db, Hasher, LoginThrottle
 from xapp.server.errors import AppError
@@ -30,8 +30,10 @@ from xapp.server.routes.switches import on_off
 router = APIRouter(prefix="/v1", tags=["accounts"], route_class=RetriedRoute)
 
 
-@router.post("/accounts", status_code=201, response_model=Account, responses=refuses(409))
+@router.post("/accounts", status_code=201, response_model=Account, responses=refuses(409, 422))
 async def register(body: CreateAccount, db: Db, passwords: Hasher) -> Account:
+    """A new account; an easy password (a common one, or the handle again) is refused."""
+    await password_strength.require_strong(body.password, body.handle, body.display_name)
     password_hash = await passwords.hash(body.password)
     async with db.write() as tx:
         return await accounts.create(tx, body.handle, body.display_name, password_hash)
