@@ -257,8 +257,12 @@ GroupName = Annotated[str, _text("The group name", GROUP_NAME_MAX, multiline=Fal
 
 
 def _emoji(value: str) -> str:
+    """One emoji or symbol: no letters, digits or brackets of ASCII (which could spell
+    markup or the rest of an escape sequence), except in a keycap emoji (1️⃣, #️⃣)."""
     value = clean_text(value, multiline=False)
-    if not value or len(value) > EMOJI_MAX or " " in value:
+    keycap = "\u20e3" in value
+    plain = [ch for ch in value if ch.isascii() and not (keycap and ch in "#*0123456789")]
+    if not value or len(value) > EMOJI_MAX or plain:
         raise ValueError("a reaction is one emoji (or a short symbol), without spaces")
     return value
 

@@ -19,9 +19,42 @@ _CONTROLS = {c: None for c in [*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F, *ra
 # how it is stored (Trojan Source).
 _BIDI = {c: None for c in [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
 # Invisible characters that only hide things inside words. ZWJ and ZWNJ stay: emoji
-# sequences and several scripts need them.
-_INVISIBLE = {c: None for c in [0x200B, 0x2060, 0xFEFF, 0x180E, 0x00AD]}
-_TABLE = _CONTROLS | _BIDI | _INVISIBLE
+# sequences and several scripts need them. The invisible operators (U+2061-2064), the
+# interlinear annotation marks (U+FFF9-FFFB) and the Hangul fillers (U+115F, U+1160,
+# U+3164, U+FFA0) draw nothing: a name or post made of them looks blank.
+_INVISIBLE = {
+    c: None
+    for c in [
+        0x200B,
+        0x2060,
+        0xFEFF,
+        0x180E,
+        0x00AD,
+        *range(0x2061, 0x2065),
+        *range(0xFFF9, 0xFFFC),
+        0x115F,
+        0x1160,
+        0x3164,
+        0xFFA0,
+    ]
+}
+# Line and paragraph separators end a line as LF does (single-line fields then make
+# them spaces), rather than surprising a terminal.
+_SEPARATORS = {0x2028: "\n", 0x2029: "\n"}
+_TABLE = _CONTROLS | _BIDI | _INVISIBLE | _SEPARATORS
+
+# Tag characters (U+E0000-E007F) are invisible, and can carry hidden text; the only use
+# kept is a subdivision flag: U+1F3F4, tag letters, then CANCEL TAG (🏴 England).
+_TAGS = re.compile("(\U0001f3f4)?([\U000e0000-\U000e007f]+)")
+
+
+def _keep_flags(found: re.Match[str]) -> str:
+    flag, tags = found.group(1) or "", found.group(2)
+    spelled = all("\U000e0020" <= t <= "\U000e007e" for t in tags[:-1])
+    if flag and tags.endswith("\U000e007f") and len(tags) > 1 and spelled:
+        return flag + tags
+    return flag
+
 
 MAX_COMBINING_RUN = 4
 """Combining marks kept after one base character; more is a 'zalgo' flood."""
@@ -55,6 +88,7 @@ def clean_text(text: str, *, multiline: bool = True) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = unicodedata.normalize("NFC", text)
     text = text.translate(_TABLE)
+    text = _TAGS.sub(_keep_flags, text)
     text = _cap_combining(text)
     if multiline:
         text = _BLANK_RUN.sub("\n" * (MAX_BLANK_LINES + 1), text)
