@@ -89,7 +89,11 @@ PASSWORD = "correct horse battery"
 GOAL_P99_MS = 50.0
 POSTER = "poster"
 WARM_UP_POSTS = 2
-CHEAP_ARGON2 = {"XAPP_SERVER_ARGON2_MEMORY_KIB": "256", "XAPP_SERVER_ARGON2_TIME_COST": "1"}
+CHEAP_ARGON2 = {
+    "XAPP_SERVER_ARGON2_MEMORY_KIB": "256",
+    "XAPP_SERVER_ARGON2_TIME_COST": "1",
+    "XAPP_SERVER_REGISTRATIONS": "100000",  # 1,001 accounts from one address, on purpose
+}
 POST_MARK = b'"type":"post.created","data":{"id":"'
 
 

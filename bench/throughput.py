@@ -114,6 +114,7 @@ def _server_env(data_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("XAPP_SERVER_")}
     env["XAPP_SERVER_DATA_DIR"] = str(data_dir)
     env["XAPP_SERVER_INSTANT_DEPOSITS"] = "1"  # accounts are funded over HTTP, with no bank
+    env["XAPP_SERVER_REGISTRATIONS"] = "100000"  # every payer registers from loopback
     return env
 
 

@@ -36,6 +36,9 @@ from .postgres import Cluster, binaries
 os.environ["XAPP_SERVER_INSTANT_DEPOSITS"] = "1"
 # Identity reviews decide while the request waits (test_verification.py tests the delay).
 os.environ["XAPP_SERVER_VERIFICATION_SECONDS"] = "0"
+# Tests make dozens of accounts from one address (test_registration_limits.py tests the
+# limit on a server of its own).
+os.environ["XAPP_SERVER_REGISTRATIONS"] = "100000"
 
 PASSWORD = "correct horse battery"
 

@@ -27,13 +27,13 @@ def to_account(row: Row) -> Account:
     )
 
 
-async def create(tx: Tx, handle: str, display_name: str, password_hash: str) -> Account:
-    """Create an account and its wallet; a taken handle is a 409 that says so."""
-    taken = await tx.conn.scalar(select(accounts.c.id).where(accounts.c.handle == handle))
+async def require_free(conn: Conn, handle: str) -> None:
+    """A 409 that says so if `handle` is taken, or looks too much like one that is."""
+    taken = await conn.scalar(select(accounts.c.id).where(accounts.c.handle == handle))
     if taken:
         raise AppError(409, "handle_taken", f"The handle @{handle} is taken")
     shape = skeleton(handle)
-    lookalike = await tx.conn.scalar(
+    lookalike = await conn.scalar(
         select(accounts.c.handle).where(accounts.c.handle_skeleton == shape)
     )
     if lookalike:
@@ -43,6 +43,12 @@ async def create(tx: Tx, handle: str, display_name: str, password_hash: str) -> 
             f"@{handle} looks too much like @{lookalike}, so people could pay the wrong "
             "person. Please pick another handle.",
         )
+
+
+async def create(tx: Tx, handle: str, display_name: str, password_hash: str) -> Account:
+    """Create an account and its wallet; a taken handle is a 409 that says so (checked
+    again here: another registration may have taken it since `require_free`)."""
+    await require_free(tx.conn, handle)
     account_id = new_id()
     created = now_us()
     try:
@@ -53,7 +59,7 @@ async def create(tx: Tx, handle: str, display_name: str, password_hash: str) -> 
                 display_name=display_name,
                 password_hash=password_hash,
                 created_at=created,
-                handle_skeleton=shape,
+                handle_skeleton=skeleton(handle),
             )
         )
     except IntegrityError:

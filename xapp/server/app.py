@@ -55,7 +55,12 @@ log = logging.getLogger("xapp.server")
 def create_app(settings: ServerSettings | None = None) -> FastAPI:
     settings = settings or ServerSettings()
     passwords = Passwords(settings.argon2_memory_kib, settings.argon2_time_cost)
-    login_limiter = LoginLimiter(settings.login_attempts, settings.login_window)
+    login_limiter = LoginLimiter(
+        settings.login_attempts,
+        settings.login_window,
+        settings.registrations,
+        settings.registration_window,
+    )
     signer = ReceiptSigner(settings.data_path)
     typing = TypingSignals()
     rules = money_out.Rules.of(settings)  # the demo's scripted payments follow them too

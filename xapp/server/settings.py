@@ -60,6 +60,11 @@ class ServerSettings(BaseSettings):
 
     login_window: float = 300.0
 
+    registrations: int = 20
+    """Accounts one address may create within `registration_window` seconds."""
+
+    registration_window: float = 600.0
+
     argon2_memory_kib: int = 19 * 1024
     argon2_time_cost: int = 2
 

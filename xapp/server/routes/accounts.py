@@ -30,9 +30,16 @@ from xapp.server.routes.switches import on_off
 router = APIRouter(prefix="/v1", tags=["accounts"], route_class=RetriedRoute)
 
 
-@router.post("/accounts", status_code=201, response_model=Account, responses=refuses(409, 422))
-async def register(body: CreateAccount, db: Db, passwords: Hasher) -> Account:
-    """A new account; an easy password (a common one, or the handle again) is refused."""
+@router.post("/accounts", status_code=201, response_model=Account, responses=refuses(409, 422, 429))
+async def register(
+    body: CreateAccount, request: Request, db: Db, passwords: Hasher, limiter: LoginThrottle
+) -> Account:
+    """A new account; an easy password (a common one, or the handle again) is refused.
+    The cheap refusals come first (too many from this address, a taken handle), so none
+    of them costs a password hash."""
+    await limiter.registering(db, request.client.host if request.client else "-")
+    async with db.read() as conn:
+        await accounts.require_free(conn, body.handle)
     await password_strength.require_strong(body.password, body.handle, body.display_name)
     password_hash = await passwords.hash(body.password)
     async with db.write() as tx:
