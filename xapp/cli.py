@@ -444,7 +444,18 @@ SERVE_SETTINGS: dict[str, tuple[str, str, dict[str, Any]]] = {
         "WARNING",
         {"type": click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False)},
     ),
-    "access_log": ("log every request, at INFO", "", {"is_flag": True, "default": None}),
+    "access_log": (
+        "log every request, at INFO (paths without their query strings)",
+        "",
+        {"is_flag": True, "default": None},
+    ),
+    "tls_cert": ("serve HTTPS and WSS with this PEM certificate (chain)", "", {}),
+    "tls_key": ("the certificate's private key (PEM)", "", {}),
+    "docs": (
+        "serve the interactive API docs at /docs and /redoc",
+        "",
+        {"is_flag": True, "default": None},
+    ),
 }
 """`xapp serve` flags, each for the `ServerSettings` field of its name: what it does,
 the default it falls back to, and its click options. A flag not given is None (absent),

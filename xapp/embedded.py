@@ -27,6 +27,16 @@ from xapp.server.settings import DEMO_INTERVAL
 
 log = logging.getLogger(__name__)
 
+
+def _without_query(record: logging.LogRecord) -> bool:
+    """The access log's path without its query string: queries carry what people search
+    for and page through, which a log has no business keeping."""
+    if isinstance(record.args, tuple) and len(record.args) >= 3:
+        path = str(record.args[2])
+        record.args = (*record.args[:2], path.split("?", 1)[0], *record.args[3:])
+    return True
+
+
 T = TypeVar("T")
 
 
@@ -63,7 +73,8 @@ class ServerThread:
         self.app: FastAPI = create_app(settings)
         self._sock = sock or bound_socket(host, port)
         self.host, self.port = self._sock.getsockname()[:2]
-        self.url = f"http://{self.host}:{self.port}"
+        self.url = f"{settings.scheme}://{self.host}:{self.port}"
+        logging.getLogger("uvicorn.access").addFilter(_without_query)
         self._server = uvicorn.Server(
             # Logging is the caller's to configure: stderr for `xapp serve`, a file under
             # the TUI (anything written to the terminal would tear the screen).
@@ -73,6 +84,8 @@ class ServerThread:
                 access_log=settings.access_log,
                 lifespan="on",
                 ws_ping_interval=15,
+                ssl_certfile=settings.tls_cert,
+                ssl_keyfile=settings.tls_key,
             )
         )
         self._loop: asyncio.AbstractEventLoop | None = None

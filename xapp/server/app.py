@@ -100,7 +100,13 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
                     await task
             await db.close()
 
-    app = FastAPI(title="xapp", version=__version__, lifespan=lifespan)
+    app = FastAPI(
+        title="xapp",
+        version=__version__,
+        lifespan=lifespan,
+        docs_url="/docs" if settings.docs else None,
+        redoc_url="/redoc" if settings.docs else None,
+    )
     app.add_middleware(feed.KeepTransport)
     app.add_middleware(RequestSizeLimit)  # outermost: a huge body is refused unread
     errors.install(app)

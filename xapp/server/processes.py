@@ -97,7 +97,7 @@ class Supervisor:
         # spreads connections only over the workers' listening sockets.
         self.sock = bound_socket(host, port, shared=True)
         self.host, self.port = self.sock.getsockname()[:2]
-        self.url = f"http://{self.host}:{self.port}"
+        self.url = f"{settings.scheme}://{self.host}:{self.port}"
         self._context = multiprocessing.get_context("spawn")
         self._ready = self._context.Queue()
         self._processes: dict[int, BaseProcess] = {}

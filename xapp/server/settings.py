@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Literal
 
 import platformdirs
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
@@ -117,6 +117,25 @@ class ServerSettings(BaseSettings):
     log_level: LogLevel = "WARNING"
     """What `xapp serve` logs to stderr. Quiet by default: its one ready line on stdout
     says what an operator needs; INFO shows startup, migrations and the demo's doings."""
+
+    tls_cert: str | None = None
+    """A PEM certificate (chain) to serve HTTPS and WSS with; `tls_key` is its key."""
+
+    tls_key: str | None = None
+
+    docs: bool = False
+    """Serve the interactive API documentation (/docs, /redoc); the OpenAPI document
+    itself (/openapi.json) is always there: it is the contract clients are built on."""
+
+    @model_validator(mode="after")
+    def _tls_pair(self) -> ServerSettings:
+        if bool(self.tls_cert) != bool(self.tls_key):
+            raise ValueError("TLS needs both a certificate (tls_cert) and its key (tls_key)")
+        return self
+
+    @property
+    def scheme(self) -> str:
+        return "https" if self.tls_cert else "http"
 
     access_log: bool = False
     """Log every request (uvicorn's access log, at INFO)."""
