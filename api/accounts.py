@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from pydantic import TypeAdapter
 
-from xapp.api.models import Account, Me, Page, Post, Preferences, Profile, SessionCreated
+from xapp.api.models import (
+    Account,
+    Me,
+    Page,
+    Post,
+    Preferences,
+    Profile,
+    SessionCreated,
+    SessionInfo,
+)
 from xapp.api.transport import Transport, handle_path
 
 
@@ -28,6 +37,18 @@ class Accounts:
     async def logout(self) -> None:
         await self._t.request("DELETE", "/v1/sessions/current")
         self._t.token = None
+
+    async def sessions(self) -> list[SessionInfo]:
+        """Every device or program signed in to my account."""
+        return await self._t.get_list(SESSION_LIST, "/v1/sessions")
+
+    async def revoke_session(self, session_id: str) -> None:
+        await self._t.request("DELETE", f"/v1/sessions/{session_id}")
+
+    async def change_password(self, password: str, new_password: str) -> None:
+        """Every other session is signed out."""
+        body = {"password": password, "new_password": new_password}
+        await self._t.request("PUT", "/v1/me/password", json=body)
 
     async def me(self) -> Me:
         return await self._t.get(Me, "/v1/me")
@@ -83,3 +104,4 @@ class Accounts:
 
 
 ACCOUNT_LIST = TypeAdapter(list[Account])
+SESSION_LIST = TypeAdapter(list[SessionInfo])

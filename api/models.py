@@ -157,6 +157,22 @@ class SessionCreated(Wire):
     account: Account
 
 
+class SessionInfo(Wire):
+    """A device or program signed in to my account."""
+
+    id: str = Field(description="Names the session to revoke it; not its token.")
+    label: str = Field(description="What signed in (its User-Agent), as it said.")
+    address: str = Field(description="The address it signed in from.")
+    created_at: datetime
+    expires_at: datetime
+    current: bool = Field(description="The session this request came with.")
+
+
+class ChangePassword(RequestBody):
+    password: Annotated[str, Field(min_length=1, max_length=256)]
+    new_password: Password
+
+
 # --- posts -----------------------------------------------------------------------------
 
 

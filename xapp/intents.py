@@ -116,6 +116,14 @@ class OpenAccounts(Intent):
     """The accounts signed in to: switch, add, forget."""
 
 
+class OpenSessions(Intent):
+    """The devices signed in to my account."""
+
+
+class ChangePassword(Intent):
+    """Change my password (every other session is signed out)."""
+
+
 class OpenRules(Intent):
     """My money rules."""
 

@@ -151,6 +151,16 @@ class Navigator:
 
         self._open(SchedulesScreen(self._session), intent)
 
+    def on_open_sessions(self, intent: intents.OpenSessions) -> None:
+        from xapp.screens.sessions import SessionsScreen
+
+        self._open(SessionsScreen(self._session), intent)
+
+    def on_change_password(self, intent: intents.ChangePassword) -> None:
+        from xapp.screens.sessions import ChangePasswordScreen
+
+        self._open(ChangePasswordScreen(self._session), intent)
+
     def on_open_rules(self, intent: intents.OpenRules) -> None:
         from xapp.screens.rules import RulesScreen
 

@@ -35,7 +35,7 @@ class XappCommands(Provider):
         return getattr(self.app, "home", None)
 
     def _always(self, home: HomeScreen) -> list[tuple[str, str, Callable[[], object]]]:
-        wallet = home.wallet
+        wallet, post = home.wallet, home.post_message
         return [
             ("Pay someone", "send money by @handle", home.action_pay),
             ("Request money", "ask one or several people", home.action_request),
@@ -45,6 +45,12 @@ class XappCommands(Provider):
             ("Notifications", "", home.action_notifications),
             ("Bookmarks", "", home.action_bookmarks),
             ("Switch account", "or sign in to one more", home.action_accounts),
+            ("Sessions", "devices signed in; sign one out", lambda: post(intents.OpenSessions())),
+            (
+                "Change password",
+                "signs every other session out",
+                lambda: post(intents.ChangePassword()),
+            ),
             ("Savings", "wallet: yield, move money in and out", wallet.action_savings),
             ("Money rules", "wallet: sweeps, monthly payments, tips", wallet.action_rules),
             ("Scheduled payments", "wallet: standing orders", wallet.action_schedules),

@@ -56,30 +56,58 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def issue_token(tx: Tx, account_id: str) -> str:
+async def issue_token(tx: Tx, account_id: str, label: str = "", address: str = "") -> str:
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     await tx.conn.execute(
         tokens.insert().values(
-            token_hash=hash_token(token), account_id=account_id, created_at=now_us()
+            token_hash=hash_token(token),
+            account_id=account_id,
+            created_at=now_us(),
+            label=label[:200],
+            address=address[:64],
         )
     )
     return token
+
+
+def session_id(token_hash: str) -> str:
+    """A session's public name: the start of its token's hash (which cannot be turned
+    back into the token), so it can be listed and revoked without showing the token."""
+    return token_hash[:16]
+
+
+REVOKED = "revoked "
+"""The ephemeral frame that closes a revoked session's feed (never sent to a client)."""
 
 
 async def revoke_token(tx: Tx, token: str) -> None:
     await tx.conn.execute(delete(tokens).where(tokens.c.token_hash == hash_token(token)))
 
 
+async def tell_feeds(db: Database, account_id: str, token_hashes: list[str]) -> None:
+    """Close these sessions' open feeds, in every server process (the feed compares the
+    hash with its own and closes with 4401)."""
+    for token_hash in token_hashes:
+        await db.publish([account_id], REVOKED + token_hash)
+
+
 # Every request asks this: built once (see db.py on statements built per call).
 _ACCOUNT_FOR_TOKEN = (
     select(*ACCOUNT_COLUMNS)
     .join(tokens, tokens.c.account_id == accounts.c.id)
-    .where(tokens.c.token_hash == bindparam("token_hash"))
+    .where(
+        tokens.c.token_hash == bindparam("token_hash"),
+        tokens.c.created_at > bindparam("oldest"),
+    )
 )
 
 
-async def account_for_token(conn: Conn, token: str) -> Account | None:
-    row = (await conn.execute(_ACCOUNT_FOR_TOKEN, {"token_hash": hash_token(token)})).first()
+async def account_for_token(conn: Conn, token: str, session_days: float) -> Account | None:
+    """The account a token signs in as, unless it is unknown, revoked or older than
+    `session_days`."""
+    oldest = now_us() - int(session_days * 86_400_000_000)
+    found = {"token_hash": hash_token(token), "oldest": oldest}
+    row = (await conn.execute(_ACCOUNT_FOR_TOKEN, found)).first()
     return to_account(row) if row else None
 
 

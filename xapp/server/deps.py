@@ -77,12 +77,12 @@ BankRail = Annotated[Rail, Depends(_part(lambda s: s.rail))]
 
 
 @answers(401)
-async def current_account(connection: HTTPConnection, db: Db) -> Account:
+async def current_account(connection: HTTPConnection, db: Db, settings: Settings) -> Account:
     token = bearer_token(connection.headers.get("authorization"))
     if token is None:
         raise UNAUTHORIZED
     async with db.read() as conn:
-        account = await account_for_token(conn, token)
+        account = await account_for_token(conn, token, settings.session_days)
     if account is None:
         raise UNAUTHORIZED
     return account

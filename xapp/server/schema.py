@@ -87,6 +87,8 @@ tokens = Table(
     Column("token_hash", String(64), primary_key=True),
     Column("account_id", String(36), ForeignKey("accounts.id"), nullable=False, index=True),
     Column("created_at", BigInteger, nullable=False),
+    Column("label", Text),  # what signed in (its User-Agent), shown in the session list
+    Column("address", String(64)),  # where from
 )
 
 follows = Table(

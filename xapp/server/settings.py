@@ -60,6 +60,9 @@ class ServerSettings(BaseSettings):
 
     login_window: float = 300.0
 
+    session_days: float = 30.0
+    """A session (its token) ends this many days after signing in."""
+
     registrations: int = 20
     """Accounts one address may create within `registration_window` seconds."""
 

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request, Response
 
 from xapp.api.models import (
     Account,
+    ChangePassword,
     CreateAccount,
     CreateSession,
     EditProfile,
@@ -16,11 +17,12 @@ from xapp.api.models import (
     Preferences,
     Profile,
     SessionCreated,
+    SessionInfo,
     SetPreferences,
 )
-from xapp.server import accounts, notifications, password_strength, profiles
-from xapp.server.auth import bearer_token, issue_token, revoke_token
-from xapp.server.deps import CurrentAccount, Db, Hasher, LoginThrottle
+from xapp.server import accounts, notifications, password_strength, profiles, sessions
+from xapp.server.auth import bearer_token, hash_token, issue_token, revoke_token, tell_feeds
+from xapp.server.deps import CurrentAccount, Db, Hasher, LoginThrottle, Settings
 from xapp.server.errors import AppError
 from xapp.server.openapi import refuses
 from xapp.server.pages import BothWaysParams, PageParams
@@ -65,17 +67,76 @@ async def sign_in(
     if not await passwords.verify(row.password_hash if row else None, body.password):
         raise AppError(401, "wrong_credentials", "That handle and password don't match")
     assert row is not None
+    label = request.headers.get("user-agent", "")
     async with db.write() as tx:
         await limiter.succeeded(tx, body.handle, address)
-        token = await issue_token(tx, row.id)
+        token = await issue_token(tx, row.id, label, address)
     return SessionCreated(token=token, account=accounts.to_account(row))
 
 
+def _token_hash(request: Request) -> str:
+    return hash_token(bearer_token(request.headers.get("authorization")) or "")
+
+
 @router.delete("/sessions/current", status_code=204)
-async def sign_out(request: Request, db: Db, _me: CurrentAccount) -> Response:
+async def sign_out(request: Request, db: Db, me: CurrentAccount) -> Response:
+    """End this session; its open feeds close within a moment."""
     token = bearer_token(request.headers.get("authorization"))
     async with db.write() as tx:
         await revoke_token(tx, token or "")
+    await tell_feeds(db, me.id, [_token_hash(request)])
+    return Response(status_code=204)
+
+
+@router.get("/sessions", response_model=list[SessionInfo], summary="My sessions")
+async def my_sessions(
+    request: Request, db: Db, me: CurrentAccount, settings: Settings
+) -> list[SessionInfo]:
+    """Every device or program signed in to my account, newest first."""
+    async with db.read() as conn:
+        return await sessions.listing(conn, me, _token_hash(request), settings.session_days)
+
+
+@router.delete(
+    "/sessions/{session_id}", status_code=204, summary="Revoke a session", responses=refuses(404)
+)
+async def revoke_session(session_id: str, db: Db, me: CurrentAccount) -> Response:
+    """Sign a device out from here: its token stops working and its feeds close."""
+    async with db.write() as tx:
+        gone = await sessions.revoke(tx, me, session_id)
+    await tell_feeds(db, me.id, [gone])
+    return Response(status_code=204)
+
+
+@router.put(
+    "/me/password",
+    status_code=204,
+    summary="Change my password",
+    responses=refuses(403, 422, 429),
+)
+async def change_password(
+    body: ChangePassword,
+    request: Request,
+    db: Db,
+    me: CurrentAccount,
+    passwords: Hasher,
+    limiter: LoginThrottle,
+) -> Response:
+    """With the current password (its tries count as sign-in attempts); every other
+    session is signed out, as someone who knew the old password may hold one."""
+    address = request.client.host if request.client else "-"
+    await limiter.attempt(db, me.handle, address)
+    async with db.read() as conn:
+        row = await accounts.password_hash_for(conn, me.handle)
+    if row is None or not await passwords.verify(row.password_hash, body.password):
+        raise AppError(403, "wrong_password", "That password is not right")
+    await password_strength.require_strong(body.new_password, me.handle, me.display_name)
+    new_hash = await passwords.hash(body.new_password)
+    async with db.write() as tx:
+        await limiter.succeeded(tx, me.handle, address)
+        await sessions.set_password(tx, me, new_hash)
+        gone = await sessions.revoke_others(tx, me, _token_hash(request))
+    await tell_feeds(db, me.id, gone)
     return Response(status_code=204)
 
 

@@ -5,8 +5,10 @@ A connection holds a bounded amount: the log is replayed in batches of at most `
 events and ~1 MB, hand-offs past a bound are dropped for the log (`Subscription`), and a
 client that stops reading is closed after `feed_send_timeout` seconds of a blocked send
 (the connection is aborted), so it resumes from its seq when it reconnects while the
-others go on. A `since` beyond the log (the database was reset or restored) gets a `feed.reset`
-frame with the log's newest seq, not silence.
+others go on. A session revoked (signed out, or by its owner from another device) has
+its feed closed with 4401 as soon as the revocation is committed. A `since` beyond the
+log (the database was reset or restored) gets a `feed.reset` frame with the log's newest
+seq, not silence.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from xapp.api.models import EventType, FeedReset, FeedResetData
 from xapp.server import events
-from xapp.server.auth import account_for_token, bearer_token
+from xapp.server.auth import REVOKED, account_for_token, bearer_token, hash_token
 from xapp.server.deps import Db, Settings
 
 router = APIRouter(tags=["feed"])
@@ -41,13 +43,14 @@ async def feed(
 ) -> None:
     token = bearer_token(websocket.headers.get("authorization"))
     async with db.read() as conn:
-        account = await account_for_token(conn, token) if token else None
+        account = await account_for_token(conn, token, settings.session_days) if token else None
         newest = await events.newest(conn, account.id) if account else 0
     await websocket.accept()
     if account is None:
         await websocket.close(CLOSE_UNAUTHORIZED, "unauthorized")
         return
     subscription = db.hub.subscribe(account.id)
+    revoked_me = REVOKED + hash_token(token or "")
     listener = asyncio.create_task(_until_closed(websocket, subscription))
     timeout = settings.feed_send_timeout
 
@@ -76,7 +79,13 @@ async def feed(
                 await send(frame)
                 last = seq
             while subscription.ephemeral:
-                await send(subscription.ephemeral.popleft())
+                signal = subscription.ephemeral.popleft()
+                if signal.startswith(REVOKED):  # a session of this account was revoked
+                    if signal == revoked_me:
+                        await websocket.close(CLOSE_UNAUTHORIZED, "signed out")
+                        return
+                    continue
+                await send(signal)
             if complete:
                 await subscription.wake.wait()
     except TooSlow:
