@@ -6,6 +6,7 @@ from __future__ import annotations
 from pydantic import TypeAdapter
 
 from xapp.api.models import (
+    DEVICE_HEADER,
     Account,
     Me,
     Page,
@@ -15,7 +16,7 @@ from xapp.api.models import (
     SessionCreated,
     SessionInfo,
 )
-from xapp.api.transport import Transport, handle_path
+from xapp.api.transport import Transport, handle_path, parse
 
 
 class Accounts:
@@ -26,11 +27,14 @@ class Accounts:
         body = {"handle": handle, "display_name": display_name, "password": password}
         return await self._t.send(Account, "POST", "/v1/accounts", body)
 
-    async def login(self, handle: str, password: str) -> SessionCreated:
-        """Sign in; the client uses the new session's token from then on."""
-        created = await self._t.send(
-            SessionCreated, "POST", "/v1/sessions", {"handle": handle, "password": password}
-        )
+    async def login(self, handle: str, password: str, device: str | None = None) -> SessionCreated:
+        """Sign in; the client uses the new session's token from then on. `device`: the
+        secret an earlier sign-in of this device gave (`SessionCreated.device`), so
+        guesses from elsewhere do not hold this sign-in back."""
+        body = {"handle": handle, "password": password}
+        headers = {DEVICE_HEADER: device} if device else None
+        response = await self._t.request("POST", "/v1/sessions", json=body, headers=headers)
+        created = parse(SessionCreated, response.content)
         self._t.token = created.token
         return created
 

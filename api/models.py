@@ -22,6 +22,8 @@ MESSAGE_MAX = 4000
 NOTE_MAX = 140
 DISPLAY_NAME_MAX = 50
 PAGE_MAX = 100
+DEVICE_HEADER = "Device"
+"""Where a client sends the device secret a sign-in gave it."""
 PIN_HEADER = "Payment-PIN"
 """The header that carries the payments PIN; never part of a body, so never stored."""
 
@@ -155,6 +157,12 @@ class CreateSession(RequestBody):
 class SessionCreated(Wire):
     token: str
     account: Account
+    device: str | None = Field(
+        default=None,
+        description="A new device secret: sent back on later sign-ins (the Device header), "
+        "it lets this device sign in while guesses from elsewhere have the account "
+        "throttled. None when the request's own was known.",
+    )
 
 
 class SessionInfo(Wire):

@@ -113,11 +113,13 @@ class Transport:
         key: str | None = None,
         pin: str | None = None,
         attempts: int | None = None,
+        headers: dict[str, str] | None = None,
     ) -> httpx.Response:
-        """One call; `attempts` overrides the retries (a quick probe wants one try)."""
+        """One call; `attempts` overrides the retries (a quick probe wants one try);
+        `headers`: more of them (a sign-in's device secret)."""
         import httpx
 
-        headers: dict[str, str] = {}
+        headers = dict(headers or {})
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         if key is not None:

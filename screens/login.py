@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual import on
@@ -22,20 +24,29 @@ from xapp.workers import worker
 
 class LoginScreen(Screen[None]):
     class SignedIn(Message):
-        def __init__(self, session: Session) -> None:
+        def __init__(self, session: Session, device: str | None = None) -> None:
+            """`device`: a new device secret the server gave, to keep for next time."""
             super().__init__()
             self.session = session
+            self.device = device
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Back", id="login.back", tooltip="back to the account in use")
     ]
 
     def __init__(
-        self, server: str, handle: str = "", notice: str = "", can_cancel: bool = False
+        self,
+        server: str,
+        handle: str = "",
+        notice: str = "",
+        can_cancel: bool = False,
+        devices: Callable[[str], str | None] | None = None,
     ) -> None:
         """`can_cancel`: signing in to one more account, over the one in use (esc goes
-        back to it)."""
+        back to it). `devices`: this machine's device secret for a handle, if it has one
+        (read off the event loop: it may be in the keyring)."""
         super().__init__()
+        self.devices = devices
         self.server = server
         self.handle = handle
         self.notice = notice
@@ -101,9 +112,10 @@ class LoginScreen(Screen[None]):
             async with ApiClient(self.server) as anonymous:
                 if register:
                     await anonymous.accounts.register(handle, display_name, password)
-                created = await anonymous.accounts.login(handle, password)
+                device = await asyncio.to_thread(self.devices, handle) if self.devices else None
+                created = await anonymous.accounts.login(handle, password, device)
             session = await open_session(self.server, created.token)
         except ApiError as exc:
             error.update(Content(exc.message))
             return
-        self.post_message(self.SignedIn(session))
+        self.post_message(self.SignedIn(session, created.device))

@@ -54,6 +54,9 @@ async def test_register_then_keep_the_token_in_a_0600_file_after_agreeing(
     assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
     saved = credentials.load(people.url)
     assert saved is not None and saved[0] == "newbie"
+    # The device secret the sign-in gave is kept beside the token, for the next sign-in.
+    device = credentials.device(people.url, "newbie")
+    assert device is not None and device.startswith("xdev_")
 
     # The next start signs straight in with the kept token.
     again = XApp(server=people.url, credentials=Credentials(tmp_path, keyring_vault=None))

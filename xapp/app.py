@@ -6,6 +6,7 @@ by the navigator it mixes in (`xapp/navigator.py`)."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -145,13 +146,20 @@ class XApp(PaintAfterBatch, Navigator, App[None]):
         from xapp.screens.login import LoginScreen
 
         assert self.server is not None
-        await self.switch_screen(LoginScreen(self.server, handle, notice))
+        server = self.server
+        devices = functools.partial(self._device, server)
+        await self.switch_screen(LoginScreen(server, handle, notice, devices=devices))
+
+    def _device(self, server: str, handle: str) -> str | None:
+        """This machine's device secret for `handle` on `server` (called off the event
+        loop by the sign-in screen)."""
+        return self.credentials.device(server, handle) if self.credentials else None
 
     def on_login_screen_signed_in(self, event: LoginScreen.SignedIn) -> None:
-        self._keep(event.session)
+        self._keep(event.session, event.device)
 
     @worker(group="remember")
-    async def _keep(self, session: Session) -> None:
+    async def _keep(self, session: Session, device: str | None = None) -> None:
         """Keep the token in the keyring; with none here, ask where (a file only you can
         read, or this run only). Looking for a keyring may block, so it is done aside."""
         from xapp.screens.keyring_choice import KeyringChoiceScreen
@@ -159,20 +167,21 @@ class XApp(PaintAfterBatch, Navigator, App[None]):
         assert self.credentials is not None
         credentials = self.credentials
         if await asyncio.to_thread(lambda: credentials.has_keyring):
-            self.remember(session, "keyring")
+            self.remember(session, "keyring", device)
         else:
             self.push_screen(
                 KeyringChoiceScreen(credentials.token_file),
-                lambda where: self.remember(session, where or "memory"),
+                lambda where: self.remember(session, where or "memory", device),
             )
 
     @worker(group="remember")
-    async def remember(self, session: Session, where: VaultName) -> None:
+    async def remember(self, session: Session, where: VaultName, device: str | None = None) -> None:
         assert self.credentials is not None
+        credentials, server, handle = self.credentials, session.server, session.me.handle
         try:
-            await asyncio.to_thread(
-                self.credentials.save, session.server, session.me.handle, session.token, where
-            )
+            await asyncio.to_thread(credentials.save, server, handle, session.token, where)
+            if device is not None:
+                await asyncio.to_thread(credentials.save_device, server, handle, device, where)
         except Exception as exc:  # a keyring that fails must not lose the session
             self.notify(f"Could not save your session: {exc}", severity="warning", markup=False)
         await self.begin(session)
@@ -312,7 +321,8 @@ class XApp(PaintAfterBatch, Navigator, App[None]):
         except ApiError as exc:
             self.notify(exc.message, severity="error", markup=False)
             return
-        await self.push_screen(LoginScreen(server, can_cancel=True))
+        devices = functools.partial(self._device, server)
+        await self.push_screen(LoginScreen(server, can_cancel=True, devices=devices))
 
     @worker(group="connect")
     async def forget_account(self, server: str, handle: str) -> None:

@@ -130,6 +130,11 @@ class MemoryVault:
         self._tokens.pop((server, handle), None)
 
 
+def _device_key(handle: str) -> str:
+    """Where a device secret is kept beside the token (no handle has a '#')."""
+    return f"{handle}#device"
+
+
 class Credentials:
     """The vaults, and the (non-secret) record of which one holds a server's token."""
 
@@ -178,6 +183,20 @@ class Credentials:
             return None
         token = vault.get(server, handle)
         return (handle, token) if token else None
+
+    def device(self, server: str, handle: str) -> str | None:
+        """The device secret a sign-in as `handle` on `server` gave this machine (sent on
+        later sign-ins, so guessing from elsewhere cannot hold them back)."""
+        for account in self.accounts():
+            if (account.server, account.handle) == (server, handle):
+                vault = self.vault(account.vault)
+                return vault.get(server, _device_key(handle)) if vault else None
+        return None
+
+    def save_device(self, server: str, handle: str, device: str, where: VaultName) -> None:
+        vault = self.vault(where)
+        if vault is not None:
+            vault.set(server, _device_key(handle), device)
 
     def accounts(self) -> list[Kept]:
         """Every account signed in to, kept or for this run only, in the order first

@@ -206,16 +206,21 @@ def login(ctx: click.Context, handle: str, password_stdin: bool, store: str) -> 
             "no OS keyring here; --store file keeps the token in a file only you can read"
         )
 
-    async def sign_in() -> str:
+    who = handle.removeprefix("@")
+    device = credentials.device(server, who)
+
+    async def sign_in() -> tuple[str, str | None]:
         async with ApiClient(server) as client:
-            session = await client.accounts.login(handle.removeprefix("@"), password)
-            return session.token
+            session = await client.accounts.login(who, password, device)
+            return session.token, session.device
 
     try:
-        token = asyncio.run(sign_in())
+        token, new_device = asyncio.run(sign_in())
     except ApiError as exc:
         raise Refused(exc.message) from exc
-    credentials.save(server, handle.removeprefix("@"), token, store)
+    credentials.save(server, who, token, store)
+    if new_device is not None:
+        credentials.save_device(server, who, new_device, store)
     click.echo(f"signed in to {server} as @{handle.removeprefix('@')}")
 
 

@@ -21,7 +21,7 @@ from xapp.server.accounts import ACCOUNT_COLUMNS, to_account
 from xapp.server.clock import now_us
 from xapp.server.db import Conn, Database, Tx, upsert
 from xapp.server.errors import AppError
-from xapp.server.schema import accounts, login_attempts, tokens
+from xapp.server.schema import accounts, known_devices, login_attempts, tokens
 
 TOKEN_PREFIX = "xat_"
 
@@ -68,6 +68,30 @@ async def issue_token(tx: Tx, account_id: str, label: str = "", address: str = "
         )
     )
     return token
+
+
+DEVICE_PREFIX = "xdev_"
+
+
+async def known_device(conn: Conn, account_id: str | None, device: str | None) -> bool:
+    """`device` signed in to this account with the right password before."""
+    if not device or account_id is None:
+        return False
+    found = await conn.scalar(
+        select(known_devices.c.account_id).where(known_devices.c.device_hash == hash_token(device))
+    )
+    return found == account_id
+
+
+async def remember_device(tx: Tx, account_id: str) -> str:
+    """A new device secret for a sign-in that proved the password; kept hashed."""
+    device = DEVICE_PREFIX + secrets.token_urlsafe(24)
+    await tx.conn.execute(
+        known_devices.insert().values(
+            device_hash=hash_token(device), account_id=account_id, created_at=now_us()
+        )
+    )
+    return device
 
 
 def session_id(token_hash: str) -> str:
@@ -127,19 +151,26 @@ UNAUTHORIZED = AppError(
 
 
 class LoginLimiter:
-    """At most `attempts` sign-in attempts per handle, and `ADDRESS_SHARE` times as many
-    per address, within a window of `window` seconds, counted in the database so every
-    server process shares them.
+    """Sign-in attempts, counted in the database so every server process shares them,
+    within a window of `window` seconds, on three keys:
 
-    An attempt is counted before its password is checked, in one atomic statement, so a
-    burst of concurrent guesses gets no more checks than a patient guesser (as the
-    payments PIN does); a sign-in that succeeds takes its attempt back, in the
-    transaction that issues its token, so only failures use the allowance up. An address
-    gets a larger allowance because many people may sign in at once from behind one
-    (an office's NAT): their attempts are in flight together before any is taken back.
+    - the handle from this address: `attempts` (a guesser here is stopped; the owner,
+      signing in from anywhere else, is not);
+    - the address: `ADDRESS_SHARE` times as many (one address trying many handles), with
+      room for many people behind one NAT signing in at once;
+    - the handle from everywhere: `HANDLE_SHARE` times as many (guessing spread over
+      many addresses). A known device (one that signed in to the account with the right
+      password before, `device`) skips this key, so such guessing cannot lock the owner
+      out; a new device waits out the window.
+
+    An attempt is counted before its password is checked, in one atomic statement per
+    key, so a burst of concurrent guesses gets no more checks than a patient guesser (as
+    the payments PIN does); a sign-in that succeeds takes its attempt back, in the
+    transaction that issues its token, so only failures use the allowances up.
     """
 
     ADDRESS_SHARE = 5
+    HANDLE_SHARE = 10
 
     def __init__(
         self,
@@ -154,22 +185,27 @@ class LoginLimiter:
         self.registration_window_us = int(registration_window * 1_000_000)
 
     @staticmethod
-    def keys(handle: str, address: str) -> tuple[str, str]:
-        return f"handle:{handle}", f"addr:{address}"
+    def keys(handle: str, address: str) -> tuple[str, str, str]:
+        return f"pair:{handle}|{address}", f"addr:{address}", f"handle:{handle}"
 
-    async def attempt(self, db: Database, handle: str, address: str) -> None:
-        """Count an attempt on the handle and the address; refuse (429) if either has
-        used its allowance."""
+    async def attempt(
+        self, db: Database, handle: str, address: str, known_device: bool = False
+    ) -> None:
+        """Count an attempt; refuse (429, with Retry-After) if a key has used its
+        allowance."""
         now = now_us()
-        by_handle, by_address = self.keys(handle, address)
+        by_pair, by_address, by_handle = self.keys(handle, address)
+        allowances = [
+            (by_pair, self.attempts),
+            (by_address, self.attempts * self.ADDRESS_SHARE),
+        ]
+        if not known_device:
+            allowances.append((by_handle, self.attempts * self.HANDLE_SHARE))
         async with db.write() as tx:
             count = _count(tx.conn.dialect.name, self.window_us)
             counted = [
                 (*(await tx.conn.execute(count, {"key": key, "now": now})).one(), allowance)
-                for key, allowance in (
-                    (by_handle, self.attempts),
-                    (by_address, self.attempts * self.ADDRESS_SHARE),
-                )
+                for key, allowance in allowances
             ]
         over = [start for attempts, start, allowance in counted if attempts > allowance]
         if over:
@@ -201,6 +237,7 @@ class LoginLimiter:
             )
 
     async def succeeded(self, tx: Tx, handle: str, address: str) -> None:
+        """Take a successful sign-in's attempt back from every key it was counted on."""
         await tx.conn.execute(
             update(login_attempts)
             .where(

@@ -359,6 +359,16 @@ events = Table(
     Column("created_at", BigInteger, nullable=False),
 )
 
+known_devices = Table(
+    # A device that signed in to an account with the right password: its sign-ins skip
+    # the account-wide throttle (distributed guessing cannot lock the owner out of it).
+    "known_devices",
+    metadata,
+    Column("device_hash", String(64), primary_key=True),
+    Column("account_id", String(36), ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("created_at", BigInteger, nullable=False),
+)
+
 login_attempts = Table(
     # Sign-in attempts per key (a handle, an address) in a fixed window: in the database,
     # so every server process counts the same attempts (auth.LoginLimiter).

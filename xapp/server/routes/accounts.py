@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Request, Response
 
 from xapp.api.models import (
+    DEVICE_HEADER,
     Account,
     ChangePassword,
     CreateAccount,
@@ -21,7 +24,15 @@ from xapp.api.models import (
     SetPreferences,
 )
 from xapp.server import accounts, notifications, password_strength, profiles, sessions
-from xapp.server.auth import bearer_token, hash_token, issue_token, revoke_token, tell_feeds
+from xapp.server.auth import (
+    bearer_token,
+    hash_token,
+    issue_token,
+    known_device,
+    remember_device,
+    revoke_token,
+    tell_feeds,
+)
 from xapp.server.deps import CurrentAccount, Db, Hasher, LoginThrottle, Settings
 from xapp.server.errors import AppError
 from xapp.server.openapi import refuses
@@ -58,12 +69,27 @@ async def get_account(handle: Handle, db: Db, _me: CurrentAccount) -> Account:
     "/sessions", status_code=201, response_model=SessionCreated, responses=refuses(401, 429)
 )
 async def sign_in(
-    body: CreateSession, request: Request, db: Db, passwords: Hasher, limiter: LoginThrottle
+    body: CreateSession,
+    request: Request,
+    db: Db,
+    passwords: Hasher,
+    limiter: LoginThrottle,
+    device: Annotated[
+        str | None,
+        Header(
+            alias=DEVICE_HEADER,
+            description="The device secret an earlier sign-in gave this device, if any.",
+        ),
+    ] = None,
 ) -> SessionCreated:
+    """Sign in. Guesses are throttled per handle and address, per address, and per
+    handle from everywhere; a known device (its Device header) is not held back by the
+    last, so guessing from elsewhere never locks its owner out."""
     address = request.client.host if request.client else "-"
-    await limiter.attempt(db, body.handle, address)
     async with db.read() as conn:
         row = await accounts.password_hash_for(conn, body.handle)
+        known = await known_device(conn, row.id if row else None, device)
+    await limiter.attempt(db, body.handle, address, known_device=known)
     if not await passwords.verify(row.password_hash if row else None, body.password):
         raise AppError(401, "wrong_credentials", "That handle and password don't match")
     assert row is not None
@@ -71,7 +97,8 @@ async def sign_in(
     async with db.write() as tx:
         await limiter.succeeded(tx, body.handle, address)
         token = await issue_token(tx, row.id, label, address)
-    return SessionCreated(token=token, account=accounts.to_account(row))
+        new_device = None if known else await remember_device(tx, row.id)
+    return SessionCreated(token=token, account=accounts.to_account(row), device=new_device)
 
 
 def _token_hash(request: Request) -> str:
