@@ -93,6 +93,7 @@ CHEAP_ARGON2 = {
     "XAPP_SERVER_ARGON2_MEMORY_KIB": "256",
     "XAPP_SERVER_ARGON2_TIME_COST": "1",
     "XAPP_SERVER_REGISTRATIONS": "100000",  # 1,001 accounts from one address, on purpose
+    "XAPP_SERVER_WRITES": "10000000",  # a load test writes as fast as it can
 }
 POST_MARK = b'"type":"post.created","data":{"id":"'
 

@@ -40,7 +40,11 @@ def server(db: Path) -> Iterator[tuple[str, int]]:
         stderr=subprocess.DEVNULL,
         text=True,
         # The benches' people all register from loopback.
-        env={**os.environ, "XAPP_SERVER_REGISTRATIONS": "100000"},
+        env={
+            **os.environ,
+            "XAPP_SERVER_REGISTRATIONS": "100000",
+            "XAPP_SERVER_WRITES": "10000000",  # benches write as fast as they can
+        },
     )
     try:
         assert process.stdout is not None

@@ -115,6 +115,7 @@ def _server_env(data_dir: Path) -> dict[str, str]:
     env["XAPP_SERVER_DATA_DIR"] = str(data_dir)
     env["XAPP_SERVER_INSTANT_DEPOSITS"] = "1"  # accounts are funded over HTTP, with no bank
     env["XAPP_SERVER_REGISTRATIONS"] = "100000"  # every payer registers from loopback
+    env["XAPP_SERVER_WRITES"] = "10000000"  # and pays as fast as it can
     return env
 
 

@@ -39,6 +39,8 @@ os.environ["XAPP_SERVER_VERIFICATION_SECONDS"] = "0"
 # Tests make dozens of accounts from one address (test_registration_limits.py tests the
 # limit on a server of its own).
 os.environ["XAPP_SERVER_REGISTRATIONS"] = "100000"
+# And as many changes as they like from one token (test_write_limits.py tests the limit).
+os.environ["XAPP_SERVER_WRITES"] = "1000000"
 
 PASSWORD = "correct horse battery"
 

@@ -48,6 +48,7 @@ from xapp.server.routes import verification as verification_routes
 from xapp.server.settings import ServerSettings
 from xapp.server.signing import ReceiptSigner
 from xapp.server.typing_signals import TypingSignals
+from xapp.server.write_limits import WriteLimiter, WriteLimits
 
 log = logging.getLogger("xapp.server")
 
@@ -85,7 +86,16 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         try:
             # Lifespan state: Starlette hands it to every request, where deps.py reads it.
             yield {
-                STATE_KEY: Services(settings, db, passwords, login_limiter, signer, typing, rail)
+                STATE_KEY: Services(
+                    settings,
+                    db,
+                    passwords,
+                    login_limiter,
+                    signer,
+                    typing,
+                    rail,
+                    WriteLimiter(db, settings.writes, settings.write_window),
+                )
             }
         finally:
             # The money loop finishes its pass and stops between passes: cancelled inside a
@@ -108,6 +118,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         redoc_url="/redoc" if settings.docs else None,
     )
     app.add_middleware(feed.KeepTransport)
+    app.add_middleware(WriteLimits)
     app.add_middleware(RequestSizeLimit)  # outermost: a huge body is refused unread
     errors.install(app)
     # FastAPI tries routers in this order and each router's routes in turn (about 5 µs a

@@ -248,6 +248,17 @@ class LoginLimiter:
         )
 
 
+async def count_attempt(db: Database, key: str, now: int, window_us: int) -> tuple[int, int]:
+    """One more on `key` in its fixed window, atomically in the database: (the count so
+    far, when its window started)."""
+    async with db.write() as tx:
+        found = await tx.conn.execute(
+            _count(tx.conn.dialect.name, window_us), {"key": key, "now": now}
+        )
+        count, start = found.one()
+    return int(count), int(start)
+
+
 @functools.cache
 def _count(dialect: str, window_us: int) -> Executable:
     """One more attempt on `:key` at `:now`: a new window once the last one has passed."""

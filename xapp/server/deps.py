@@ -30,6 +30,7 @@ from xapp.server.rail import Rail
 from xapp.server.settings import ServerSettings
 from xapp.server.signing import ReceiptSigner
 from xapp.server.typing_signals import TypingSignals
+from xapp.server.write_limits import WriteLimiter
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Services:
     signer: ReceiptSigner
     typing: TypingSignals
     rail: Rail
+    write_limiter: WriteLimiter
 
 
 T = TypeVar("T")

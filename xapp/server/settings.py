@@ -60,6 +60,12 @@ class ServerSettings(BaseSettings):
 
     login_window: float = 300.0
 
+    writes: int = 300
+    """Changes (posts, messages, payments, …) one session may make per `write_window`
+    seconds; an address five times as many."""
+
+    write_window: float = 60.0
+
     session_days: float = 30.0
     """A session (its token) ends this many days after signing in."""
 
