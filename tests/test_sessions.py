@@ -106,3 +106,27 @@ async def test_a_session_ends_after_its_days(short_sessions) -> None:
                 await ada.accounts.me()
         finally:
             clock.reset()
+
+
+@pytest.fixture
+def few_feeds(db_path):
+    yield from serve(db_path, feeds_per_account=2)
+
+
+async def test_an_account_holds_only_so_many_feeds(few_feeds) -> None:
+    import websockets
+
+    async with ApiClient(few_feeds.url) as ada:
+        await ada.accounts.register("ada", "Ada", PASSWORD)
+        await ada.accounts.login("ada", PASSWORD)
+        url = few_feeds.url.replace("http://", "ws://") + "/v1/feed"
+        headers = {"Authorization": f"Bearer {ada.token}"}
+        opened = [await websockets.connect(url, additional_headers=headers) for _ in range(2)]
+        try:
+            third = await websockets.connect(url, additional_headers=headers)
+            with pytest.raises(websockets.ConnectionClosed) as closed:
+                await asyncio.wait_for(third.recv(), 5)
+            assert closed.value.rcvd is not None and closed.value.rcvd.code == 4429
+        finally:
+            for socket in opened:
+                await socket.close()

@@ -92,6 +92,10 @@ class EventHub:
             if not subscriptions:
                 del self._subscriptions[account_id]
 
+    def open_for(self, account_id: str) -> int:
+        """How many feeds this account has open in this process."""
+        return len(self._subscriptions.get(account_id, ()))
+
     def accounts(self) -> set[str]:
         """The accounts with a feed open in this process."""
         return set(self._subscriptions)

@@ -60,6 +60,9 @@ class ServerSettings(BaseSettings):
 
     login_window: float = 300.0
 
+    feeds_per_account: int = 20
+    """Live feeds one account may hold open in one server process (each holds memory)."""
+
     writes: int = 300
     """Changes (posts, messages, payments, …) one session may make per `write_window`
     seconds; an address five times as many."""

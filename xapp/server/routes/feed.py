@@ -31,6 +31,8 @@ CLOSE_UNAUTHORIZED = 4401
 """Close code for a missing or revoked token: the client must sign in, not retry."""
 CLOSE_TOO_SLOW = 4408
 """Close code for a client that stopped reading, where it can be sent."""
+CLOSE_TOO_MANY = 4429
+"""Close code for a feed past the account's allowance of open feeds."""
 
 
 class TooSlow(Exception):
@@ -48,6 +50,9 @@ async def feed(
     await websocket.accept()
     if account is None:
         await websocket.close(CLOSE_UNAUTHORIZED, "unauthorized")
+        return
+    if db.hub.open_for(account.id) >= settings.feeds_per_account:
+        await websocket.close(CLOSE_TOO_MANY, "too many live feeds open for this account")
         return
     subscription = db.hub.subscribe(account.id)
     revoked_me = REVOKED + hash_token(token or "")
