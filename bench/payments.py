@@ -69,7 +69,7 @@ def seed_history(server: ServerThread, handle: str, count: int) -> None:
         async with db.write() as tx:
             me = await accounts.by_handle(tx.conn, handle)
             other = await accounts.by_handle(tx.conn, "filler")
-            await payments.deposit(tx, other, usd(count * 100))
+            await payments.deposit(tx, other, usd(count * 100), minted_for="instant_deposit")
             proof = await pins.pinless(tx.conn, other)
             rules = money_out.Rules.of(server.settings)
             for i in range(count):

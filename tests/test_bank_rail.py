@@ -256,7 +256,7 @@ async def _instant_deposit(server: ServerThread, handle: str, cents: int) -> Non
     db = server.app.state.db
     async with db.write() as tx:
         account = await accounts.by_handle(tx.conn, handle)
-        await payments.deposit(tx, account, usd(cents))
+        await payments.deposit(tx, account, usd(cents), minted_for="instant_deposit")
 
 
 async def _book(server: ServerThread, answer: Answer) -> bool:

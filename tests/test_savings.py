@@ -234,7 +234,7 @@ async def _move(server: ServerThread, owner_id: str, cents: int, into: bool) -> 
     async with db.write() as tx:
         me = (await accounts.by_ids(tx.conn, [owner_id]))[owner_id]
         if into:
-            await payments.deposit(tx, me, usd(cents))
+            await payments.deposit(tx, me, usd(cents), minted_for="instant_deposit")
         await savings.move(tx, me, usd(cents), into, server.settings.savings_apy)
 
 

@@ -23,8 +23,10 @@ from xapp.server import ledger, operators
 from xapp.server.db import Conn, Database
 from xapp.server.payments import BANK_HOLDS
 from xapp.server.schema import (
+    bank_transfers,
     creator_months,
     ledger_accounts,
+    minted,
     postings,
     savings_positions,
     transfers,
@@ -36,6 +38,8 @@ class AuditReport:
     transfers: int = 0
     accounts: int = 0
     problems: list[str] = field(default_factory=list)
+    minted: dict[str, tuple[int, dict[str, int]]] = field(default_factory=dict)
+    """Money that entered with no bank, by why: (deposits, total per currency)."""
 
     @property
     def ok(self) -> bool:
@@ -43,9 +47,15 @@ class AuditReport:
 
     def __str__(self) -> str:
         head = f"checked {self.transfers} transfers and {self.accounts} ledger accounts"
+        notes = [
+            f"  note: {count} deposits came with no bank behind them ({why.replace('_', ' ')}): "
+            + ", ".join(f"{total} {currency}" for currency, total in sorted(totals.items()))
+            for why, (count, totals) in sorted(self.minted.items())
+        ]
         if self.ok:
-            return f"ledger OK: {head}; every invariant holds"
-        return "\n".join([f"LEDGER BROKEN: {head}", *(f"  - {p}" for p in self.problems)])
+            return "\n".join([f"ledger OK: {head}; every invariant holds", *notes])
+        lines = [f"LEDGER BROKEN: {head}", *(f"  - {p}" for p in self.problems), *notes]
+        return "\n".join(lines)
 
 
 async def audit(db: Database) -> AuditReport:
@@ -101,6 +111,7 @@ async def audit(db: Database) -> AuditReport:
         await _dividends(conn, report)
         await _creator_months(conn, report)
         report.problems += await operators.verify_log(conn)
+        await _money_from_nowhere(conn, report)
     return report
 
 
@@ -186,3 +197,25 @@ async def _creator_months(conn: Conn, report: AuditReport) -> None:
     )
     if int(fund) != -int(paid_out):
         report.problems.append(f"the creator fund is {fund}, creator payouts {paid_out}")
+
+
+async def _money_from_nowhere(conn: Conn, report: AuditReport) -> None:
+    """Every deposit came through the bank rail, or is recorded as minted (the demo seed,
+    instant deposits in tests), which the report names; any other is money from
+    nowhere (a row written past the application, say)."""
+    rows = await conn.execute(
+        select(transfers.c.id, transfers.c.amount, transfers.c.currency, minted.c.reason)
+        .outerjoin(minted, minted.c.transfer_id == transfers.c.id)
+        .outerjoin(bank_transfers, bank_transfers.c.id == transfers.c.id)
+        .where(transfers.c.kind == "deposit", bank_transfers.c.id.is_(None))
+    )
+    for transfer_id, amount, currency, reason in rows:
+        if reason is None:
+            report.problems.append(
+                f"deposit {transfer_id} ({amount} {currency}) came from nowhere: "
+                "no bank transfer and not recorded as minted"
+            )
+            continue
+        count, totals = report.minted.get(reason, (0, {}))
+        totals[currency] = totals.get(currency, 0) + amount
+        report.minted[reason] = (count + 1, totals)

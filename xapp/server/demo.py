@@ -171,8 +171,8 @@ async def seed(
                 if follower.id != followee.id:
                     await accounts.follow(tx, follower, followee.handle)
         for person in people:
-            await payments.deposit(tx, person, _money(500))
-        await payments.deposit(tx, me, _money(250))
+            await payments.deposit(tx, person, _money(500), minted_for="demo_seed")
+        await payments.deposit(tx, me, _money(250), minted_for="demo_seed")
         await verification.submit(tx, me, DEMO_PAPERS, seconds=0)
         if rail is not None:
             await banking.link(tx, rail, me, DEMO_BANK)
@@ -468,7 +468,7 @@ class Script:
         person, _ = self.rng.choice(self.cast)
         balances = await ledger.balances(tx.conn, person.id)
         if balances and balances[0].amount < 5000:
-            await payments.deposit(tx, person, _money(500))
+            await payments.deposit(tx, person, _money(500), minted_for="demo_seed")
         amount = Money(amount=self.rng.randrange(100, 2000, 25), currency=ledger.DEFAULT_CURRENCY)
         await _pay(tx, person, self.me, amount, self.notes.draw(), self.rules)
 

@@ -42,6 +42,7 @@ from xapp.server.errors import AppError, not_found
 from xapp.server.members import member_ids
 from xapp.server.pages import Cursor
 from xapp.server.schema import (
+    minted,
     new_id,
     to_datetime,
     transfers,
@@ -340,12 +341,18 @@ async def _voided(tx: Tx, row: Row) -> None:
 
 
 async def deposit(
-    tx: Tx, account: Account, amount: Money, note: str = "Deposit from bank", pending: bool = False
+    tx: Tx,
+    account: Account,
+    amount: Money,
+    note: str = "Deposit from bank",
+    pending: bool = False,
+    minted_for: str | None = None,
 ) -> Transfer:
     """Money in from a bank: `pending` in `bank_incoming` until the rail settles it
-    (`banking`), or completed at once where the server allows instant deposits (the demo
-    world's seed, and tests)."""
-    return await _create(
+    (`banking`), or, with `minted_for` (why: "demo_seed", "instant_deposit"), completed
+    at once with no bank behind it, as the demo world and tests may; it is recorded as
+    minted, which the audit names."""
+    made = await _create(
         tx,
         kind="deposit",
         sender=None,
@@ -354,6 +361,9 @@ async def deposit(
         note=note,
         bank_held=pending,
     )
+    if minted_for is not None:
+        await tx.conn.execute(minted.insert().values(transfer_id=made.id, reason=minted_for))
+    return made
 
 
 async def decide_held(tx: Tx, transfer_id: str, to_payee: bool) -> Transfer:

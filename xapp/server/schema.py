@@ -359,6 +359,16 @@ events = Table(
     Column("created_at", BigInteger, nullable=False),
 )
 
+minted = Table(
+    # Money that entered with no bank behind it, and why: the demo world's seed, or a
+    # server started with `instant_deposits` (tests). The audit names these, and flags a
+    # deposit that is neither here nor the bank rail's as money from nowhere.
+    "minted",
+    metadata,
+    Column("transfer_id", String(36), ForeignKey("transfers.id"), primary_key=True),
+    Column("reason", String(20), nullable=False),  # demo_seed, instant_deposit
+)
+
 known_devices = Table(
     # A device that signed in to an account with the right password: its sign-ins skip
     # the account-wide throttle (distributed guessing cannot lock the owner out of it).

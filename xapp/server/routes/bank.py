@@ -71,7 +71,9 @@ async def deposit(
 
     async def pull(tx: Tx) -> Transfer:
         if settings.instant_deposits:
-            return await payments.deposit(tx, once.account, body.amount)
+            return await payments.deposit(
+                tx, once.account, body.amount, minted_for="instant_deposit"
+            )
         return await banking.deposit(tx, rail, once.account, body.amount)
 
     return await once(body, pull)
