@@ -88,16 +88,19 @@ async def test_paying_from_a_script_is_safe(cli: Xapp, db_path) -> None:
     assert wrong.returncode == 1 and "Wrong PIN" in wrong.stderr
     assert balance_of(db_path, "bob") == 0
 
-    paid = cli(
-        "pay",
-        "bob",
-        "12.50",
-        "--yes",
-        "--json",
-        "--idempotency-key",
-        "rent-1",
-        env={"XAPP_PIN": PIN},
-    )
+    def pay_rent() -> subprocess.CompletedProcess[str]:
+        return cli(
+            "pay",
+            "bob",
+            "12.50",
+            "--yes",
+            "--json",
+            "--idempotency-key",
+            "rent-1",
+            env={"XAPP_PIN": PIN},
+        )
+
+    paid = pay_rent()
     assert paid.returncode == 0, paid.stderr
     transfer = json.loads(paid.stdout)
     assert (transfer["amount"], transfer["recipient"]["handle"]) == (
@@ -105,16 +108,7 @@ async def test_paying_from_a_script_is_safe(cli: Xapp, db_path) -> None:
         "bob",
     )
     # The script retries with the same key (say its first answer was lost): paid once.
-    again = cli(
-        "pay",
-        "bob",
-        "12.50",
-        "--yes",
-        "--json",
-        "--idempotency-key",
-        "rent-1",
-        env={"XAPP_PIN": PIN},
-    )
+    again = pay_rent()
     assert json.loads(again.stdout)["id"] == transfer["id"]
     assert balance_of(db_path, "bob") == 1_250
 
