@@ -35,6 +35,7 @@ from xapp.server.schema import (
 )
 from xapp.server.schema import (
     ledger_accounts,
+    minted,
     new_id,
     postings,
     savings_positions,
@@ -223,6 +224,8 @@ async def seed_positions(server: ServerThread, balances: list[int]) -> list[str]
         await tx.conn.execute(
             ledger_accounts.update().where(ledger_accounts.c.id == clearing).values(balance=-total)
         )
+        # Seed money with no bank behind it, said so (the audit would flag it otherwise).
+        await tx.conn.execute(minted.insert().values(transfer_id=funding, reason="instant_deposit"))
         await tx.conn.execute(savings_positions.insert(), positions)
         await savings.keep_rates(tx, today, Decimal("4.00"))
     return [str(row["id"]) for row in people]

@@ -18,7 +18,7 @@ from sqlalchemy import Executable, bindparam, case, delete, select, update
 
 from xapp.api.models import Account
 from xapp.server.accounts import ACCOUNT_COLUMNS, to_account
-from xapp.server.clock import now_us
+from xapp.server.clock import now_us, wall_us
 from xapp.server.db import Conn, Database, Tx, upsert
 from xapp.server.errors import AppError
 from xapp.server.schema import accounts, known_devices, login_attempts, tokens
@@ -62,7 +62,7 @@ async def issue_token(tx: Tx, account_id: str, label: str = "", address: str = "
         tokens.insert().values(
             token_hash=hash_token(token),
             account_id=account_id,
-            created_at=now_us(),
+            created_at=wall_us(),
             label=label[:200],
             address=address[:64],
         )
@@ -129,7 +129,7 @@ _ACCOUNT_FOR_TOKEN = (
 async def account_for_token(conn: Conn, token: str, session_days: float) -> Account | None:
     """The account a token signs in as, unless it is unknown, revoked or older than
     `session_days`."""
-    oldest = now_us() - int(session_days * 86_400_000_000)
+    oldest = wall_us() - int(session_days * 86_400_000_000)
     found = {"token_hash": hash_token(token), "oldest": oldest}
     row = (await conn.execute(_ACCOUNT_FOR_TOKEN, found)).first()
     return to_account(row) if row else None

@@ -24,6 +24,13 @@ def now_us() -> int:
     return time.time_ns() // 1000 + _offset_us
 
 
+def wall_us() -> int:
+    """Now by the machine's own clock, never moved by `advance`: for what is about real
+    time, not the money calendar (how old a session is), so a test that runs a year of
+    savings in seconds does not also end its people's sessions."""
+    return time.time_ns() // 1000
+
+
 def day_of(us: int) -> dt.date:
     """The UTC day a server time falls on."""
     return dt.datetime.fromtimestamp(us / 1_000_000, tz=dt.UTC).date()

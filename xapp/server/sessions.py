@@ -9,7 +9,7 @@ from sqlalchemy import delete, select, update
 
 from xapp.api.models import Account, SessionInfo
 from xapp.server.auth import session_id
-from xapp.server.clock import now_us
+from xapp.server.clock import wall_us
 from xapp.server.db import Conn, Tx
 from xapp.server.errors import not_found
 from xapp.server.schema import accounts, to_datetime, tokens
@@ -41,7 +41,7 @@ async def listing(
 
 
 def _oldest(session_days: float) -> int:
-    return now_us() - int(session_days * DAY_US)
+    return wall_us() - int(session_days * DAY_US)
 
 
 async def revoke(tx: Tx, me: Account, session: str) -> str:
