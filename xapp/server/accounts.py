@@ -103,6 +103,11 @@ async def others(conn: Conn, me: Account, handles: list[str], refusal: AppError)
     return found
 
 
+async def by_id(conn: Conn, account_id: str) -> Account:
+    """An account known to exist (the id comes from a row that references it)."""
+    return (await by_ids(conn, [account_id]))[account_id]
+
+
 async def by_ids(conn: Conn, ids: Iterable[str]) -> dict[str, Account]:
     wanted = set(ids)
     if not wanted:

@@ -277,7 +277,7 @@ async def payable(conn: Conn, me: Account, request_id: str) -> tuple[Row, Accoun
         raise AppError(403, "not_yours", "Only the person asked can pay a request")
     if row.status != "open":
         raise _closed(row.status)
-    requester = (await accounts.by_ids(conn, [row.requester_id]))[row.requester_id]
+    requester = await accounts.by_id(conn, row.requester_id)
     return row, requester
 
 

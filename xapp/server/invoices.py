@@ -120,7 +120,7 @@ async def payable(conn: Conn, me: Account, invoice_id: str) -> tuple[Row, Accoun
         raise AppError(422, "cannot_pay_self", "This is your own invoice")
     if row.status != "open":
         raise AppError(409, "not_open", f"This invoice is {row.status}")
-    merchant = (await accounts.by_ids(conn, [row.merchant_id]))[row.merchant_id]
+    merchant = await accounts.by_id(conn, row.merchant_id)
     return row, merchant
 
 

@@ -175,7 +175,7 @@ class Refund:
 
     async def plan(self, conn: Conn, payer: Account) -> Outgoing:
         row = await payments.refundable(conn, payer, self.transfer_id, self.amount)
-        sender = (await accounts.by_ids(conn, [row.sender_id]))[row.sender_id]
+        sender = await accounts.by_id(conn, row.sender_id)
         note = self.note or f"Refund: {row.note}"[:140]
         links = Links(refund_of=row.id, conversation_id=row.conversation_id)
         return Outgoing("refund", sender, self.amount, note, links)

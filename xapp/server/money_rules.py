@@ -131,9 +131,20 @@ async def create(tx: Tx, me: Account, body: CreateMoneyRule) -> MoneyRule:
     return _wire(row, counterparty, None)
 
 
-async def _mine(conn: Conn, me: Account, rule_id: str, lock: bool = False) -> Row:
+async def _rule(conn: Conn, rule_id: str, lock: bool = False) -> Row | None:
     query = select(money_rules).where(money_rules.c.id == rule_id)
-    row = (await conn.execute(query.with_for_update() if lock else query)).first()
+    return (await conn.execute(query.with_for_update() if lock else query)).first()
+
+
+async def _known(conn: Conn, rule_id: str, lock: bool = False) -> Row:
+    """A rule the money loop found (it exists: rules are never removed, only marked)."""
+    row = await _rule(conn, rule_id, lock)
+    assert row is not None
+    return row
+
+
+async def _mine(conn: Conn, me: Account, rule_id: str, lock: bool = False) -> Row:
+    row = await _rule(conn, rule_id, lock)
     if row is None or row.owner_id != me.id or row.status == "deleted":
         raise not_found("That rule")
     return row
@@ -157,7 +168,7 @@ async def switch_on(tx: Tx, proof: pins.Authorized, rule_id: str) -> MoneyRule:
     await limits.require(tx.conn, me, "savings" if row.kind == "sweep" else "payments")
     values: dict[str, object] = {"status": "on", "armed": True, "last_error": None}
     if row.kind == "monthly_pay":
-        payee = (await accounts.by_ids(tx.conn, [row.counterparty_id]))[row.counterparty_id]
+        payee = await accounts.by_id(tx.conn, row.counterparty_id)
         planned = CreateSchedule(
             to=payee.handle,
             amount=Amount(amount=row.amount, currency=row.currency),
@@ -370,9 +381,7 @@ async def _failed(tx: Tx, rule: Row, actor: Account, error: str, key: str | None
         update(money_rules).where(money_rules.c.id == rule.id).values(last_error=error)
     )
     counterparty = (
-        (await accounts.by_ids(tx.conn, [rule.counterparty_id]))[rule.counterparty_id]
-        if rule.counterparty_id
-        else None
+        await accounts.by_id(tx.conn, rule.counterparty_id) if rule.counterparty_id else None
     )
     detail = f"{summary(rule, counterparty)}: {error}."
     await notifications.notify(
@@ -402,15 +411,13 @@ async def _pay_tips(db: Database, rules: money_out.Rules) -> int:
                 )
                 if claimed is None:
                     continue  # another process paid it
-                rule = (
-                    await tx.conn.execute(select(money_rules).where(money_rules.c.id == rule_id))
-                ).one()
+                rule = await _known(tx.conn, rule_id)
                 if rule.status != "on":  # switched off since the like
                     await tx.conn.execute(
                         update(money_rule_runs).where(*mine).values(status="skipped")
                     )
                     continue
-                payer = (await accounts.by_ids(tx.conn, [rule.owner_id]))[rule.owner_id]
+                payer = await accounts.by_id(tx.conn, rule.owner_id)
                 proof = await pins.standing(tx.conn, payer)
                 tip = money_out.Tip(key, Money(amount=rule.amount, currency=rule.currency))
                 sent = await money_out.send(tx, proof, tip, rules)
@@ -425,12 +432,8 @@ async def _pay_tips(db: Database, rules: money_out.Rules) -> int:
             ran += 1
         except AppError as refused:
             async with db.write() as tx:
-                rule = (
-                    await tx.conn.execute(select(money_rules).where(money_rules.c.id == rule_id))
-                ).one()
-                author = (await accounts.by_ids(tx.conn, [rule.counterparty_id]))[
-                    rule.counterparty_id
-                ]
+                rule = await _known(tx.conn, rule_id)
+                author = await accounts.by_id(tx.conn, rule.counterparty_id)
                 await _failed(tx, rule, author, refused.message, key)
             ran += 1
     return ran
@@ -474,13 +477,9 @@ async def _sweep(db: Database, apy: Decimal) -> int:
                 ran += await _sweep_one(tx, rule_id, apy)
         except AppError as refused:  # e.g. savings no longer offered where they live
             async with db.write() as tx:
-                rule = (
-                    await tx.conn.execute(
-                        select(money_rules).where(money_rules.c.id == rule_id).with_for_update()
-                    )
-                ).one()
+                rule = await _known(tx.conn, rule_id, lock=True)
                 if rule.armed:
-                    owner = (await accounts.by_ids(tx.conn, [rule.owner_id]))[rule.owner_id]
+                    owner = await accounts.by_id(tx.conn, rule.owner_id)
                     await tx.conn.execute(
                         update(money_rules).where(money_rules.c.id == rule_id).values(armed=False)
                     )
@@ -491,11 +490,7 @@ async def _sweep(db: Database, apy: Decimal) -> int:
 
 async def _sweep_one(tx: Tx, rule_id: str, apy: Decimal) -> int:
     """Act on one sweep rule, locked and read again (another process may have acted)."""
-    rule = (
-        await tx.conn.execute(
-            select(money_rules).where(money_rules.c.id == rule_id).with_for_update()
-        )
-    ).one()
+    rule = await _known(tx.conn, rule_id, lock=True)
     if rule.status != "on":
         return 0
     cash = (await ledger.balance(tx.conn, rule.owner_id, rule.currency)).amount
@@ -507,7 +502,7 @@ async def _sweep_one(tx: Tx, rule_id: str, apy: Decimal) -> int:
         return 0
     if cash >= rule.threshold:
         return 0
-    owner = (await accounts.by_ids(tx.conn, [rule.owner_id]))[rule.owner_id]
+    owner = await accounts.by_id(tx.conn, rule.owner_id)
     await tx.conn.execute(
         update(money_rules).where(money_rules.c.id == rule_id).values(armed=False)
     )
@@ -592,7 +587,7 @@ async def dry_run(conn: Conn, me: Account, rule_id: str, days: int = DRY_RUN_DAY
         actions = _replay_sweep(rule, books, moves)
         counterparty = None
     else:
-        counterparty = (await accounts.by_ids(conn, [rule.counterparty_id]))[rule.counterparty_id]
+        counterparty = await accounts.by_id(conn, rule.counterparty_id)
         if rule.kind == "monthly_pay":
             triggers = _paydays(rule, counterparty, since, until)
         else:

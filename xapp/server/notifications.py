@@ -52,7 +52,7 @@ async def notify(
         )
         .returning(table.c.pk)
     )
-    recipient = (await accounts.by_ids(tx.conn, [recipient_id]))[recipient_id]
+    recipient = await accounts.by_id(tx.conn, recipient_id)
     post = await posts.get(tx.conn, recipient, post_id) if post_id else None
     notification = Notification(
         id=str(pk),

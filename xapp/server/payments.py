@@ -391,7 +391,7 @@ async def bank_return(tx: Tx, transfer_id: str, reason: str) -> Transfer:
     (`bank_returns_loss`), because no balance may go below zero."""
     row = await _row(tx.conn, transfer_id)
     assert row is not None and row.status == "completed" and row.kind in BANK_HOLDS
-    owner = (await accounts.by_ids(tx.conn, [row.recipient_id]))[row.recipient_id]
+    owner = await accounts.by_id(tx.conn, row.recipient_id)
     amount = Money(amount=row.amount, currency=row.currency)
     note = f"Returned by your bank: {reason}"
     links = Links(refund_of=row.id)

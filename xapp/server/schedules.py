@@ -129,7 +129,7 @@ async def _changed(tx: Tx, row: Row, **values: object) -> Schedule:
             .returning(*schedules.c)
         )
     ).one()
-    payee = (await accounts.by_ids(tx.conn, [row.payee_id]))[row.payee_id]
+    payee = await accounts.by_id(tx.conn, row.payee_id)
     return _wire(changed, payee)
 
 
@@ -189,8 +189,8 @@ async def _due_row(tx: Tx, schedule_id: str, day: int) -> Row | None:
 
 
 async def _pay(tx: Tx, row: Row, day: int, rules: money_out.Rules) -> None:
-    payer = (await accounts.by_ids(tx.conn, [row.payer_id]))[row.payer_id]
-    payee = (await accounts.by_ids(tx.conn, [row.payee_id]))[row.payee_id]
+    payer = await accounts.by_id(tx.conn, row.payer_id)
+    payee = await accounts.by_id(tx.conn, row.payee_id)
     proof = await pins.standing(tx.conn, payer)
     order = money_out.Payment(
         payee.handle, Money(amount=row.amount, currency=row.currency), row.note
@@ -227,7 +227,7 @@ async def _failed(tx: Tx, row: Row, day: int, error: str) -> None:
         return
     failures = row.failures + 1
     await _advance(tx, row, day, failures, error)
-    payee = (await accounts.by_ids(tx.conn, [row.payee_id]))[row.payee_id]
+    payee = await accounts.by_id(tx.conn, row.payee_id)
     when = dt.date.fromordinal(row.next_run).isoformat()
     amount = format_amount(row.amount, row.currency)
     paused = " It is paused after three failures in a row." if failures >= MAX_FAILURES else ""
