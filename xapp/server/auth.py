@@ -104,8 +104,8 @@ REVOKED = "revoked "
 """The ephemeral frame that closes a revoked session's feed (never sent to a client)."""
 
 
-async def revoke_token(tx: Tx, token: str) -> None:
-    await tx.conn.execute(delete(tokens).where(tokens.c.token_hash == hash_token(token)))
+async def revoke_token(tx: Tx, token_hash: str) -> None:
+    await tx.conn.execute(delete(tokens).where(tokens.c.token_hash == token_hash))
 
 
 async def tell_feeds(db: Database, account_id: str, token_hashes: list[str]) -> None:
@@ -193,7 +193,6 @@ class LoginLimiter:
     ) -> None:
         """Count an attempt; refuse (429, with Retry-After) if a key has used its
         allowance."""
-        now = now_us()
         by_pair, by_address, by_handle = self.keys(handle, address)
         allowances = [
             (by_pair, self.attempts),
@@ -201,40 +200,18 @@ class LoginLimiter:
         ]
         if not known_device:
             allowances.append((by_handle, self.attempts * self.HANDLE_SHARE))
-        async with db.write() as tx:
-            count = _count(tx.conn.dialect.name, self.window_us)
-            counted = [
-                (*(await tx.conn.execute(count, {"key": key, "now": now})).one(), allowance)
-                for key, allowance in allowances
-            ]
-        over = [start for attempts, start, allowance in counted if attempts > allowance]
-        if over:
-            wait = -(-(max(over) + self.window_us - now) // 1_000_000)
-            raise AppError(
-                429,
-                "too_many_attempts",
-                f"Too many failed sign-ins. Try again in {wait} seconds.",
-                {"Retry-After": str(wait)},
-            )
+        wait = await over_allowance(db, allowances, self.window_us)
+        if wait is not None:
+            raise too_many("too_many_attempts", "Too many failed sign-ins", wait)
 
     async def registering(self, db: Database, address: str) -> None:
         """Count a registration from `address`, before any of its work is done; refuse
         (429) past the allowance. Each counts, successful or not: creating accounts in
         bulk is what is limited."""
-        now = now_us()
-        async with db.write() as tx:
-            count = _count(tx.conn.dialect.name, self.registration_window_us)
-            made, start = (
-                await tx.conn.execute(count, {"key": f"register:{address}", "now": now})
-            ).one()
-        if made > self.registrations:
-            wait = -(-(start + self.registration_window_us - now) // 1_000_000)
-            raise AppError(
-                429,
-                "too_many_accounts",
-                f"Too many new accounts from here. Try again in {wait} seconds.",
-                {"Retry-After": str(wait)},
-            )
+        allowance = [(f"register:{address}", self.registrations)]
+        wait = await over_allowance(db, allowance, self.registration_window_us)
+        if wait is not None:
+            raise too_many("too_many_accounts", "Too many new accounts from here", wait)
 
     async def succeeded(self, tx: Tx, handle: str, address: str) -> None:
         """Take a successful sign-in's attempt back from every key it was counted on."""
@@ -248,15 +225,30 @@ class LoginLimiter:
         )
 
 
-async def count_attempt(db: Database, key: str, now: int, window_us: int) -> tuple[int, int]:
-    """One more on `key` in its fixed window, atomically in the database: (the count so
-    far, when its window started)."""
+def seconds_left(starts: list[int], window_us: int, now: int) -> int | None:
+    """Whole seconds until the latest of these fixed windows ends; None for no window."""
+    return -(-(max(starts) + window_us - now) // 1_000_000) if starts else None
+
+
+async def over_allowance(
+    db: Database, allowances: list[tuple[str, int]], window_us: int
+) -> int | None:
+    """Count one more on each key in its fixed window, atomically in the database (so
+    every server process counts the same), in one transaction; the seconds to wait when
+    a key is past its allowance, else None."""
+    now = now_us()
     async with db.write() as tx:
-        found = await tx.conn.execute(
-            _count(tx.conn.dialect.name, window_us), {"key": key, "now": now}
-        )
-        count, start = found.one()
-    return int(count), int(start)
+        count = _count(tx.conn.dialect.name, window_us)
+        counted = [
+            (*(await tx.conn.execute(count, {"key": key, "now": now})).one(), allowance)
+            for key, allowance in allowances
+        ]
+    return seconds_left([start for n, start, allowance in counted if n > allowance], window_us, now)
+
+
+def too_many(code: str, said: str, wait: int) -> AppError:
+    """A 429 that says when to try again, in its sentence and in Retry-After."""
+    return AppError(429, code, f"{said}. Try again in {wait} seconds.", {"Retry-After": str(wait)})
 
 
 @functools.cache

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 from fastapi import Depends
 from starlette.requests import HTTPConnection
@@ -28,9 +28,11 @@ from xapp.server.db import Database
 from xapp.server.openapi import answers
 from xapp.server.rail import Rail
 from xapp.server.settings import ServerSettings
+
+if TYPE_CHECKING:  # write_limits reads STATE_KEY from here
+    from xapp.server.write_limits import WriteLimiter
 from xapp.server.signing import ReceiptSigner
 from xapp.server.typing_signals import TypingSignals
-from xapp.server.write_limits import WriteLimiter
 
 
 @dataclass(frozen=True)

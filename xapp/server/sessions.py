@@ -46,17 +46,16 @@ def _oldest(session_days: float) -> int:
 
 async def revoke(tx: Tx, me: Account, session: str) -> str:
     """Revoke one of my sessions by its id; returns its token's hash (for its feeds)."""
-    hashes = [
-        h
-        for (h,) in await tx.conn.execute(
-            select(tokens.c.token_hash).where(tokens.c.account_id == me.id)
-        )
-        if session_id(h) == session
-    ]
-    if len(hashes) != 1:
+    if len(session) != len(session_id("0" * 64)) or not session.isalnum():
         raise not_found("That session")
-    await tx.conn.execute(delete(tokens).where(tokens.c.token_hash == hashes[0]))
-    return hashes[0]
+    gone = await tx.conn.scalar(
+        delete(tokens)
+        .where(tokens.c.account_id == me.id, tokens.c.token_hash.startswith(session))
+        .returning(tokens.c.token_hash)
+    )
+    if gone is None:
+        raise not_found("That session")
+    return str(gone)
 
 
 async def revoke_others(tx: Tx, me: Account, keep_hash: str) -> list[str]:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from xapp.server.auth import bearer_token, count_attempt, hash_token
+from xapp.server.auth import bearer_token, hash_token, over_allowance, seconds_left, too_many
 from xapp.server.clock import now_us
 from xapp.server.db import Database
+from xapp.server.deps import STATE_KEY
 from xapp.server.errors import error_response
 
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -34,19 +35,18 @@ class WriteLimiter:
         keys = [(f"write:addr:{address}", self.per_token * ADDRESS_SHARE)]
         if token:
             keys.append((f"write:token:{hash_token(token)[:32]}", self.per_token))
+        if self.db.writer is None:  # PostgreSQL: shared by every process
+            return await over_allowance(self.db, keys, self.window_us)
         now = now_us()
         over = []
         for key, allowance in keys:
-            count, start = await self._count(key, now)
+            count, start = self._count(key, now)
             if count > allowance:
                 over.append(start)
-        if not over:
-            return None
-        return max(1, -(-(max(over) + self.window_us - now) // 1_000_000))
+        return seconds_left(over, self.window_us, now)
 
-    async def _count(self, key: str, now: int) -> tuple[int, int]:
-        if self.db.writer is None:  # PostgreSQL: shared by every process
-            return await count_attempt(self.db, key, now, self.window_us)
+    def _count(self, key: str, now: int) -> tuple[int, int]:
+        """The database's fixed window, in this process's memory (SQLite: one process)."""
         count, start = self._counts.get(key, (0, now))
         if start <= now - self.window_us:
             count, start = 0, now
@@ -63,35 +63,25 @@ class WriteLimits:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        limiter = _limiter(scope)
         method, path = scope.get("method", ""), scope.get("path", "")
+        services = scope.get("state", {}).get(STATE_KEY)  # none before the lifespan ran
         if (
-            limiter is None
-            or scope["type"] != "http"
+            scope["type"] != "http"
             or method not in WRITES
             or not path.startswith("/v1/")
             or (method, path) in OWN_THROTTLE
+            or services is None
         ):
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
         token = bearer_token(headers.get(b"authorization", b"").decode("latin-1"))
         address = scope["client"][0] if scope.get("client") else "-"
-        wait = await limiter.wait_for(token, address)
+        wait = await services.write_limiter.wait_for(token, address)
         if wait is None:
             await self.app(scope, receive, send)
             return
-        refused = error_response(
-            429,
-            "too_many_writes",
-            f"Too many changes too quickly. Try again in {wait} seconds.",
-            {"Retry-After": str(wait)},
+        said = too_many("too_many_writes", "Too many changes too quickly", wait)
+        await error_response(said.status, said.code, said.message, said.headers)(
+            scope, receive, send
         )
-        await refused(scope, receive, send)
-
-
-def _limiter(scope: Scope) -> WriteLimiter | None:
-    from xapp.server.deps import STATE_KEY
-
-    services = scope.get("state", {}).get(STATE_KEY)
-    return getattr(services, "write_limiter", None)

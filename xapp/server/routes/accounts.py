@@ -108,10 +108,10 @@ def _token_hash(request: Request) -> str:
 @router.delete("/sessions/current", status_code=204)
 async def sign_out(request: Request, db: Db, me: CurrentAccount) -> Response:
     """End this session; its open feeds close within a moment."""
-    token = bearer_token(request.headers.get("authorization"))
+    token_hash = _token_hash(request)
     async with db.write() as tx:
-        await revoke_token(tx, token or "")
-    await tell_feeds(db, me.id, [_token_hash(request)])
+        await revoke_token(tx, token_hash)
+    await tell_feeds(db, me.id, [token_hash])
     return Response(status_code=204)
 
 
