@@ -52,11 +52,16 @@ async def test_a_message_payment_and_request_reach_the_desktop(people: People, t
 
     ada = await people.signed_in("ada")
     bob = await people.signed_in("bob", "Bob Builder")
+    cat = await people.signed_in("cat")
     await bob.wallet.deposit(usd(5_000))
+    # Ada's chat with cat is the one on screen, so bob's message arrives elsewhere (with
+    # no chat yet, the app would open bob's as soon as it loads the list).
+    await cat.chat.send((await cat.chat.open("ada")).id, "hello")
     app = signed_in_app(people.url, "ada", ada.token or "", tmp_path)
     app.alerts = Alerts({k: "desktop" for k in ("message", "payment", "request")}, environ)
     async with app.run_test(size=(160, 48)) as pilot:
-        await home_of(pilot)
+        home = await home_of(pilot)
+        await wait_for(pilot, lambda: home.chat.open_id is not None)
         conversation = await bob.chat.open("ada")
         await bob.chat.send(conversation.id, "lunch?")
         await bob.wallet.pay("ada", usd(1_250), "pizza")
