@@ -15,7 +15,10 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from pathlib import Path
+from tempfile import TemporaryDirectory
+from typing import Any
 
 import pytest
 from textual.app import App
@@ -25,7 +28,7 @@ from xapp.api.errors import ApiError
 from xapp.api.feed import Feed, FeedState
 from xapp.api.models import Money
 from xapp.embedded import ServerThread
-from xapp.server import ServerSettings
+from xapp.server import ServerSettings, create_app
 from xapp.widgets import clock
 
 from .postgres import Cluster, binaries
@@ -126,6 +129,14 @@ def notes_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:
         App.notify(self, message, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(XApp, "notify", notify)
+
+
+@cache
+def openapi_document() -> dict[str, Any]:
+    """The server's OpenAPI document, built by an app whose files (database, receipt key)
+    go to a folder of its own that is gone afterwards, never the working directory."""
+    with TemporaryDirectory() as folder:
+        return create_app(ServerSettings(db=f"{folder}/x.db")).openapi()
 
 
 def server_settings(db_path: Store, **settings: object) -> ServerSettings:

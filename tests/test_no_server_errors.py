@@ -7,15 +7,14 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.conftest import People
-from xapp.server import ServerSettings, create_app
+from tests.conftest import People, openapi_document
 
 CURSORS = ["²", "12345678901234567890", "-9999999999999999999", "9223372036854775808", "1e9"]
 
 
 def list_routes() -> list[tuple[str, list[str]]]:
     """Every GET route that pages, with the cursors it takes, from the OpenAPI document."""
-    spec = create_app(ServerSettings(db=":memory:")).openapi()
+    spec = openapi_document()
     found = []
     for path, operations in spec["paths"].items():
         names = [p["name"] for p in operations.get("get", {}).get("parameters", [])]

@@ -13,8 +13,7 @@ import uuid
 
 import httpx
 
-from tests.conftest import People, query, usd
-from xapp.server import ServerSettings, create_app
+from tests.conftest import People, openapi_document, query, usd
 
 PRIVATE = {
     "conversation_id",
@@ -39,7 +38,7 @@ BODIES = {
 
 
 def private_routes() -> list[tuple[str, str]]:
-    spec = create_app(ServerSettings(db=":memory:")).openapi()
+    spec = openapi_document()
     routes = []
     for path, operations in spec["paths"].items():
         for method, operation in operations.items():

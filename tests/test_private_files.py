@@ -57,3 +57,15 @@ def test_serve_keeps_its_data_in_the_platforms_folder(tmp_path) -> None:
     assert list(work.iterdir()) == []  # nothing left where it was run
     assert mode(folder / "xapp.db") == 0o600
     assert mode(folder / "receipt-signing-key.pem") == 0o600
+
+
+def test_a_server_on_a_database_url_keeps_its_key_in_the_platforms_folder(
+    tmp_path, monkeypatch
+) -> None:
+    """Several processes on one PostgreSQL have no SQLite folder to share a key in: without
+    --data-dir the key goes to the platform's data folder, not the working directory (this
+    repository once committed a key a test had left in its root)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "share"))
+    settings = ServerSettings(db="postgresql://xapp@localhost/xapp")
+    assert settings.data_path == tmp_path / "share" / "xapp" / "server"

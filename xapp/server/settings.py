@@ -154,7 +154,8 @@ class ServerSettings(BaseSettings):
 
     data_dir: str | None = None
     """Where the receipt-signing key lives; by default the SQLite file's folder, or the
-    working directory for a database URL."""
+    platform's data folder for a database URL (never the working directory: a key left
+    in a repository's root is one `git add .` from being published)."""
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -179,5 +180,5 @@ class ServerSettings(BaseSettings):
         if self.data_dir:
             return Path(self.data_dir).expanduser()
         if "://" in self.db and not self.db.startswith("sqlite"):
-            return Path.cwd()
+            return default_data_dir()
         return Path(self.database_url.split("///", 1)[1]).parent
