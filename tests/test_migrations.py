@@ -104,6 +104,63 @@ async def test_a_0003_database_upgrades_to_posts_in_depth(tmp_path: Path) -> Non
             ]
 
 
+async def test_row_numbers_shown_before_0022_are_replaced(
+    tmp_path: Path,
+) -> None:
+    """Before 0022 a message's position was its global row number: two chats written in
+    turn are renumbered 1, 2, 3 each, and read positions follow their messages. Before
+    0023 a notification's id was its row number."""
+    db_path = tmp_path / "old.db"
+    migrate_sync(database_url(db_path), "0021")
+    password_hash = await Passwords(19 * 1024, 2).hash(PASSWORD)
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(
+            "INSERT INTO accounts (pk, id, handle, display_name, password_hash, created_at) "
+            "VALUES (1, 'id-ada', 'ada', 'Ada', ?, 0), (2, 'id-bob', 'bob', 'Bob', ?, 0), "
+            "(3, 'id-cat', 'cat', 'Cat', ?, 0)",
+            (password_hash,) * 3,
+        )
+        for pk, chat, other in ((1, "c-bob", "id-bob"), (2, "c-cat", "id-cat")):
+            conn.execute(
+                "INSERT INTO conversations (pk, id, activity, created_at, updated_at) "
+                "VALUES (?, ?, ?, 0, 0)",
+                (pk, chat, 6 if chat == "c-bob" else 5),
+            )
+            # ada read up to the row 3 message in her chat with bob, row 4 in cat's
+            for member in ("id-ada", other):
+                conn.execute(
+                    "INSERT INTO conversation_members (conversation_id, account_id, joined_at, "
+                    "delivered_pk, read_pk) VALUES (?, ?, 0, ?, ?)",
+                    (chat, member, 6, 3 if chat == "c-bob" else 4),
+                )
+        for pk in range(1, 7):  # rows 1, 3, 6 with bob; 2, 4, 5 with cat
+            chat, sender = ("c-bob", "id-bob") if pk in (1, 3, 6) else ("c-cat", "id-cat")
+            conn.execute(
+                "INSERT INTO messages (pk, id, conversation_id, sender_id, text, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (pk, f"m{pk}", chat, sender, f"row {pk}", pk),
+            )
+        conn.execute(
+            "INSERT INTO notifications (pk, account_id, kind, actor_id, created_at) "
+            "VALUES (7, 'id-ada', 'follow', 'id-bob', 0)"
+        )
+
+    with ServerThread(ServerSettings(db=str(db_path))) as server:
+        async with ApiClient(server.url) as ada:
+            await ada.accounts.login("ada", PASSWORD)
+            for chat, unread in (("c-bob", 1), ("c-cat", 1)):
+                page = await ada.chat.messages(chat)
+                assert [m.position for m in page.items] == [3, 2, 1]
+                conversation = await ada.chat.get(chat)
+                [mine] = [p for p in conversation.positions if p.account_id == "id-ada"]
+                assert (mine.delivered, mine.read) == (3, 2)
+                assert conversation.unread == unread
+            sent = await ada.chat.send("c-cat", "after the upgrade")
+            assert sent.position == 4
+            [told] = (await ada.notifications.list()).items  # 0023: no row number for an id
+            assert told.kind == "follow" and len(told.id) == 36
+
+
 def test_the_migrations_build_exactly_the_schema_the_code_uses(tmp_path: Path) -> None:
     """One schema: the tables and indexes `schema.py` declares are the ones the
     migrations make, so neither can drift from the other."""

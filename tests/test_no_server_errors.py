@@ -5,11 +5,19 @@ someone bookmarked (which also left the repost stuck)."""
 from __future__ import annotations
 
 import httpx
-import pytest
 
 from tests.conftest import People, openapi_document
 
-CURSORS = ["²", "12345678901234567890", "-9999999999999999999", "9223372036854775808", "1e9"]
+CURSORS = [
+    "²",
+    "12345678901234567890",
+    "-9999999999999999999",
+    "9223372036854775808",
+    "1e9",
+    "42",
+    "A" * 22,  # shaped like a cursor, never sealed by this server
+    "²" * 22,
+]
 
 
 def list_routes() -> list[tuple[str, list[str]]]:
@@ -74,15 +82,3 @@ async def test_undoing_a_bookmarked_repost(people: People, db_path) -> None:
     again = await bob.posts.repost(post.id)  # and bob can repost it again
     await bob.posts.undo_repost(post.id)
     assert again.repost_of is not None and again.repost_of.id == post.id
-
-
-@pytest.mark.parametrize("cursor", ["0", "42", "9223372036854775807"])
-async def test_good_cursors_still_page(people: People, cursor: str) -> None:
-    ada = await people.signed_in("ada")
-    async with httpx.AsyncClient(base_url=people.url) as client:
-        answer = await client.get(
-            "/v1/timelines/home",
-            params={"before": cursor},
-            headers={"Authorization": f"Bearer {ada.token}"},
-        )
-    assert answer.status_code == 200, answer.text

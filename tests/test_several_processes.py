@@ -116,6 +116,19 @@ async def test_a_feed_replays_what_another_process_wrote_while_it_was_away(
     assert [e.seq for e in events] == [since + 1, since + 2, since + 3]
 
 
+async def test_a_cursor_one_process_gave_pages_on_another(
+    two: tuple[str, str], ann_on_a_ben_on_b: tuple[ApiClient, ApiClient]
+) -> None:
+    """Cursors are sealed with a key every process derives from the shared data dir."""
+    ann, _ = ann_on_a_ben_on_b
+    for n in range(3):
+        await ann.posts.create(f"post {n}")
+    cursor = (await ann.posts.home_timeline(limit=1)).next
+    async with ApiClient(two[1], ann.token) as ann_on_b:
+        page = await ann_on_b.posts.home_timeline(before=cursor, limit=1)
+    assert [p.text for p in page.items] == ["post 1"]
+
+
 async def test_sign_in_guesses_are_counted_once_across_processes(
     two: tuple[str, str],
 ) -> None:

@@ -25,6 +25,7 @@ from xapp.server import (
 from xapp.server.auth import LoginLimiter, Passwords
 from xapp.server.db import Database
 from xapp.server.deps import STATE_KEY, Services
+from xapp.server.pages import CursorCodec
 from xapp.server.rail import Rail, SandboxRail
 from xapp.server.request_size import RequestSizeLimit
 from xapp.server.routes import (
@@ -95,6 +96,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
                     typing,
                     rail,
                     WriteLimiter(db, settings.writes, settings.write_window),
+                    CursorCodec(signer.secret(b"xapp page cursors")),
                 )
             }
         finally:

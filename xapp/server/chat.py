@@ -211,10 +211,9 @@ async def add_members(
         raise AppError(422, "group_full", f"A group holds at most {GROUP_MAX} people")
     if newcomers:
         # Newcomers start with everything so far read: history is visible, not unread.
-        last = await tx.conn.scalar(
-            select(conversations.c.activity).where(conversations.c.id == conversation_id)
+        seen = await tx.conn.scalar(
+            select(conversations.c.last_position).where(conversations.c.id == conversation_id)
         )
-        seen = max(last or 0, 0)
         await tx.conn.execute(
             conversation_members.insert(),
             [
@@ -223,8 +222,8 @@ async def add_members(
                     "account_id": p.id,
                     "joined_at": now_us(),
                     "role": "member",
-                    "delivered_pk": seen,
-                    "read_pk": seen,
+                    "delivered_position": seen,
+                    "read_position": seen,
                 }
                 for p in newcomers
             ],

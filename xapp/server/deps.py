@@ -29,7 +29,8 @@ from xapp.server.openapi import answers
 from xapp.server.rail import Rail
 from xapp.server.settings import ServerSettings
 
-if TYPE_CHECKING:  # write_limits reads STATE_KEY from here
+if TYPE_CHECKING:  # pages and write_limits read STATE_KEY from here
+    from xapp.server.pages import CursorCodec
     from xapp.server.write_limits import WriteLimiter
 from xapp.server.signing import ReceiptSigner
 from xapp.server.typing_signals import TypingSignals
@@ -47,6 +48,7 @@ class Services:
     typing: TypingSignals
     rail: Rail
     write_limiter: WriteLimiter
+    cursors: CursorCodec
 
 
 T = TypeVar("T")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import Row, bindparam, delete, func, select, update
@@ -98,7 +99,7 @@ async def load(conn: Conn, rows: Sequence[Row[Any]]) -> list[Message]:
             text="" if row.deleted_at else row.text,
             created_at=to_datetime(row.created_at),
             kind=row.kind,
-            position=row.pk,
+            position=row.position,
             transfer=cards.get(row.transfer_id) if row.transfer_id else None,
             bill=bill_cards.get(row.bill_id) if row.bill_id else None,
             reply_to=quotes.get(row.reply_to) if row.reply_to else None,
@@ -129,11 +130,17 @@ async def _row(conn: Conn, me: Account, conversation_id: str, message_id: str) -
 
 
 # Sending is the hot path: its statements are built once (see events.py for why).
+_NUMBER = (  # locks the conversation's row: concurrent sends take positions in turn
+    update(conversations)
+    .where(conversations.c.id == bindparam("conversation"))
+    .values(last_position=conversations.c.last_position + 1, updated_at=bindparam("at"))
+    .returning(conversations.c.last_position)
+)
 _INSERT = messages.insert().returning(messages.c.pk)
 _TOUCH = (
     update(conversations)
     .where(conversations.c.id == bindparam("conversation"))
-    .values(activity=bindparam("message_pk"), updated_at=bindparam("at"))
+    .values(activity=bindparam("message_pk"))
 )
 _SEEN_OWN = (
     update(conversation_members)
@@ -141,7 +148,7 @@ _SEEN_OWN = (
         conversation_members.c.conversation_id == bindparam("conversation"),
         conversation_members.c.account_id == bindparam("member"),
     )
-    .values(delivered_pk=bindparam("message_pk"), read_pk=bindparam("message_pk"))
+    .values(delivered_position=bindparam("position"), read_position=bindparam("position"))
 )
 
 
@@ -170,6 +177,7 @@ async def send(
         "system" if system else "payment" if transfer else "bill" if bill else "text"
     )
     message_id = new_id()
+    position = await tx.conn.scalar(_NUMBER, {"conversation": conversation_id, "at": created})
     pk = await tx.conn.scalar(
         _INSERT,
         {
@@ -183,14 +191,13 @@ async def send(
             "bill_id": bill.id if bill else None,
             "reply_to": reply_to,
             "client_key": client_key,
+            "position": position,
         },
     )
-    await tx.conn.execute(
-        _TOUCH, {"conversation": conversation_id, "message_pk": pk, "at": created}
-    )
+    await tx.conn.execute(_TOUCH, {"conversation": conversation_id, "message_pk": pk})
     # My own message is delivered to and read by me.
     await tx.conn.execute(
-        _SEEN_OWN, {"conversation": conversation_id, "member": me.id, "message_pk": pk}
+        _SEEN_OWN, {"conversation": conversation_id, "member": me.id, "position": position}
     )
     quote = None
     if replied is not None:  # it must be in this conversation: `_row` checked
@@ -209,7 +216,7 @@ async def send(
         text=text,
         created_at=to_datetime(created),
         kind=kind,
-        position=pk,
+        position=position,
         transfer=transfer,
         bill=bill,
         reply_to=quote,
@@ -292,7 +299,7 @@ async def history(conn: Conn, me: Account, conversation_id: str, cursor: Cursor)
 
 
 async def around(
-    conn: Conn, me: Account, conversation_id: str, message_id: str, limit: int
+    conn: Conn, me: Account, conversation_id: str, message_id: str, cursor: Cursor
 ) -> Page[Message]:
     """A page that holds `message_id` near its middle (to jump to a search hit); `next`
     pages on into older messages as usual."""
@@ -302,11 +309,11 @@ async def around(
             select(messages.c.pk)
             .where(messages.c.conversation_id == conversation_id, messages.c.pk > row.pk)
             .order_by(messages.c.pk)
-            .limit(limit // 2)
+            .limit(cursor.limit // 2)
         )
     ).all()
     top = newer[-1].pk + 1 if newer else row.pk + 1
-    return await history(conn, me, conversation_id, Cursor(before=top, limit=limit))
+    return await history(conn, me, conversation_id, replace(cursor, before=top))
 
 
 async def search(
@@ -340,8 +347,8 @@ async def positions(conn: Conn, conversation_ids: list[str]) -> dict[str, list[P
         select(
             conversation_members.c.conversation_id,
             conversation_members.c.account_id,
-            conversation_members.c.delivered_pk,
-            conversation_members.c.read_pk,
+            conversation_members.c.delivered_position,
+            conversation_members.c.read_position,
             accounts_table.c.read_receipts,
         )
         .join(accounts_table, accounts_table.c.id == conversation_members.c.account_id)
@@ -360,7 +367,7 @@ async def mark(tx: Tx, me: Account, conversation_id: str, up_to: int, read: bool
     other members hear of it unless nothing moved."""
     members = await require_member(tx.conn, me, conversation_id)
     last = await tx.conn.scalar(
-        select(func.max(messages.c.pk)).where(messages.c.conversation_id == conversation_id)
+        select(conversations.c.last_position).where(conversations.c.id == conversation_id)
     )
     up_to = min(up_to, last or 0)
     member = (
@@ -369,18 +376,18 @@ async def mark(tx: Tx, me: Account, conversation_id: str, up_to: int, read: bool
     )
     before = (
         await tx.conn.execute(
-            select(conversation_members.c.delivered_pk, conversation_members.c.read_pk).where(
-                *member
-            )
+            select(
+                conversation_members.c.delivered_position, conversation_members.c.read_position
+            ).where(*member)
         )
     ).one()
-    delivered = max(before.delivered_pk, up_to)
-    read_pk = max(before.read_pk, up_to) if read else before.read_pk
-    if (delivered, read_pk) != tuple(before):
+    delivered = max(before.delivered_position, up_to)
+    read_up_to = max(before.read_position, up_to) if read else before.read_position
+    if (delivered, read_up_to) != tuple(before):
         await tx.conn.execute(
             update(conversation_members)
             .where(*member)
-            .values(delivered_pk=delivered, read_pk=read_pk)
+            .values(delivered_position=delivered, read_position=read_up_to)
         )
     # Always the caller's own position, whether or not it moved (the others' are in
     # the conversation itself).
@@ -389,8 +396,8 @@ async def mark(tx: Tx, me: Account, conversation_id: str, up_to: int, read: bool
         for p in (await positions(tx.conn, [conversation_id]))[conversation_id]
         if p.account_id == me.id
     ]
-    moved_read = read_pk != before.read_pk and mine.read is not None
-    if delivered != before.delivered_pk or moved_read:
+    moved_read = read_up_to != before.read_position and mine.read is not None
+    if delivered != before.delivered_position or moved_read:
         data = ReceiptData(conversation_id=conversation_id, position=mine)
         for member_id in members:
             if member_id != me.id:
@@ -408,7 +415,7 @@ async def unread(conn: Conn, me: Account, conversation_ids: list[str]) -> dict[s
     (system lines and deleted messages don't count)."""
     counts: dict[str, int] = {}
     for conversation_id in conversation_ids:
-        read_pk = select(conversation_members.c.read_pk).where(
+        read_up_to = select(conversation_members.c.read_position).where(
             conversation_members.c.conversation_id == conversation_id,
             conversation_members.c.account_id == me.id,
         )
@@ -416,7 +423,7 @@ async def unread(conn: Conn, me: Account, conversation_ids: list[str]) -> dict[s
             select(messages.c.pk)
             .where(
                 messages.c.conversation_id == conversation_id,
-                messages.c.pk > read_pk.scalar_subquery(),
+                messages.c.position > read_up_to.scalar_subquery(),
                 messages.c.sender_id != me.id,
                 messages.c.kind != "system",
                 messages.c.deleted_at.is_(None),

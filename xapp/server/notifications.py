@@ -16,8 +16,8 @@ from xapp.server.db import Conn, Tx
 from xapp.server.errors import AppError
 from xapp.server.pages import Cursor
 from xapp.server.schema import accounts as accounts_table
+from xapp.server.schema import new_id, to_datetime
 from xapp.server.schema import notifications as table
-from xapp.server.schema import to_datetime
 
 MENTION = re.compile(r"(?<![\w@])@([a-z0-9_]{3,15})\b", re.IGNORECASE)
 UNREAD_CAP = 100
@@ -40,9 +40,10 @@ async def notify(
     if recipient_id != actor.id and await _unwelcome(tx.conn, recipient_id, actor.id):
         return
     created = now_us()
-    pk = await tx.conn.scalar(
-        table.insert()
-        .values(
+    notification_id = new_id()
+    await tx.conn.execute(
+        table.insert().values(
+            id=notification_id,
             account_id=recipient_id,
             kind=kind,
             actor_id=actor.id,
@@ -50,12 +51,11 @@ async def notify(
             detail=detail,
             created_at=created,
         )
-        .returning(table.c.pk)
     )
     recipient = await accounts.by_id(tx.conn, recipient_id)
     post = await posts.get(tx.conn, recipient, post_id) if post_id else None
     notification = Notification(
-        id=str(pk),
+        id=notification_id,
         kind=kind,
         actor=actor,
         post=post,
@@ -98,7 +98,7 @@ async def page(conn: Conn, me: Account, cursor: Cursor) -> Page[Notification]:
             continue
     items = [
         Notification(
-            id=str(r.pk),
+            id=r.id,
             kind=r.kind,
             actor=people[r.actor_id],
             post=shown.get(r.post_id) if r.post_id else None,

@@ -265,7 +265,8 @@ async def _replies(
         query = query.where(posts.c.pk > cursor.before)
     rows = (await conn.execute(query.order_by(posts.c.pk).limit(cursor.limit + 1))).all()
     page = rows[: cursor.limit]
-    return page, (str(page[-1].pk) if len(rows) > cursor.limit and page else None)
+    more = len(rows) > cursor.limit and page
+    return page, (cursor.codec.text(page[-1].pk) if more else None)
 
 
 async def edits(conn: Conn, viewer: Account, post_id: str) -> list[PostVersion]:

@@ -104,6 +104,7 @@ notifications = Table(
     "notifications",
     metadata,
     pk_column(),
+    Column("id", String(36), nullable=False, unique=True),
     Column("account_id", String(36), ForeignKey("accounts.id"), nullable=False),
     Column("kind", String(30), nullable=False),
     Column("actor_id", String(36), ForeignKey("accounts.id"), nullable=False),
@@ -204,6 +205,8 @@ conversations = Table(
     Column("is_group", Boolean, nullable=False, server_default=false()),
     Column("created_by", String(36)),
     Column("activity", BigInteger, nullable=False),
+    # The newest message's position: each message takes the next (messages.send).
+    Column("last_position", BigInteger, nullable=False, server_default="0"),
     Column("created_at", BigInteger, nullable=False),
     Column("updated_at", BigInteger, nullable=False),
 )
@@ -215,9 +218,9 @@ conversation_members = Table(
     Column("account_id", String(36), ForeignKey("accounts.id"), primary_key=True),
     Column("joined_at", BigInteger, nullable=False),
     Column("role", String(10), nullable=False, server_default="member"),
-    # Positions (message pks) this member's client has received and has shown.
-    Column("delivered_pk", BigInteger, nullable=False, server_default="0"),
-    Column("read_pk", BigInteger, nullable=False, server_default="0"),
+    # Message positions this member's client has received and has shown.
+    Column("delivered_position", BigInteger, nullable=False, server_default="0"),
+    Column("read_position", BigInteger, nullable=False, server_default="0"),
     Index("ix_members_account", "account_id"),
 )
 
@@ -237,7 +240,10 @@ messages = Table(
     Column("edited_at", BigInteger),
     Column("deleted_at", BigInteger),
     Column("client_key", String(255)),
+    # 1, 2, 3, … within the conversation: what members see, never the global row number.
+    Column("position", BigInteger, nullable=False, server_default="0"),
     Index("ix_messages_conversation_pk", "conversation_id", "pk"),
+    Index("ix_messages_conversation_position", "conversation_id", "position", unique=True),
 )
 
 reactions = Table(

@@ -10,6 +10,7 @@ block stands between.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, Select, func, literal_column, or_, select, text
@@ -90,14 +91,14 @@ async def find_posts(conn: Conn, viewer: Account, query: str, cursor: Cursor) ->
         return await posts.page(conn, viewer, statement, cursor)
     # The index finds the word; a hashtag must also be written as one ("#rust", not "rust").
     found: list[Post] = []
-    before, next_cursor = cursor.before, None
+    batch_cursor, next_cursor = cursor, None
     while len(found) < cursor.limit:
-        batch = await posts.page(conn, viewer, statement, Cursor(before=before, limit=cursor.limit))
+        batch = await posts.page(conn, viewer, statement, batch_cursor)
         found += [p for p in batch.items if set(tags) <= _hashtags(p.text)]
         next_cursor = batch.next
         if next_cursor is None:
             break
-        before = int(next_cursor)
+        batch_cursor = replace(cursor, before=cursor.codec.position(next_cursor))
     return Page[Post](items=found[: cursor.limit], next=next_cursor)
 
 

@@ -12,8 +12,9 @@ import os
 import tempfile
 from pathlib import Path
 
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from xapp.api.models import Receipt, Transfer
 from xapp.api.receipts import canonical
@@ -69,6 +70,16 @@ class ReceiptSigner:
             serialization.Encoding.Raw, serialization.PublicFormat.Raw
         )
         self.public_key = base64.b64encode(raw).decode()
+
+    def secret(self, purpose: bytes) -> bytes:
+        """A 16-byte key for `purpose`, derived from the signing key (HKDF): every process
+        sharing the data dir derives the same one, and it says nothing of the key."""
+        raw = self._key.private_bytes(
+            serialization.Encoding.Raw,
+            serialization.PrivateFormat.Raw,
+            serialization.NoEncryption(),
+        )
+        return HKDF(algorithm=hashes.SHA256(), length=16, salt=None, info=purpose).derive(raw)
 
     def sign(self, transfer: Transfer, issuer: str) -> Receipt:
         payload: dict[str, str | int] = {

@@ -153,7 +153,7 @@ async def history(
     that holds it (to jump to a search hit)."""
     async with db.read() as conn:
         if around is not None:
-            return await messages.around(conn, account, conversation_id, around, cursor.limit)
+            return await messages.around(conn, account, conversation_id, around, cursor)
         return await messages.history(conn, account, conversation_id, cursor)
 
 
