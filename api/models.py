@@ -7,11 +7,22 @@ client never sees anything else (DESIGN.md principles 1 and 2).
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Generic, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    JsonValue,
+    StrictBool,
+    StrictInt,
+    field_validator,
+)
 
 from xapp.api.handles import normalize_handle
 from xapp.api.money import MAX_AMOUNT_MINOR, SUPPORTED_CURRENCIES, format_amount
@@ -48,7 +59,25 @@ def _text(what: str, max_len: int, *, multiline: bool, required: bool = True) ->
     return AfterValidator(check)
 
 
-Handle = Annotated[str, AfterValidator(normalize_handle)]
+HANDLE_PATTERN = "^@?[A-Za-z0-9_]{3,15}$"
+"""A handle as the document states it. The server also takes what folds to one (NFKC,
+case, spaces around it) and refuses lookalikes with a sentence (api.handles)."""
+
+Handle = Annotated[
+    str, AfterValidator(normalize_handle), Field(json_schema_extra={"pattern": HANDLE_PATTERN})
+]
+
+
+def _iso_day(value: object) -> object:
+    """A day is written YYYY-MM-DD: a number (read as seconds since 1970) is not one."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("a day is written YYYY-MM-DD")
+    if not isinstance(value, str | date):
+        raise ValueError("a day is written YYYY-MM-DD")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_iso_day)]
 PostText = Annotated[str, _text("The post", POST_MAX, multiline=True)]
 MessageText = Annotated[str, _text("The message", MESSAGE_MAX, multiline=True)]
 Note = Annotated[str, _text("The note", NOTE_MAX, multiline=False, required=False)]
@@ -73,11 +102,16 @@ class RequestBody(BaseModel):
 # --- money -----------------------------------------------------------------------------
 
 
+_CODES: list[JsonValue] = [*sorted(SUPPORTED_CURRENCIES)]
+CURRENCIES: dict[str, JsonValue] = {"enum": _CODES}
+"""The supported ISO 4217 codes, as the document states a currency field."""
+
+
 class Money(Wire):
     """An amount in integer minor units of an ISO 4217 currency."""
 
     amount: StrictInt
-    currency: str = Field(examples=["USD"])
+    currency: str = Field(examples=["USD"], json_schema_extra=CURRENCIES)
 
     @field_validator("currency")
     @classmethod
@@ -101,7 +135,14 @@ class Amount(Money):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-PositiveMoney = Annotated[Amount, AfterValidator(_positive)]
+class PositiveAmount(Amount):
+    """An amount a request moves: more than zero and at most MAX_AMOUNT_MINOR, as the
+    document states (the sentences come from `_positive`)."""
+
+    amount: StrictInt = Field(json_schema_extra={"minimum": 1, "maximum": MAX_AMOUNT_MINOR})
+
+
+PositiveMoney = Annotated[PositiveAmount, AfterValidator(_positive)]
 
 CURRENCY_PATTERN = f"^({'|'.join(sorted(SUPPORTED_CURRENCIES))})$"
 """A supported ISO 4217 code, as the OpenAPI document states it (a query's currency)."""
@@ -372,7 +413,7 @@ class Conversation(Wire):
 
 
 class MarkPosition(RequestBody):
-    up_to: Annotated[int, Field(ge=0)] = Field(description="A message position.")
+    up_to: Annotated[StrictInt, Field(ge=0)] = Field(description="A message position.")
 
 
 class SearchHit(Wire):
@@ -391,7 +432,7 @@ class Preferences(Wire):
 
 
 class SetPreferences(RequestBody):
-    read_receipts: bool
+    read_receipts: StrictBool
 
 
 class CreateMessage(RequestBody):
@@ -487,7 +528,7 @@ class CreateSchedule(RequestBody):
     amount: PositiveMoney
     note: Note = ""
     cadence: Cadence
-    first: date = Field(
+    first: Day = Field(
         description="The first payment's day (UTC); weekly repeats on its weekday, monthly "
         "on its day of the month (the 31st on the month's last day)."
     )
@@ -523,7 +564,7 @@ class MonthlyPayRule(RequestBody):
     kind: Literal["monthly_pay"] = "monthly_pay"
     to: Handle
     amount: PositiveMoney
-    day_of_month: int = Field(ge=1, le=31)
+    day_of_month: StrictInt = Field(ge=1, le=31)
     note: Note = ""
 
 
@@ -600,9 +641,9 @@ VerificationStatus = Literal["unverified", "pending", "approved", "rejected"]
 
 class SubmitVerification(RequestBody):
     legal_name: DisplayName
-    birth_date: date
+    birth_date: Day
     country: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2.")
-    business: bool = Field(default=False, description="Verify as a business.")
+    business: StrictBool = Field(default=False, description="Verify as a business.")
 
 
 class Region(Wire):
@@ -642,7 +683,7 @@ class InvoiceItem(Wire):
 
 class NewInvoiceItem(RequestBody):
     description: Annotated[str, _text("An item's description", 80, multiline=False)]
-    quantity: int = Field(ge=1, le=10_000)
+    quantity: StrictInt = Field(ge=1, le=10_000)
     unit: PositiveMoney
 
 
@@ -651,7 +692,7 @@ class CreateInvoice(RequestBody):
         default=None, description="Who pays it; none makes a link anyone may pay."
     )
     items: list[NewInvoiceItem] = Field(min_length=1, max_length=INVOICE_ITEMS_MAX)
-    due: date
+    due: Day
     note: Note = ""
 
 
@@ -696,7 +737,7 @@ class Savings(Wire):
 
 class CreateFxQuote(RequestBody):
     sell: PositiveMoney
-    buy_currency: str
+    buy_currency: str = Field(json_schema_extra=CURRENCIES)
 
     @field_validator("buy_currency")
     @classmethod
@@ -727,7 +768,7 @@ class CreateTransfer(RequestBody):
     to: Handle
     amount: PositiveMoney
     note: Note = ""
-    share: bool = Field(
+    share: StrictBool = Field(
         default=False, description="Post '@payer paid @payee · note' (never the amount)."
     )
     conversation_id: str | None = Field(
@@ -926,12 +967,19 @@ class CreateRequest(RequestBody):
     conversation_id: str | None = None
 
 
+Shares = Annotated[
+    dict[Handle, StrictInt],
+    # Every key is a handle: JSON Schema's patternProperties alone lets any other through.
+    Field(json_schema_extra={"additionalProperties": False}),
+]
+
+
 class CreateBill(RequestBody):
     """Split a total in a group chat: equal shares, or an amount per handle."""
 
     total: PositiveMoney
     note: Note = ""
-    shares: dict[Handle, StrictInt] | None = Field(
+    shares: Shares | None = Field(
         default=None,
         description="Minor units per member (the requester's own share included); "
         "they must add up to the total. Null splits equally.",

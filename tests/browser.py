@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -98,7 +100,8 @@ class Browser:
     def __init__(self, executable: str) -> None:
         self.executable = executable
         self.port = free_port()
-        self.profile = tempfile.TemporaryDirectory()
+        # Chromium's helpers (crashpad, renderers) may still be writing as it is removed.
+        self.profile = tempfile.TemporaryDirectory(ignore_cleanup_errors=True)
         self.process: subprocess.Popen[bytes] | None = None
         self.ws: Any = None
         self.next_id = 0
@@ -115,6 +118,7 @@ class Browser:
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,  # its helper processes end with it (__aexit__)
         )
         page = await self._page()
         self.ws = await websockets.connect(page, max_size=None)
@@ -126,7 +130,8 @@ class Browser:
         if self.ws is not None:
             await self.ws.close()
         if self.process is not None:
-            self.process.terminate()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGTERM)
             self.process.wait(timeout=20)
         self.profile.cleanup()
 

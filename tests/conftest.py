@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -286,6 +287,34 @@ def snap_compare(snap_compare, db_path: Path, stopped_clock: datetime) -> Callab
 
 def xapp_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "xapp", *args]
+
+
+SERVE_READY = re.compile(r"xapp server ready on (?P<url>http://127\.0\.0\.1:\d+) · .*\n")
+
+
+@contextmanager
+def serving(
+    db: object, folder: Path, *flags: str, **env: str
+) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """`xapp serve` over `db` in its own process, as an operator runs it, with `env`
+    added to its environment; its URL once it says it is ready."""
+    process = subprocess.Popen(
+        xapp_command("serve", "--port", "0", "--db", str(db), *flags),
+        cwd=folder,
+        env={**os.environ, "XAPP_SERVER_DATA_DIR": str(folder), **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        ready = SERVE_READY.fullmatch(line)
+        assert ready, line + (process.stderr.read() if process.stderr else "")
+        yield ready["url"], process
+    finally:
+        process.terminate()
+        process.communicate(timeout=30)
 
 
 def balance_of(db_path: Store, handle: str) -> int:

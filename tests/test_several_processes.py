@@ -9,19 +9,28 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import re
 import signal
 import subprocess
 import time
 from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.conftest import PASSWORD, Online, People, audit, key, query, take, usd, xapp_command
+from tests.conftest import (
+    PASSWORD,
+    Online,
+    People,
+    audit,
+    key,
+    query,
+    serving,
+    take,
+    usd,
+    xapp_command,
+)
 from xapp.api.client import ApiClient
 from xapp.api.feed import Feed
 from xapp.api.models import MessageCreated, Typing
@@ -29,35 +38,15 @@ from xapp.api.models import MessageCreated, Typing
 BACKENDS = ("postgres",)  # SQLite is one process by design: refused below
 FAST_HASHES = {"XAPP_SERVER_ARGON2_MEMORY_KIB": "256", "XAPP_SERVER_ARGON2_TIME_COST": "1"}
 PAYMENTS = "kind = 'payment'"
-READY = re.compile(r"xapp server ready on (?P<url>http://127\.0\.0\.1:\d+) · .*\n")
-
-
-@contextmanager
-def serving(db: object, folder: Path, *flags: str) -> Iterator[tuple[str, subprocess.Popen]]:
-    """`xapp serve` over `db` in its own process; its URL once it says it is ready."""
-    process = subprocess.Popen(
-        xapp_command("serve", "--port", "0", "--db", str(db), *flags),
-        cwd=folder,
-        env={**os.environ, **FAST_HASHES, "XAPP_SERVER_DATA_DIR": str(folder)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        ready = READY.fullmatch(line)
-        assert ready, line + (process.stderr.read() if process.stderr else "")
-        yield ready["url"], process
-    finally:
-        process.terminate()
-        process.communicate(timeout=30)
 
 
 @pytest.fixture
 def two(db_path, tmp_path: Path) -> Iterator[tuple[str, str]]:
     """Two separate server processes on one database."""
-    with serving(db_path, tmp_path) as (a, _), serving(db_path, tmp_path) as (b, _):
+    with (
+        serving(db_path, tmp_path, **FAST_HASHES) as (a, _),
+        serving(db_path, tmp_path, **FAST_HASHES) as (b, _),
+    ):
         yield a, b
 
 
@@ -163,8 +152,8 @@ async def test_pending_payments_are_released_once_while_every_process_releases(
     db_path, tmp_path: Path
 ) -> None:
     with (
-        serving(db_path, tmp_path, "--undo-seconds", "0.5") as (a, _),
-        serving(db_path, tmp_path, "--undo-seconds", "0.5") as (b, _),
+        serving(db_path, tmp_path, "--undo-seconds", "0.5", **FAST_HASHES) as (a, _),
+        serving(db_path, tmp_path, "--undo-seconds", "0.5", **FAST_HASHES) as (b, _),
     ):
         on_a, on_b = People(a), People(b)
         try:
@@ -216,7 +205,10 @@ async def test_scheduled_payments_run_once_while_every_process_runs_them(
 ) -> None:
     """Every process's loop looks for due scheduled payments each second: twenty due today,
     scheduled through both, are each paid once."""
-    with serving(db_path, tmp_path) as (a, _), serving(db_path, tmp_path) as (b, _):
+    with (
+        serving(db_path, tmp_path, **FAST_HASHES) as (a, _),
+        serving(db_path, tmp_path, **FAST_HASHES) as (b, _),
+    ):
         on_a, on_b = People(a), People(b)
         try:
             ann = await on_a.signed_in("ann")
@@ -283,7 +275,7 @@ def _serving_children(pid: int) -> set[int]:
 
 
 async def test_workers_share_one_port_and_a_dead_one_is_replaced(db_path, tmp_path: Path) -> None:
-    with serving(db_path, tmp_path, "--workers", "2") as (url, supervisor):
+    with serving(db_path, tmp_path, "--workers", "2", **FAST_HASHES) as (url, supervisor):
         workers = _serving_children(supervisor.pid)
         assert len(workers) == 2
         people = People(url)

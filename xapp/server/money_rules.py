@@ -37,13 +37,13 @@ from sqlalchemy import Row, Select, and_, func, or_, select, update
 
 from xapp.api.models import (
     Account,
-    Amount,
     CreateMoneyRule,
     CreateSchedule,
     Money,
     MoneyRule,
     MonthlyPayRule,
     Page,
+    PositiveAmount,
     RuleAction,
     RuleDryRun,
     Statement,
@@ -171,7 +171,7 @@ async def switch_on(tx: Tx, proof: pins.Authorized, rule_id: str) -> MoneyRule:
         payee = await accounts.by_id(tx.conn, row.counterparty_id)
         planned = CreateSchedule(
             to=payee.handle,
-            amount=Amount(amount=row.amount, currency=row.currency),
+            amount=PositiveAmount(amount=row.amount, currency=row.currency),
             note=row.note,
             cadence="monthly",
             first=next_monthly(row.day_of_month, clock.today()),

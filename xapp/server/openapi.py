@@ -6,8 +6,10 @@ with the other:
 
 - what it depends on, found by walking its dependencies: a dependency that refuses
   says so with `@answers(...)` (signing in, the payments PIN, the idempotency key), a
-  required header answers 400 when missing (`errors.install`), and any parameter or
-  body answers 422 when it does not validate;
+  required header answers 400 when missing (`errors.install`), any parameter or
+  body answers 422 when it does not validate, and a body 400 when it cannot be read
+  and 413 when it is too large (`request_size.py`);
+- every change (not a GET) answers 429 past the write limits (`write_limits.py`);
 - what its own domain work refuses (an unknown handle, someone else's post, a closed
   request), which the route declares with `responses=refuses(...)`.
 
@@ -28,11 +30,12 @@ from fastapi.routing import APIRoute
 from xapp.api.models import ErrorBody
 
 ERRORS: dict[int, str] = {
-    400: "A required header is missing",
+    400: "A required header is missing, or the body could not be read as JSON",
     401: "Not signed in, or the session has ended",
     403: "Not allowed (someone else's, a block, a wrong PIN or password); the message says which",
     404: "Not found, or not visible to you",
     409: "Conflicts with how things stand now (already closed, deleted, taken)",
+    413: "The body is over 1 MB",
     422: "The request is invalid; the message says what to change",
     423: "Payments are locked after too many wrong PINs",
     429: "Too many attempts; wait and try again",
@@ -86,6 +89,8 @@ def dependency_statuses(dependant: Dependant) -> set[int]:
             found.update(_ANSWERED.get(part.call, ()))
         if any(param.field_info.is_required() for param in part.header_params):
             found.add(400)
+        if part.body_params:  # unreadable (400) or too large (413, request_size.py)
+            found.update((400, 413))
         params = (part.path_params, part.query_params, part.header_params, part.body_params)
         if any(params):
             found.add(422)
@@ -97,5 +102,7 @@ class DocumentedRoute(APIRoute):
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         derived = dependency_statuses(get_dependant(path=path, call=endpoint))
+        if set(kwargs.get("methods") or ()) - {"GET", "HEAD", "OPTIONS"}:
+            derived.add(429)  # every change is counted (write_limits.py)
         kwargs["responses"] = {**refuses(*sorted(derived)), **(kwargs.get("responses") or {})}
         super().__init__(path, endpoint, **kwargs)

@@ -14,9 +14,8 @@ fetches it again from the item beside it.
 from __future__ import annotations
 
 import base64
-import binascii
-import contextlib
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -33,6 +32,7 @@ from xapp.server.errors import AppError
 CURSOR_PATTERN = "^[A-Za-z0-9_-]{22}$"
 """What a cursor looks like: one AES block in URL-safe base64, unpadded."""
 
+_SHAPE = re.compile(CURSOR_PATTERN)
 _SEAL = bytes(8)
 """The block's second half: a cursor that decrypts to anything else was not made here."""
 
@@ -56,15 +56,12 @@ class CursorCodec:
 
     def position(self, cursor: str) -> int:
         """The position a cursor names; anything this server did not give out is a 422."""
-        sealed = b""
-        if len(cursor) == 22:
-            with contextlib.suppress(UnicodeEncodeError, binascii.Error):
-                sealed = base64.urlsafe_b64decode(cursor.encode("ascii") + b"==")
-        if len(sealed) == 16:
-            block = self._cipher.decryptor().update(sealed)
-            if block[8:] == _SEAL:
-                return int.from_bytes(block[:8], "big", signed=True)
-        raise AppError(422, "invalid_cursor", "The page cursor is not one this server gave out")
+        if not _SHAPE.fullmatch(cursor):
+            raise AppError(422, "invalid_cursor", "A page cursor is 22 letters, digits, - or _")
+        block = self._cipher.decryptor().update(base64.urlsafe_b64decode(cursor + "=="))
+        if block[8:] != _SEAL:
+            raise AppError(422, "invalid_cursor", "The page cursor is not one this server gave out")
+        return int.from_bytes(block[:8], "big", signed=True)
 
 
 INTERNAL = CursorCodec(os.urandom(16))

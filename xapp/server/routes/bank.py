@@ -39,7 +39,7 @@ async def link(body: LinkBankAccount, db: Db, proof: PinChecked, rail: BankRail)
         return await banking.link(tx, rail, proof.account, body)
 
 
-@router.get("/me/bank-account", response_model=BankAccount, responses=refuses(404))
+@router.get("/me/bank-account", response_model=BankAccount, responses=refuses(409))
 async def linked(db: Db, account: CurrentAccount) -> BankAccount:
     async with db.read() as conn:
         bank = await banking.linked(conn, account)

@@ -199,7 +199,7 @@ async def react(
     "/conversations/{conversation_id}/messages/{message_id}/reactions/{emoji}",
     response_model=Message,
     summary="Take my reaction back",
-    responses=refuses(404),
+    responses=refuses(404, 409),
 )
 async def unreact(
     conversation_id: str, message_id: str, emoji: Emoji, db: Db, account: CurrentAccount

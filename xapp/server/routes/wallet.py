@@ -4,7 +4,6 @@ moves money out hands an order to `money_out.send`, which holds the money rules.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal, assert_never
 
 from fastapi import APIRouter, Query, Request, Response
@@ -15,6 +14,7 @@ from xapp.api.models import (
     CreateTip,
     CreateTransfer,
     CreatorPayouts,
+    Day,
     Earnings,
     Handle,
     Page,
@@ -98,8 +98,8 @@ async def history(
     direction: Literal["in", "out"] | None = None,
     with_: Annotated[Handle | None, Query(alias="with")] = None,
     kind: TransferKind | None = None,
-    since: dt.date | None = None,
-    until: dt.date | None = None,
+    since: Day | None = None,
+    until: Day | None = None,
     q: Annotated[str | None, Query(max_length=100)] = None,
 ) -> Page[Transfer]:
     """Newest first. Filter by direction, counterparty (`with`), kind, UTC dates
@@ -231,7 +231,7 @@ async def tip(
 
 
 @router.get("/statements", response_model=Statement, summary="My statement")
-async def statement(db: Db, account: CurrentAccount, since: dt.date, until: dt.date) -> Statement:
+async def statement(db: Db, account: CurrentAccount, since: Day, until: Day) -> Statement:
     """Opening balance, every movement and closing balance of each of my accounts (cash
     per currency, savings) between two UTC dates, both included; at most 366 days."""
     async with db.read(snapshot=True) as conn:  # opening, movements and people: one moment
