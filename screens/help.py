@@ -54,6 +54,7 @@ def own_bindings(cls: type[DOMNode]) -> list[Binding]:
 
 
 class HelpScreen(Dialog[None]):
+    AUTO_FOCUS = "#keys"  # the arrows scroll it at once
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "dismiss(None)", "Close", id="help.close")
     ]
@@ -64,9 +65,6 @@ class HelpScreen(Dialog[None]):
             with VerticalScroll(id="keys"):
                 yield Static(self.text())
             yield Label("↑ ↓ scroll · esc closes", classes="hint")
-
-    def on_mount(self) -> None:
-        self.query_one("#keys").focus()  # the arrows scroll it at once
 
     def _keys(self, binding: Binding) -> list[str]:
         """The keys a binding answers to: the config file's `[keys]` may have remapped it

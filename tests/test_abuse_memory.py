@@ -20,7 +20,6 @@ import pytest
 from tests.conftest import PASSWORD, People, serving
 from tests.test_feed_under_churn import stalled_feed
 
-BACKENDS = ("sqlite",)  # the memory in question is the server process's, whatever its store
 MB = 1024 * 1024
 FEEDS_EACH = 20
 CLOSE = 0x8
@@ -33,13 +32,13 @@ def resident(pid: int) -> int:
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[str, int, int]]:
+def served(db_path, tmp_path: Path) -> Iterator[tuple[str, int, int]]:
     """`xapp serve` in its own process: its URL, port and pid."""
     settings = {
         "XAPP_SERVER_FEED_SEND_TIMEOUT": "2",
         "XAPP_SERVER_FEEDS_PER_ACCOUNT": str(FEEDS_EACH),
     }
-    with serving(tmp_path / "x.db", tmp_path, **settings) as (url, process):
+    with serving(db_path, tmp_path, **settings) as (url, process):
         yield url, int(url.rsplit(":", 1)[1]), process.pid
 
 

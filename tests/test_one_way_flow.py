@@ -67,6 +67,8 @@ async def test_intents_reach_the_navigator_from_any_depth(people: People, tmp_pa
         deep = home.query_one(Timeline)
         deep.post_message(intents.OpenHelp())
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        # Shown and ready for the arrows (leaving mid-mount once failed its on_mount).
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "keys")
 
 
 def test_every_binding_has_an_id_and_says_what_it_does() -> None:
