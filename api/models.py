@@ -69,12 +69,13 @@ Handle = Annotated[
 
 
 def _iso_day(value: object) -> object:
-    """A day is written YYYY-MM-DD: a number (read as seconds since 1970) is not one."""
-    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise ValueError("a day is written YYYY-MM-DD")
-    if not isinstance(value, str | date):
-        raise ValueError("a day is written YYYY-MM-DD")
-    return value
+    """A day is written YYYY-MM-DD: a number (which pydantic would read as seconds since
+    1970) is not one, as the document's `format: date` says."""
+    if isinstance(value, date) or (
+        isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
+    ):
+        return value
+    raise ValueError("a day is written YYYY-MM-DD")
 
 
 Day = Annotated[date, BeforeValidator(_iso_day)]

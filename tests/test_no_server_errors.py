@@ -82,3 +82,17 @@ async def test_undoing_a_bookmarked_repost(people: People, db_path) -> None:
     again = await bob.posts.repost(post.id)  # and bob can repost it again
     await bob.posts.undo_repost(post.id)
     assert again.repost_of is not None and again.repost_of.id == post.id
+
+
+async def test_a_number_is_neither_a_day_nor_a_yes(people: People) -> None:
+    """Pydantic's lax parsing read `0` as 1 January 1970 and as false; the document says
+    a day and a boolean, and schemathesis found both taken."""
+    ada = await people.signed_in("ada")
+    headers = {"Authorization": f"Bearer {ada.token}"}
+    async with httpx.AsyncClient(base_url=people.url, headers=headers) as client:
+        day = await client.get("/v1/transfers", params={"until": "0"})
+        yes = await client.put("/v1/me/preferences", json={"read_receipts": 0})
+        fine = await client.get("/v1/transfers", params={"until": "2026-11-30"})
+    assert day.status_code == 422 and "a day is written YYYY-MM-DD" in day.text
+    assert yes.status_code == 422 and "read_receipts" in yes.json()["error"]["message"]
+    assert fine.status_code == 200
