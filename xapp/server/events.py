@@ -30,9 +30,11 @@ Frame = tuple[int, str]
 """An event as a feed sends it: its seq, and its ready-to-send JSON."""
 
 QUEUED_FRAMES = 500
-QUEUED_BYTES = 1_000_000
-"""What one connection may hold of handed-off frames; past either bound it drops them and
-reads the log instead, so a consumer that stops reading holds a bounded amount."""
+QUEUED_BYTES = 250_000
+"""What one connection may hold of handed-off frames (and of a replay page); past either
+bound it drops them and reads the log instead, so a consumer that stops reading holds a
+bounded amount. At 1 MB a stalled feed held ~6 MB of the server's memory, at 250 KB ~2 MB
+(tests/test_abuse_memory.py); events of ordinary size still fill a 500-event page."""
 
 
 def frame(seq: int, type_: str, data: str) -> str:
