@@ -15,6 +15,7 @@ import secrets
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Executable, bindparam, case, delete, select, update
+from starlette.types import Scope
 
 from xapp.api.models import Account
 from xapp.server.accounts import ACCOUNT_COLUMNS, to_account
@@ -126,11 +127,26 @@ _ACCOUNT_FOR_TOKEN = (
 )
 
 
+def session_us(session_days: float) -> int:
+    """How long a session lives, in microseconds."""
+    return int(session_days * 86_400_000_000)
+
+
+def oldest_live_session(session_days: float) -> int:
+    """When the oldest session still alive began (wall clock, microseconds)."""
+    return wall_us() - session_us(session_days)
+
+
+def client_address(scope: Scope) -> str:
+    """The address a request came from, as the throttles count it."""
+    client = scope.get("client")
+    return client[0] if client else "-"
+
+
 async def account_for_token(conn: Conn, token: str, session_days: float) -> Account | None:
     """The account a token signs in as, unless it is unknown, revoked or older than
     `session_days`."""
-    oldest = wall_us() - int(session_days * 86_400_000_000)
-    found = {"token_hash": hash_token(token), "oldest": oldest}
+    found = {"token_hash": hash_token(token), "oldest": oldest_live_session(session_days)}
     row = (await conn.execute(_ACCOUNT_FOR_TOKEN, found)).first()
     return to_account(row) if row else None
 

@@ -8,23 +8,22 @@ from __future__ import annotations
 from sqlalchemy import delete, select, update
 
 from xapp.api.models import Account, SessionInfo
-from xapp.server.auth import session_id
-from xapp.server.clock import wall_us
+from xapp.server.auth import oldest_live_session, session_id, session_us
 from xapp.server.db import Conn, Tx
 from xapp.server.errors import not_found
 from xapp.server.schema import accounts, to_datetime, tokens
-
-DAY_US = 86_400_000_000
 
 
 async def listing(
     conn: Conn, me: Account, current_hash: str, session_days: float
 ) -> list[SessionInfo]:
     """My live sessions, newest first."""
-    oldest = _oldest(session_days)
     rows = await conn.execute(
         select(tokens)
-        .where(tokens.c.account_id == me.id, tokens.c.created_at > oldest)
+        .where(
+            tokens.c.account_id == me.id,
+            tokens.c.created_at > oldest_live_session(session_days),
+        )
         .order_by(tokens.c.created_at.desc())
     )
     return [
@@ -33,15 +32,11 @@ async def listing(
             label=row.label or "unknown",
             address=row.address or "unknown",
             created_at=to_datetime(row.created_at),
-            expires_at=to_datetime(row.created_at + int(session_days * DAY_US)),
+            expires_at=to_datetime(row.created_at + session_us(session_days)),
             current=row.token_hash == current_hash,
         )
         for row in rows
     ]
-
-
-def _oldest(session_days: float) -> int:
-    return wall_us() - int(session_days * DAY_US)
 
 
 async def revoke(tx: Tx, me: Account, session: str) -> str:

@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from xapp.server.auth import bearer_token, hash_token, over_allowance, seconds_left, too_many
+from xapp.server.auth import (
+    bearer_token,
+    client_address,
+    hash_token,
+    over_allowance,
+    seconds_left,
+    too_many,
+)
 from xapp.server.clock import now_us
 from xapp.server.db import Database
 from xapp.server.deps import STATE_KEY
@@ -76,8 +83,7 @@ class WriteLimits:
             return
         headers = dict(scope["headers"])
         token = bearer_token(headers.get(b"authorization", b"").decode("latin-1"))
-        address = scope["client"][0] if scope.get("client") else "-"
-        wait = await services.write_limiter.wait_for(token, address)
+        wait = await services.write_limiter.wait_for(token, client_address(scope))
         if wait is None:
             await self.app(scope, receive, send)
             return

@@ -26,6 +26,7 @@ from xapp.api.models import (
 from xapp.server import accounts, notifications, password_strength, profiles, sessions
 from xapp.server.auth import (
     bearer_token,
+    client_address,
     hash_token,
     issue_token,
     known_device,
@@ -50,7 +51,7 @@ async def register(
     """A new account; an easy password (a common one, or the handle again) is refused.
     The cheap refusals come first (too many from this address, a taken handle), so none
     of them costs a password hash."""
-    await limiter.registering(db, request.client.host if request.client else "-")
+    await limiter.registering(db, client_address(request.scope))
     async with db.read() as conn:
         await accounts.require_free(conn, body.handle)
     await password_strength.require_strong(body.password, body.handle, body.display_name)
@@ -85,7 +86,7 @@ async def sign_in(
     """Sign in. Guesses are throttled per handle and address, per address, and per
     handle from everywhere; a known device (its Device header) is not held back by the
     last, so guessing from elsewhere never locks its owner out."""
-    address = request.client.host if request.client else "-"
+    address = client_address(request.scope)
     async with db.read() as conn:
         row = await accounts.password_hash_for(conn, body.handle)
         known = await known_device(conn, row.id if row else None, device)
@@ -151,7 +152,7 @@ async def change_password(
 ) -> Response:
     """With the current password (its tries count as sign-in attempts); every other
     session is signed out, as someone who knew the old password may hold one."""
-    address = request.client.host if request.client else "-"
+    address = client_address(request.scope)
     await limiter.attempt(db, me.handle, address)
     async with db.read() as conn:
         row = await accounts.password_hash_for(conn, me.handle)
