@@ -16,23 +16,23 @@ The last line is the figures as one JSON object.
 from __future__ import annotations
 
 import asyncio
-import fcntl
 import json
 import os
 import select
-import signal
 import statistics
-import struct
-import subprocess
 import sys
 import tempfile
-import termios
 import time
 from pathlib import Path
 
 from harness import peak_rss_mb, person, server
 
-from xapp.credentials import Credentials
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script from the repo root: `tests` is importable
+    sys.path.insert(0, str(ROOT))
+
+from tests.terminal import app_in_terminal  # noqa: E402
+from xapp.credentials import Credentials  # noqa: E402
 
 NEWEST = "zebra crossing number one hundred"
 SETTLE_S = 2.0
@@ -61,19 +61,11 @@ def cpu_seconds(pid: int) -> float:
 def one_run(url: str, data_dir: Path) -> tuple[float, float, float]:
     """Seconds until the newest post is written to the terminal, the CPU seconds the
     App used until then, and its peak RSS (MB)."""
-    master, slave = os.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 48, 160, 0, 0))
-    env = {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor"}
-    command = [sys.executable, "-m", "xapp", "--server", url, "--data-dir", str(data_dir)]
-    started = time.monotonic()
-    process = subprocess.Popen(
-        command, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
-    )
-    os.close(slave)
     seen = b""
     first_post = None
     cpu = 0.0
-    try:
+    started = time.monotonic()
+    with app_in_terminal(url, data_dir, COLORTERM="truecolor") as (process, master):
         deadline = started + 30
         while first_post is None and time.monotonic() < deadline:
             ready, _, _ = select.select([master], [], [], 0.05)
@@ -89,13 +81,6 @@ def one_run(url: str, data_dir: Path) -> tuple[float, float, float]:
             if select.select([master], [], [], 0.05)[0]:
                 os.read(master, 1 << 16)
         rss = peak_rss_mb(process.pid)
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-        os.close(master)
     return first_post, cpu, rss
 
 

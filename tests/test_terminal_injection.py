@@ -6,20 +6,15 @@ layout (the top bar on the first row, the footer on the last drawn) is intact.""
 
 from __future__ import annotations
 
-import fcntl
 import os
 import select
-import signal
-import struct
-import subprocess
-import sys
-import termios
 import time
 from pathlib import Path
 
 import pyte
 
 from tests.conftest import People
+from tests.terminal import app_in_terminal
 from tests.test_hostile_text import cases
 from xapp.credentials import Credentials
 
@@ -40,20 +35,8 @@ NEWEST = "the last post, written after the hostile ones"
 
 def run_app(url: str, data_dir: Path, until: bytes, timeout: float = 40) -> bytes:
     """Everything the app writes to its terminal until `until` has been written."""
-    master, slave = os.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 48, 160, 0, 0))
-    env = {**os.environ, "TERM": "xterm-256color", "XAPP_CONFIG": os.devnull}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "xapp", "--server", url, "--data-dir", str(data_dir)],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=env,
-        start_new_session=True,
-    )
-    os.close(slave)
     seen = b""
-    try:
+    with app_in_terminal(url, data_dir, XAPP_CONFIG=os.devnull) as (_, master):
         deadline = time.monotonic() + timeout
         settled = None
         while time.monotonic() < deadline:
@@ -67,13 +50,6 @@ def run_app(url: str, data_dir: Path, until: bytes, timeout: float = 40) -> byte
             if settled is not None and time.monotonic() > settled:
                 break
         assert until in seen, seen[-3000:].decode(errors="replace")
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-        os.close(master)
     return seen
 
 
