@@ -37,6 +37,9 @@ def _without_query(record: logging.LogRecord) -> bool:
     return True
 
 
+logging.getLogger("uvicorn.access").addFilter(_without_query)  # every server in this process
+
+
 T = TypeVar("T")
 
 
@@ -74,7 +77,6 @@ class ServerThread:
         self._sock = sock or bound_socket(host, port)
         self.host, self.port = self._sock.getsockname()[:2]
         self.url = f"{settings.scheme}://{self.host}:{self.port}"
-        logging.getLogger("uvicorn.access").addFilter(_without_query)
         self._server = uvicorn.Server(
             # Logging is the caller's to configure: stderr for `xapp serve`, a file under
             # the TUI (anything written to the terminal would tear the screen).
